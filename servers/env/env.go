@@ -1,0 +1,36 @@
+// Package env is what a server or the mail program needs from the world it
+// runs in. The simulated Internet (a sim.Host) and the real one (Loopback)
+// both provide it, so the same protocol code runs on either.
+package env
+
+import (
+	"context"
+	"math/rand"
+	"net"
+	"time"
+)
+
+// Env is a host's view of its world.
+//
+// Rules for code written against it: never read the wall clock (use Now),
+// never time.Sleep (use Sleep), start goroutines with Go, and take
+// randomness from Rand. Those are the hooks the simulator uses to keep
+// every run deterministic.
+type Env interface {
+	// Now is the current (virtual) time.
+	Now() time.Time
+	// Sleep blocks the calling goroutine for d of (virtual) time.
+	Sleep(d time.Duration)
+	// Go starts fn in a new goroutine the world knows about.
+	Go(name string, fn func())
+	// Dial opens a connection from this host, as net.Dialer.DialContext.
+	Dial(ctx context.Context, network, address string) (net.Conn, error)
+	// Rand is this host's seeded random source. Use it only from
+	// goroutines started by Go (it is not safe for concurrent use).
+	Rand() *rand.Rand
+	// Logf records an application-level note, such as "queued" or
+	// "delivered to bob", in the event trace.
+	Logf(format string, args ...any)
+	// Name is the host's name, e.g. "smtp.comentum.com".
+	Name() string
+}
