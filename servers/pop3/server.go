@@ -1,0 +1,148 @@
+package pop3
+
+import (
+	"errors"
+	"net"
+	"sync"
+
+	"mailsim/servers/env"
+)
+
+// ErrServerClosed is returned by Serve after Close.
+var ErrServerClosed = errors.New("pop3: server closed")
+
+// Default limits.
+const (
+	// DefaultMaxLineLength is the longest command line accepted, CRLF
+	// excluded. RFC 2449 section 4 allows 255 octets of arguments and a
+	// 512-octet line for responses; we accept 512 for commands too.
+	DefaultMaxLineLength = 512
+	// DefaultMaxBadCommands is how many bad commands a client may send
+	// before the server hangs up, as real servers do against junk.
+	DefaultMaxBadCommands = 10
+)
+
+// Server is a POP3 server. Set its fields before calling Serve.
+type Server struct {
+	// Domain is the host name in the greeting, e.g. "pop.comentum.com".
+	Domain string
+	// MaxLineLength bounds command lines; 0 means DefaultMaxLineLength.
+	MaxLineLength int
+	// MaxBadCommands: after this many -ERR replies to bad commands
+	// (unknown, malformed, out of sequence, failed logins) the server
+	// closes the connection. 0 means DefaultMaxBadCommands, <0 no limit.
+	MaxBadCommands int
+	// Backend checks logins and holds the maildrops.
+	Backend Backend
+	// Env, if set, receives short notes (logins, deletions) via Logf.
+	Env env.Env
+
+	mu        sync.Mutex
+	closed    bool
+	listeners []net.Listener
+	conns     map[*conn]struct{}
+}
+
+// NewServer returns a server for be with default limits.
+func NewServer(be Backend) *Server {
+	return &Server{Backend: be, MaxLineLength: DefaultMaxLineLength, MaxBadCommands: DefaultMaxBadCommands}
+}
+
+// Serve accepts connections on l, one goroutine per connection, until l
+// fails or the server is closed. After Close it returns nil.
+func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrServerClosed
+	}
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
+
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closed := s.closed
+			s.mu.Unlock()
+			if closed {
+				return nil
+			}
+			// No retry with back-off: that would need a sleep, and
+			// both the simulator's and loopback listeners only fail
+			// for good.
+			return err
+		}
+		c := newConn(s, nc)
+		if !s.track(c) {
+			nc.Close()
+			return nil
+		}
+		// One goroutine per connection, as go-smtp does.
+		go func() {
+			defer s.untrack(c)
+			c.serve()
+		}()
+	}
+}
+
+// Close closes the listeners and every live connection; readers blocked
+// on them wake with an error, and each connection's goroutine unlocks its
+// maildrop without deleting anything.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrServerClosed
+	}
+	s.closed = true
+	var err error
+	for _, l := range s.listeners {
+		if lerr := l.Close(); lerr != nil && err == nil {
+			err = lerr
+		}
+	}
+	for c := range s.conns {
+		c.nc.Close()
+	}
+	return err
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	if s.conns == nil {
+		s.conns = map[*conn]struct{}{}
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.Env != nil {
+		s.Env.Logf(format, args...)
+	}
+}
+
+func (s *Server) maxLine() int {
+	if s.MaxLineLength > 0 {
+		return s.MaxLineLength
+	}
+	return DefaultMaxLineLength
+}
+
+func (s *Server) maxBad() int {
+	if s.MaxBadCommands == 0 {
+		return DefaultMaxBadCommands
+	}
+	return s.MaxBadCommands
+}
