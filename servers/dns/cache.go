@@ -1,0 +1,173 @@
+package dns
+
+import (
+	"sort"
+	"time"
+
+	mdns "github.com/miekg/dns"
+)
+
+// Cache limits: RFC 8767 §4 suggests capping positive TTLs at 7 days,
+// RFC 2308 §5 negative ones at a few hours.
+const (
+	maxTTL         = 7 * 24 * 3600
+	maxNegativeTTL = 3 * 3600
+)
+
+// Kinds of cache entry, by where the data came from (RFC 2181 §5.4.1
+// ranks answers above referral data).
+const (
+	KindAnswer   = "answer"   // authoritative answer data
+	KindNoData   = "nodata"   // the name exists without this type
+	KindNXDomain = "nxdomain" // the name does not exist (any type)
+	KindReferral = "referral" // NS records from a parent's referral
+	KindGlue     = "glue"     // addresses from a referral's additional section
+)
+
+// typeNXDomain is the cache key type under which NXDOMAIN is kept, since
+// it holds for every type of the name (RFC 2308 §5).
+const typeNXDomain = 0
+
+type cacheKey struct {
+	name  string
+	qtype uint16
+}
+
+type cacheEntry struct {
+	kind    string
+	rrs     []mdns.RR // as received; TTLs are rewritten on the way out
+	soa     []mdns.RR // the SOA of a negative answer
+	expires time.Time
+}
+
+func rank(kind string) int {
+	if kind == KindReferral || kind == KindGlue {
+		return 1
+	}
+	return 2
+}
+
+// CacheEntry is one cached RRset or negative answer, for an inspector.
+type CacheEntry struct {
+	Name    string
+	Type    string        // "MX", "A", ... or "*" for an NXDOMAIN
+	Kind    string        // KindAnswer, KindNoData, KindNXDomain, KindReferral, KindGlue
+	TTL     time.Duration // time left, on the Env's clock
+	Records []string      // the records with their remaining TTLs
+}
+
+// put stores an entry unless a live entry of higher rank is there.
+// The caller holds r.mu.
+func (r *Resolver) put(now time.Time, key cacheKey, kind string, rrs, soa []mdns.RR) {
+	if now.IsZero() {
+		return // not to be cached
+	}
+	if r.cache == nil {
+		r.cache = map[cacheKey]*cacheEntry{}
+	}
+	if old := r.cache[key]; old != nil && old.expires.After(now) && rank(old.kind) > rank(kind) {
+		return
+	}
+	var ttl uint32 = maxTTL
+	limit := func(rrs []mdns.RR) {
+		for _, rr := range rrs {
+			t := rr.Header().Ttl
+			if s, ok := rr.(*mdns.SOA); ok && s.Minttl < t {
+				t = s.Minttl // RFC 2308 §5
+			}
+			if t < ttl {
+				ttl = t
+			}
+		}
+	}
+	limit(rrs)
+	limit(soa)
+	if kind == KindNoData || kind == KindNXDomain {
+		if ttl > maxNegativeTTL {
+			ttl = maxNegativeTTL
+		}
+		if len(soa) == 0 {
+			ttl = 0 // RFC 2308 §5: no SOA, no negative caching
+		}
+	}
+	if ttl == 0 {
+		delete(r.cache, key)
+		return
+	}
+	r.cache[key] = &cacheEntry{
+		kind: kind, rrs: copyRRs(rrs), soa: copyRRs(soa),
+		expires: now.Add(time.Duration(ttl) * time.Second),
+	}
+}
+
+// get returns a live entry with its records' TTLs set to the time left,
+// dropping it if it has expired. The caller holds r.mu.
+func (r *Resolver) get(now time.Time, key cacheKey) (*cacheEntry, bool) {
+	e := r.cache[key]
+	if e == nil {
+		return nil, false
+	}
+	left := e.expires.Sub(now)
+	if left <= 0 {
+		delete(r.cache, key)
+		return nil, false
+	}
+	secs := uint32((left + time.Second - 1) / time.Second)
+	out := &cacheEntry{kind: e.kind, rrs: copyRRs(e.rrs), soa: copyRRs(e.soa), expires: e.expires}
+	for _, rr := range append(append([]mdns.RR{}, out.rrs...), out.soa...) {
+		rr.Header().Ttl = secs
+	}
+	return out, true
+}
+
+// CacheEntries lists the live cache, sorted by name then type, with the
+// TTLs left at env.Now().
+func (r *Resolver) CacheEntries() []CacheEntry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.Env.Now()
+	keys := make([]cacheKey, 0, len(r.cache))
+	for k := range r.cache {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].name != keys[j].name {
+			return nameLess(keys[i].name, keys[j].name)
+		}
+		return keys[i].qtype < keys[j].qtype
+	})
+	var out []CacheEntry
+	for _, k := range keys {
+		e, ok := r.get(now, k)
+		if !ok {
+			continue
+		}
+		ce := CacheEntry{Name: k.name, Type: mdns.TypeToString[k.qtype], Kind: e.kind, TTL: e.expires.Sub(now)}
+		if k.qtype == typeNXDomain {
+			ce.Type = "*"
+		}
+		for _, rr := range append(e.rrs, e.soa...) {
+			ce.Records = append(ce.Records, rr.String())
+		}
+		out = append(out, ce)
+	}
+	return out
+}
+
+// Flush empties the cache.
+func (r *Resolver) Flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cache = nil
+}
+
+func copyRRs(rrs []mdns.RR) []mdns.RR {
+	if len(rrs) == 0 {
+		return nil
+	}
+	out := make([]mdns.RR, len(rrs))
+	for i, rr := range rrs {
+		out[i] = mdns.Copy(rr)
+	}
+	return out
+}
