@@ -252,7 +252,12 @@ func (c *conn) quitCmd() {
 			dels = append(dels, i+1)
 		}
 	}
-	if err := c.sess.Commit(dels); err != nil {
+	err := c.sess.Commit(dels)
+	// Unlock before replying, so a client that reconnects the moment it
+	// reads our +OK finds the maildrop free.
+	c.sess.Close()
+	c.sess = nil
+	if err != nil {
 		c.reply("-ERR [SYS/TEMP] some deleted messages not removed")
 		return
 	}
