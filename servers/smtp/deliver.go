@@ -1,0 +1,163 @@
+package smtp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// all gives every recipient of j the same result.
+func all(j *job, e *DeliveryError) []*DeliveryError {
+	out := make([]*DeliveryError, len(j.rcpts))
+	for i := range out {
+		out[i] = e
+	}
+	return out
+}
+
+// mxHosts finds where mail for domain goes: its MX hosts in preference
+// order, or the domain itself when it has no MX (RFC 5321 §5.1).
+func (s *Server) mxHosts(domain string) ([]string, *DeliveryError) {
+	s.env.Logf("looking up MX %s", domain)
+	mxs, err := s.cfg.Resolver.LookupMX(context.Background(), domain)
+	switch {
+	case err != nil && !isNotFound(err):
+		return nil, &DeliveryError{Status: "4.4.3", Err: err,
+			Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=MX: %v", domain, err)}
+	case err == nil && isNullMX(mxs):
+		// RFC 7505 §4.3: the domain says it takes no mail.
+		return nil, &DeliveryError{Status: "5.1.10", Text: fmt.Sprintf("Domain %s does not accept mail (null MX)", domain)}
+	case err != nil || len(mxs) == 0:
+		return []string{domain}, nil
+	}
+	sorted := append([]*net.MX(nil), mxs...)
+	// Equal preferences keep the resolver's order, so runs stay repeatable.
+	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].Pref < sorted[b].Pref })
+	hosts := make([]string, len(sorted))
+	for i, mx := range sorted {
+		hosts[i] = trimDot(mx.Host)
+	}
+	return hosts, nil
+}
+
+// attemptRemote makes one delivery attempt of j to its domain's mail
+// exchangers, trying each in turn until one gives an answer about the
+// recipients. The result has one entry per recipient, nil if delivered.
+func (s *Server) attemptRemote(j *job) []*DeliveryError {
+	hosts, derr := s.mxHosts(j.dest)
+	if derr != nil {
+		return all(j, derr)
+	}
+	var last *DeliveryError
+	for _, host := range hosts {
+		ips, err := s.cfg.Resolver.LookupHost(context.Background(), host)
+		if err != nil {
+			last = &DeliveryError{Status: "4.4.3", Err: err,
+				Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=A: %v", host, err)}
+			if isNotFound(err) && len(hosts) == 1 && host == j.dest {
+				// No MX and no address: the domain has no mail service.
+				last.Status = "5.1.2"
+			}
+			continue
+		}
+		for _, ip := range ips {
+			addr := net.JoinHostPort(ip, strconv.Itoa(s.cfg.RemotePort))
+			conn, err := s.env.Dial(context.Background(), "tcp", addr)
+			if err != nil {
+				last = &DeliveryError{Status: "4.4.1", Err: err,
+					Text: fmt.Sprintf("connect to %s[%s]:%d: %s", host, ip, s.cfg.RemotePort, netErrText(err))}
+				continue
+			}
+			res, tryNext := s.transact(gosmtp.NewClient(conn), host, j)
+			if !tryNext {
+				return res
+			}
+			last = res[0]
+		}
+	}
+	if last == nil {
+		last = &DeliveryError{Status: "4.4.4", Text: "no usable address for " + j.dest}
+	}
+	return all(j, last)
+}
+
+// transact runs one SMTP transaction for j over c. tryNext is set when
+// the server failed before taking a position on the recipients (a 4xx
+// greeting or MAIL reply, a broken connection), so the next MX should
+// be tried.
+func (s *Server) transact(c *gosmtp.Client, host string, j *job) (res []*DeliveryError, tryNext bool) {
+	defer c.Close()
+	fail := func(command string, err error) ([]*DeliveryError, bool) {
+		var se *gosmtp.SMTPError
+		if errors.As(err, &se) {
+			e := fromSMTP(host, command, se)
+			return all(j, e), e.Temporary()
+		}
+		return all(j, &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
+			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}), true
+	}
+	if err := c.Hello(s.cfg.Hostname); err != nil {
+		return fail("EHLO", err)
+	}
+	if err := c.Mail(j.from, nil); err != nil {
+		return fail("MAIL FROM", err)
+	}
+	res = make([]*DeliveryError, len(j.rcpts))
+	accepted := 0
+	for i, r := range j.rcpts {
+		err := c.Rcpt(r.String(), nil)
+		var se *gosmtp.SMTPError
+		switch {
+		case err == nil:
+			accepted++
+		case errors.As(err, &se):
+			res[i] = fromSMTP(host, "RCPT TO", se)
+		default:
+			return fail("RCPT TO", err)
+		}
+	}
+	if accepted == 0 {
+		c.Quit()
+		return res, false
+	}
+	// Once DATA has started the next MX is not tried: a failure now
+	// applies to the recipients the server accepted, and those it
+	// refused keep their own RCPT replies.
+	dataFailed := func(command string, err error) ([]*DeliveryError, bool) {
+		failed, _ := fail(command, err)
+		for i := range res {
+			if res[i] == nil {
+				res[i] = failed[i]
+			}
+		}
+		return res, false
+	}
+	w, err := c.Data()
+	if err != nil {
+		return dataFailed("DATA", err)
+	}
+	if _, err := w.Write(j.data); err != nil {
+		return dataFailed("end of DATA", err)
+	}
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return dataFailed("end of DATA", err)
+	}
+	s.env.Logf("relayed %s to %s: 250 %s", j.id, host, resp.StatusText)
+	c.Quit()
+	return res, false
+}
+
+// netErrText is a network error without Go's "dial tcp a:b:" prefix.
+func netErrText(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,255 @@
+package smtp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"mailsim/servers/env"
+	"mailsim/servers/store"
+)
+
+// LMTPConfig describes the LMTP server (RFC 2033) of a separate POP3
+// host: the MTA hands it local mail, and it puts that into the host's
+// store.
+type LMTPConfig struct {
+	// Hostname is the POP3 host's name, e.g. "pop3.comentum.com".
+	Hostname string
+	// Mailboxes maps full addresses to mailbox names, as in Config. When
+	// nil, the local part is the mailbox name.
+	Mailboxes map[string]string
+	// Store is the POP3 host's mail store.
+	Store *store.Store
+	// Env is the host the server runs on.
+	Env env.Env
+}
+
+// LMTPServer delivers mail arriving over LMTP into a store.
+type LMTPServer struct {
+	cfg   LMTPConfig
+	boxes map[string]string
+	smtp  *gosmtp.Server
+
+	mu   sync.Mutex // guards use of env.Rand
+	seen int
+}
+
+// NewLMTP builds an LMTP server; call Serve to start it.
+func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
+	switch {
+	case cfg.Env == nil:
+		return nil, errors.New("lmtp config: Env is required")
+	case cfg.Store == nil:
+		return nil, errors.New("lmtp config: Store is required")
+	case cfg.Hostname == "":
+		return nil, errors.New("lmtp config: Hostname is required")
+	}
+	l := &LMTPServer{cfg: cfg, boxes: map[string]string{}}
+	for addr, box := range cfg.Mailboxes {
+		a, err := parseAddress(addr)
+		if err != nil {
+			return nil, fmt.Errorf("lmtp config: mailbox address %q: %w", addr, err)
+		}
+		l.boxes[a.String()] = box
+	}
+	gs := gosmtp.NewServer(lmtpBackend{l})
+	gs.LMTP = true
+	gs.Domain = cfg.Hostname
+	gs.MaxLineLength = 1000
+	gs.MaxMessageBytes = DefaultMaxMessageBytes
+	gs.MaxRecipients = DefaultMaxRecipients
+	gs.ErrorLog = envLogger{cfg.Env, "lmtp"}
+	l.smtp = gs
+	return l, nil
+}
+
+// Serve accepts LMTP connections on ln until Close.
+func (l *LMTPServer) Serve(ln net.Listener) error { return l.smtp.Serve(seqListener{ln}) }
+
+// Close stops the listeners and connections.
+func (l *LMTPServer) Close() { l.smtp.Close() }
+
+// mailbox maps a recipient to a mailbox that exists in the store.
+func (l *LMTPServer) mailbox(a address) (string, bool) {
+	box := a.Local
+	if l.cfg.Mailboxes != nil {
+		var ok bool
+		if box, ok = l.boxes[a.String()]; !ok {
+			return "", false
+		}
+	}
+	return box, l.cfg.Store.HasUser(box)
+}
+
+type lmtpBackend struct{ l *LMTPServer }
+
+var _ gosmtp.Backend = lmtpBackend{}
+
+func (b lmtpBackend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	return &lmtpSession{l: b.l, conn: c, ip: remoteIP(c.Conn().RemoteAddr())}, nil
+}
+
+// lmtpSession is one LMTP client (the MTA). Recipients are checked at
+// RCPT, so each gets its own reply there; after DATA go-smtp repeats
+// the delivery result once per accepted recipient (RFC 2033 §4.2).
+//
+// It deliberately does not implement gosmtp.LMTPSession: go-smtp runs
+// that in a goroutine of its own and hands statuses over channels, which
+// the simulator could not see.
+type lmtpSession struct {
+	l     *LMTPServer
+	conn  *gosmtp.Conn
+	ip    netip.Addr
+	from  string
+	rcpts []string // mailboxes
+	addrs []address
+}
+
+var _ gosmtp.Session = (*lmtpSession)(nil)
+
+func (ls *lmtpSession) Reset()        { ls.from, ls.rcpts, ls.addrs = "", nil, nil }
+func (ls *lmtpSession) Logout() error { return nil }
+
+func (ls *lmtpSession) Mail(from string, _ *gosmtp.MailOptions) error {
+	ls.Reset()
+	if from != "" {
+		a, err := parseAddress(from)
+		if err != nil {
+			return errBadSender(from, err)
+		}
+		from = a.String()
+	}
+	ls.from = from
+	return nil
+}
+
+func (ls *lmtpSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	a, err := parseAddress(to)
+	if err != nil {
+		return errBadRecipient(to, err)
+	}
+	box, ok := ls.l.mailbox(a)
+	if !ok {
+		return errUnknownUser(a.String())
+	}
+	ls.rcpts = append(ls.rcpts, box)
+	ls.addrs = append(ls.addrs, a)
+	return nil
+}
+
+// Data stores one copy per recipient, each with the trace fields of the
+// final delivery: Return-Path and a Received "with LMTP".
+func (ls *lmtpSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		if errors.Is(err, gosmtp.ErrTooLongLine) {
+			return errLineTooLong
+		}
+		return err
+	}
+	e := ls.l.cfg.Env
+	now := e.Now()
+	ls.l.mu.Lock()
+	ls.l.seen++
+	id := fmt.Sprintf("L%09d", ls.l.seen)
+	ls.l.mu.Unlock()
+	header, body := splitMessage(toCRLF(raw))
+	ip := "unknown"
+	if ls.ip.IsValid() {
+		ip = ls.ip.String()
+	}
+	msg := joinMessage(receivedField(ls.conn.Hostname(), ip, ls.l.cfg.Hostname, "LMTP", id, now), header, "", body)
+	final := finalCopy(ls.from, msg)
+	for i, box := range ls.rcpts {
+		if _, err := ls.l.cfg.Store.Deliver(box, final, now); err != nil {
+			return errStoreFailed
+		}
+		e.Logf("delivered %s for %s to mailbox %s", id, ls.addrs[i], box)
+	}
+	return nil
+}
+
+// attemptLMTP hands j to the POP3 host's LMTP server, which answers for
+// each recipient separately after the data (RFC 2033 §4.2).
+func (s *Server) attemptLMTP(j *job) []*DeliveryError {
+	addr := s.cfg.LMTPAddr
+	conn, err := s.env.Dial(context.Background(), "tcp", addr)
+	if err != nil {
+		return all(j, &DeliveryError{Status: "4.4.1", Err: err, Text: fmt.Sprintf("connect to %s: %s", addr, netErrText(err))})
+	}
+	c := gosmtp.NewClientLMTP(conn)
+	defer c.Close()
+	fail := func(command string, err error) []*DeliveryError {
+		var se *gosmtp.SMTPError
+		if errors.As(err, &se) {
+			return all(j, fromSMTP(addr, command, se))
+		}
+		return all(j, &DeliveryError{Status: "4.4.2", RemoteMTA: addr, Err: err,
+			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", addr, command, netErrText(err))})
+	}
+	if err := c.Hello(s.cfg.Hostname); err != nil {
+		return fail("LHLO", err)
+	}
+	if err := c.Mail(j.from, nil); err != nil {
+		return fail("MAIL FROM", err)
+	}
+	res := make([]*DeliveryError, len(j.rcpts))
+	var accepted []int
+	for i, r := range j.rcpts {
+		err := c.Rcpt(r.String(), nil)
+		var se *gosmtp.SMTPError
+		switch {
+		case err == nil:
+			accepted = append(accepted, i)
+		case errors.As(err, &se):
+			res[i] = fromSMTP(addr, "RCPT TO", se)
+		default:
+			return fail("RCPT TO", err)
+		}
+	}
+	if len(accepted) == 0 {
+		c.Quit()
+		return res
+	}
+	w, err := c.Data()
+	if err != nil {
+		return mergeAccepted(res, accepted, fail("DATA", err))
+	}
+	if _, err := w.Write(j.data); err != nil {
+		return mergeAccepted(res, accepted, fail("end of DATA", err))
+	}
+	replies, err := w.CloseWithLMTPResponse()
+	var perRcpt gosmtp.LMTPDataError
+	if err != nil && !errors.As(err, &perRcpt) {
+		return mergeAccepted(res, accepted, fail("end of DATA", err))
+	}
+	for _, i := range accepted {
+		rcpt := j.rcpts[i].String()
+		if se, ok := perRcpt[rcpt]; ok {
+			res[i] = fromSMTP(addr, "end of DATA", se)
+			continue
+		}
+		text := ""
+		if r := replies[rcpt]; r != nil {
+			text = r.StatusText
+		}
+		s.env.Logf("delivered %s to %s via LMTP %s: 250 %s", j.id, rcpt, addr, text)
+	}
+	c.Quit()
+	return res
+}
+
+// mergeAccepted gives a transaction-wide failure to the accepted
+// recipients, keeping the RCPT replies of the refused ones.
+func mergeAccepted(res []*DeliveryError, accepted []int, failed []*DeliveryError) []*DeliveryError {
+	for _, i := range accepted {
+		res[i] = failed[i]
+	}
+	return res
+}

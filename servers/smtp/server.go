@@ -1,0 +1,173 @@
+package smtp
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"mailsim/servers/env"
+)
+
+// Server is one ISP's MTA: the SMTP listener side (policy in session.go)
+// and the outbound queue (queue.go).
+type Server struct {
+	cfg     Config
+	env     env.Env
+	smtp    *gosmtp.Server
+	domains map[string]bool
+	boxes   map[string]string // normalized address → mailbox
+
+	mu     sync.Mutex // guards queue, closed and use of env.Rand
+	queue  map[string]*job
+	closed bool
+}
+
+// New checks cfg and builds a server; call Serve to start it.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		env:     cfg.Env,
+		domains: map[string]bool{},
+		boxes:   map[string]string{},
+		queue:   map[string]*job{},
+	}
+	for _, d := range cfg.Domains {
+		s.domains[normDomain(d)] = true
+	}
+	for addr, box := range cfg.Mailboxes {
+		a, _ := parseAddress(addr) // checked by withDefaults
+		s.boxes[a.String()] = box
+	}
+	gs := gosmtp.NewServer(backend{s})
+	gs.Domain = cfg.Hostname
+	// RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with CRLF.
+	gs.MaxLineLength = 1000
+	gs.MaxMessageBytes = cfg.MaxMessageBytes
+	gs.MaxRecipients = cfg.MaxRecipients
+	// No TLS exists in the simulation, so AUTH is offered in clear text.
+	gs.AllowInsecureAuth = true
+	gs.ErrorLog = envLogger{cfg.Env, "smtp"}
+	s.smtp = gs
+	return s, nil
+}
+
+// Serve accepts SMTP connections on l until Close. It returns nil after
+// Close.
+func (s *Server) Serve(l net.Listener) error {
+	return s.smtp.Serve(seqListener{l})
+}
+
+// Close stops the listeners and connections. Queued messages stop being
+// retried at their next wake-up.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.smtp.Close()
+}
+
+// Hostname is the server's configured name.
+func (s *Server) Hostname() string { return s.cfg.Hostname }
+
+// isLocalDomain reports whether mail for domain d is delivered here.
+func (s *Server) isLocalDomain(d string) bool { return s.domains[normDomain(d)] }
+
+// mailbox finds the mailbox of a local address. Local parts are
+// case-sensitive by the RFC, but like most servers we fall back to a
+// case-insensitive match.
+func (s *Server) mailbox(a address) (string, bool) {
+	if box, ok := s.boxes[a.String()]; ok {
+		return box, true
+	}
+	lower := strings.ToLower(a.Local) + "@" + a.Domain
+	for addr, box := range s.boxes {
+		if strings.ToLower(addr) == lower {
+			return box, true
+		}
+	}
+	return "", false
+}
+
+// isLocalNet reports whether ip is inside the ISP's own networks.
+func (s *Server) isLocalNet(ip netip.Addr) bool {
+	for _, p := range s.cfg.LocalNets {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// newID returns a fresh queue id, Postfix style: 10 hex digits from the
+// host's seeded random source. Call with s.mu held.
+func (s *Server) newID() string {
+	for {
+		id := fmt.Sprintf("%010X", s.env.Rand().Int63()&0xFFFFFFFFFF)
+		if !s.idInUse(id) {
+			return id
+		}
+	}
+}
+
+func (s *Server) idInUse(id string) bool {
+	for _, j := range s.queue {
+		if j.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// randHex returns n random hex digits. Call with s.mu held.
+func (s *Server) randHex(n int) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, n)
+	r := s.env.Rand()
+	for i := range b {
+		b[i] = digits[r.Intn(16)]
+	}
+	return string(b)
+}
+
+// remoteIP extracts the client address from a connection's RemoteAddr,
+// whichever net.Addr type the network gives.
+func remoteIP(a net.Addr) netip.Addr {
+	if a == nil {
+		return netip.Addr{}
+	}
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.AddrPort().Addr().Unmap()
+	}
+	if ap, err := netip.ParseAddrPort(a.String()); err == nil {
+		return ap.Addr().Unmap()
+	}
+	if ip, err := netip.ParseAddr(a.String()); err == nil {
+		return ip.Unmap()
+	}
+	return netip.Addr{}
+}
+
+// envLogger sends go-smtp's internal error log to the host's trace
+// instead of stderr.
+type envLogger struct {
+	e      env.Env
+	prefix string
+}
+
+var _ gosmtp.Logger = envLogger{}
+
+func (l envLogger) Printf(format string, v ...any) {
+	l.e.Logf("%s: %s", l.prefix, strings.TrimSpace(fmt.Sprintf(format, v...)))
+}
+
+func (l envLogger) Println(v ...any) {
+	l.e.Logf("%s: %s", l.prefix, strings.TrimSpace(fmt.Sprintln(v...)))
+}

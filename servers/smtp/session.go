@@ -1,0 +1,166 @@
+package smtp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// backend makes a session per connection for go-smtp.
+type backend struct{ s *Server }
+
+var _ gosmtp.Backend = backend{}
+
+func (b backend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	ip := remoteIP(c.Conn().RemoteAddr())
+	return &session{s: b.s, conn: c, ip: ip, trusted: b.s.isLocalNet(ip)}, nil
+}
+
+// session holds one client's policy state: who it is and the envelope
+// of the transaction in progress.
+type session struct {
+	s       *Server
+	conn    *gosmtp.Conn
+	ip      netip.Addr
+	trusted bool   // client inside LocalNets
+	user    string // mailbox after AUTH, "" before
+
+	from    string
+	hasFrom bool
+	rcpts   []address
+}
+
+var (
+	_ gosmtp.Session     = (*session)(nil)
+	_ gosmtp.AuthSession = (*session)(nil)
+)
+
+// mayRelay reports whether the client is one of the ISP's own users, who
+// may send mail to any destination.
+func (ss *session) mayRelay() bool { return ss.trusted || ss.user != "" }
+
+func (ss *session) Reset() {
+	ss.from, ss.hasFrom, ss.rcpts = "", false, nil
+}
+
+func (ss *session) Logout() error { return nil }
+
+// Mail checks the reverse-path: its syntax, and that its domain exists,
+// so bounces have somewhere to go.
+func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
+	ss.Reset()
+	if from == "" { // the null reverse-path of a bounce (RFC 5321 §4.5.5)
+		ss.hasFrom = true
+		return nil
+	}
+	a, err := parseAddress(from)
+	if err != nil {
+		return errBadSender(from, err)
+	}
+	if !ss.s.isLocalDomain(a.Domain) {
+		if err := ss.s.checkSenderDomain(a); err != nil {
+			ss.s.env.Logf("rejected sender %s from %s: %s", a, ss.ip, err.Message)
+			return err
+		}
+	}
+	ss.from, ss.hasFrom = a.String(), true
+	return nil
+}
+
+// checkSenderDomain looks the sender's domain up: it must have an MX or,
+// failing that, an address (RFC 5321 §5.1), and no null MX.
+func (s *Server) checkSenderDomain(a address) *gosmtp.SMTPError {
+	ctx := context.Background()
+	mxs, err := s.cfg.Resolver.LookupMX(ctx, a.Domain)
+	switch {
+	case err == nil && isNullMX(mxs):
+		return errSenderNullMX(a.String())
+	case err == nil && len(mxs) > 0:
+		return nil
+	case err != nil && !isNotFound(err):
+		return errSenderDomainTemp(a.String())
+	}
+	_, err = s.cfg.Resolver.LookupHost(ctx, a.Domain)
+	switch {
+	case err == nil:
+		return nil
+	case isNotFound(err):
+		return errSenderDomainNotFound(a.String())
+	default:
+		return errSenderDomainTemp(a.String())
+	}
+}
+
+// Rcpt applies the relay policy: mail for our own domains is taken from
+// anyone (if the mailbox exists), other destinations only from our users.
+func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	a, err := parseAddress(to)
+	if err != nil {
+		return errBadRecipient(to, err)
+	}
+	if ss.s.isLocalDomain(a.Domain) {
+		box, ok := ss.s.mailbox(a)
+		if !ok || (ss.s.cfg.LMTPAddr == "" && !ss.s.cfg.Store.HasUser(box)) {
+			ss.s.env.Logf("rejected recipient %s from %s: user unknown", a, ss.ip)
+			return errUnknownUser(a.String())
+		}
+	} else if !ss.mayRelay() {
+		ss.s.env.Logf("rejected relay to %s from %s", a, ss.ip)
+		return errRelayDenied(a.String())
+	}
+	for _, r := range ss.rcpts {
+		if r == a { // RFC 5321 §3.3: duplicates get one copy
+			return nil
+		}
+	}
+	ss.rcpts = append(ss.rcpts, a)
+	return nil
+}
+
+// Data takes the whole message, then hands it to the store and queue.
+// Only when that has succeeded does go-smtp say 250; a client that hangs
+// up mid-DATA gets nothing delivered.
+func (ss *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		var se *gosmtp.SMTPError
+		switch {
+		case errors.Is(err, gosmtp.ErrTooLongLine):
+			return errLineTooLong
+		case errors.As(err, &se):
+			return se
+		}
+		ss.s.env.Logf("aborted DATA from %s: %v", ss.ip, err)
+		return err
+	}
+	with := "ESMTP"
+	if ss.user != "" {
+		with = "ESMTPA" // RFC 3848
+	}
+	return ss.s.accept(inbound{
+		helo:  ss.conn.Hostname(),
+		ip:    ss.ip,
+		with:  with,
+		from:  ss.from,
+		rcpts: append([]address(nil), ss.rcpts...),
+	}, raw)
+}
+
+// isNullMX reports an RFC 7505 null MX: a single MX with the root as host.
+func isNullMX(mxs []*net.MX) bool {
+	return len(mxs) == 1 && (mxs[0].Host == "." || mxs[0].Host == "")
+}
+
+// isNotFound reports a DNS answer that the name or record does not exist.
+func isNotFound(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de) && de.IsNotFound
+}
+
+// trimDot drops a host name's trailing root dot.
+func trimDot(h string) string { return strings.TrimSuffix(h, ".") }
