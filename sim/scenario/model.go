@@ -1,0 +1,219 @@
+package scenario
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Pos is a place in a scenario file.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
+}
+
+// String formats the position as "file:line:col".
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Kind says what a host is.
+type Kind string
+
+// Host kinds.
+const (
+	KindPC     Kind = "pc"     // a home PC, possibly running a user's mail program
+	KindServer Kind = "server" // an ISP server host running services
+	KindRouter Kind = "router" // an ISP router or an Internet backbone router
+	KindRoot   Kind = "root"   // the root DNS server on the Internet side
+)
+
+// Service is a network service a server host runs.
+type Service string
+
+// Services a host can run.
+const (
+	SMTP Service = "smtp" // mail transfer on TCP 25 (and LMTP client towards a separate POP3 host)
+	POP3 Service = "pop3" // mailbox access on TCP 110 (and LMTP on TCP 24 when SMTP is elsewhere)
+	DNS  Service = "dns"  // authoritative for the ISP's domains and recursive resolver, UDP/TCP 53
+)
+
+// Services lists the known services in canonical order.
+var Services = []Service{SMTP, POP3, DNS}
+
+// Scenario is a fully resolved scenario: every default has been filled in.
+type Scenario struct {
+	Source      string        `json:"source"`      // file name it was read from
+	Title       string        `json:"title"`       // one-line title
+	Description string        `json:"description"` // free text for the instructor
+	Seed        int64         `json:"seed"`        // seed for the run's *rand.Rand
+	Until       time.Duration `json:"until"`       // virtual time at which the run ends
+	Epoch       time.Time     `json:"epoch"`       // wall-clock time that virtual time 0 stands for
+	Hosts       []Host        `json:"hosts"`       // every node: routers, servers, PCs and the root DNS server
+	Links       []Link        `json:"links"`       // point-to-point links between hosts
+	ISPs        []ISP         `json:"isps"`        // in file order
+	PCs         []PC          `json:"pcs"`         // mail program settings, one per PC host, in file order
+	Root        Root          `json:"root"`        // the root DNS server and its zone
+	Timeline    []Action      `json:"timeline"`    // sorted by At, file order among equal times
+	Expect      []Expectation `json:"expect"`      // in file order
+}
+
+// Host is a node of the network; every host has exactly one address.
+type Host struct {
+	Name     string     `json:"name"`
+	Kind     Kind       `json:"kind"`
+	Addr     netip.Addr `json:"addr"`
+	ISP      string     `json:"isp,omitempty"`      // the ISP whose LAN it sits in; "" on the Internet side
+	Services []Service  `json:"services,omitempty"` // servers only, canonical order
+	Pos      Pos        `json:"pos"`
+}
+
+// Link is a bidirectional point-to-point link.
+type Link struct {
+	A         string        `json:"a"`
+	B         string        `json:"b"`
+	Latency   time.Duration `json:"latency"`   // one-way propagation delay
+	Bandwidth int64         `json:"bandwidth"` // bits per second, each direction
+	Pos       Pos           `json:"pos"`       // where it was declared, or the ISP/host that implied it
+}
+
+// Record is one DNS resource record. Names are fully qualified, without
+// the trailing dot.
+type Record struct {
+	Name  string        `json:"name"`
+	Type  string        `json:"type"`           // A, NS, MX, CNAME or TXT
+	Value string        `json:"value"`          // address, target host name or text
+	Pref  uint16        `json:"pref,omitempty"` // MX preference
+	TTL   time.Duration `json:"ttl"`
+}
+
+// String formats the record in zone-file style.
+func (r Record) String() string {
+	v := r.Value
+	if r.Type == "MX" {
+		v = fmt.Sprintf("%d %s", r.Pref, r.Value)
+	}
+	return fmt.Sprintf("%s %d IN %s %s", r.Name, int64(r.TTL/time.Second), r.Type, v)
+}
+
+// Domain is a mail domain served by an ISP, with its zone.
+type Domain struct {
+	Name string   `json:"name"`
+	MX   bool     `json:"mx"`   // false when the file says mx: none
+	Zone []Record `json:"zone"` // records the ISP's DNS server is authoritative for
+}
+
+// User is a mailbox on an ISP's POP3 server.
+type User struct {
+	Login     string   `json:"login"`     // POP3 user name; also the key in the store
+	Password  string   `json:"password"`  // POP3 (and SMTP AUTH) password
+	Addresses []string `json:"addresses"` // every address delivered to this mailbox, sorted
+}
+
+// ISP is an Internet service provider: a LAN behind one router, its
+// servers, domains and users.
+type ISP struct {
+	Name   string       `json:"name"`
+	Prefix netip.Prefix `json:"prefix"` // the LAN every host of the ISP is numbered from
+	Router string       `json:"router"` // "<name>-router"
+	SMTP   string       `json:"smtp"`   // host running the smtp service
+	POP3   string       `json:"pop3"`   // host running the pop3 service
+	DNS    string       `json:"dns"`    // host running the dns service (also the LAN's resolver)
+	// LMTP is true when SMTP and POP3 are different hosts, so SMTP hands
+	// local mail to POP3 over LMTP on TCP port 24.
+	LMTP    bool     `json:"lmtp"`
+	Domains []Domain `json:"domains"` // the first is the primary domain
+	Users   []User   `json:"users"`   // sorted by login
+	Pos     Pos      `json:"pos"`
+}
+
+// Auth is how a mail program authenticates to its SMTP server.
+type Auth string
+
+// SMTP AUTH settings of a mail program.
+const (
+	AuthNone  Auth = "none"  // no SMTP AUTH; the ISP trusts its own LAN
+	AuthPlain Auth = "plain" // SMTP AUTH PLAIN (RFC 4616)
+	AuthLogin Auth = "login" // SMTP AUTH LOGIN
+)
+
+// PC holds the mail program settings of one PC host.
+type PC struct {
+	Host          string `json:"host"`
+	ISP           string `json:"isp"`            // ISP of the Internet connection
+	User          string `json:"user,omitempty"` // the user's address; "" if the PC has no mail account
+	MailISP       string `json:"mail_isp,omitempty"`
+	Login         string `json:"login,omitempty"`
+	Password      string `json:"password,omitempty"`
+	SMTP          string `json:"smtp"`           // outgoing server host (default: the connection ISP's)
+	POP3          string `json:"pop3,omitempty"` // incoming server host (default: the mail ISP's)
+	DNS           string `json:"dns"`            // resolver host (the connection ISP's)
+	LeaveOnServer bool   `json:"leave_on_server"`
+	Auth          Auth   `json:"auth"`
+	Pos           Pos    `json:"pos"`
+}
+
+// Root is the root DNS server: it delegates every ISP domain straight to
+// the ISP's DNS server (there are no TLD servers in the simulation).
+type Root struct {
+	Host string     `json:"host"`
+	Addr netip.Addr `json:"addr"`
+	Zone []Record   `json:"zone"` // NS delegations and glue A records, sorted
+}
+
+// Host returns the host with the given name, or nil.
+func (s *Scenario) Host(name string) *Host {
+	for i := range s.Hosts {
+		if s.Hosts[i].Name == name {
+			return &s.Hosts[i]
+		}
+	}
+	return nil
+}
+
+// ISP returns the ISP with the given name, or nil.
+func (s *Scenario) ISP(name string) *ISP {
+	for i := range s.ISPs {
+		if s.ISPs[i].Name == name {
+			return &s.ISPs[i]
+		}
+	}
+	return nil
+}
+
+// PC returns the mail program settings of the named PC host, or nil.
+func (s *Scenario) PC(host string) *PC {
+	for i := range s.PCs {
+		if s.PCs[i].Host == host {
+			return &s.PCs[i]
+		}
+	}
+	return nil
+}
+
+// Mailbox finds the ISP and login that mail to addr is delivered to.
+func (s *Scenario) Mailbox(addr string) (isp, login string, ok bool) {
+	addr = normAddr(addr)
+	for _, i := range s.ISPs {
+		for _, u := range i.Users {
+			for _, a := range u.Addresses {
+				if a == addr {
+					return i.Name, u.Login, true
+				}
+			}
+		}
+	}
+	return "", "", false
+}
+
+// normAddr lower-cases the domain part of a mail address.
+func normAddr(a string) string {
+	at := strings.LastIndexByte(a, '@')
+	if at < 0 {
+		return a
+	}
+	return a[:at+1] + strings.ToLower(a[at+1:])
+}
+
+// MarshalText writes the position as "file:line:col", keeping JSON dumps short.
+func (p Pos) MarshalText() ([]byte, error) { return []byte(p.String()), nil }

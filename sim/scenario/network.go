@@ -1,0 +1,217 @@
+package scenario
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The address plan and link defaults. FORMAT.md documents the same rules.
+const (
+	InternetRouter = "internet" // the core router every ISP is linked to by default
+	RootDNSHost    = "root-dns" // the root DNS server host
+)
+
+var (
+	// InternetPrefix numbers the Internet side: the core router is .1,
+	// the root DNS server .53, extra backbone routers .2 upward.
+	InternetPrefix = netip.MustParsePrefix("192.0.2.0/24")
+	firstPrefixes  = []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24")}
+	benchPrefix    = netip.MustParsePrefix("198.18.0.0/15")
+)
+
+// DefaultLinks holds the latency and bandwidth used when the file gives none.
+var DefaultLinks = map[string]struct {
+	Latency   time.Duration
+	Bandwidth int64
+}{
+	"lan":      {time.Millisecond, 100e6},    // server <-> ISP router
+	"access":   {5 * time.Millisecond, 20e6}, // PC <-> ISP router
+	"uplink":   {20 * time.Millisecond, 1e9}, // ISP router <-> Internet router
+	"backbone": {10 * time.Millisecond, 1e9}, // root DNS and explicit Internet links
+}
+
+// Host number offsets inside an ISP LAN.
+const (
+	offRouter = 1
+	offSMTP   = 25
+	offDNS    = 53
+	offPOP3   = 110
+	offPCs    = 100
+	offServer = 2 // first address tried for explicit servers whose port number is taken
+)
+
+// defaultPrefix is the LAN of the i-th ISP (in file order) that has no
+// explicit prefix: the two free documentation /24s, then the /24s of the
+// benchmarking range 198.18.0.0/15 in order (514 ISPs in all).
+func defaultPrefix(i int) (netip.Prefix, bool) {
+	if i < len(firstPrefixes) {
+		return firstPrefixes[i], true
+	}
+	i -= len(firstPrefixes)
+	if i >= 512 {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(addOff(benchPrefix.Addr(), uint32(i)*256), 24), true
+}
+
+func addOff(a netip.Addr, off uint32) netip.Addr {
+	b := a.As4()
+	v := binary.BigEndian.Uint32(b[:]) + off
+	binary.BigEndian.PutUint32(b[:], v)
+	return netip.AddrFrom4(b)
+}
+
+// size is the number of addresses in p.
+func size(p netip.Prefix) uint32 { return 1 << (32 - p.Bits()) }
+
+// world holds the network being resolved.
+type world struct {
+	d      *decoder
+	s      *Scenario
+	byName map[string]int        // host name -> index in s.Hosts
+	byAddr map[netip.Addr]string // address -> host name
+	links  map[[2]string]int     // unordered pair -> index in s.Links
+	defs   map[string]linkParams
+	// domainISP maps each domain to the ISP serving it.
+	domainISP map[string]string
+	rawISPs   map[string]*rawISP
+	times     []timeRef // every at/by/after/mailbox-at written in the file
+}
+
+func (nw *world) params(kind string, p linkParams) linkParams {
+	def := DefaultLinks[kind]
+	base := linkParams{lat: def.Latency, bw: def.Bandwidth, hasLat: true, hasBW: true}
+	return p.over(nw.defs[kind].over(base))
+}
+
+// addHost adds a host, reporting a duplicate name or address.
+func (nw *world) addHost(h Host) bool {
+	if j, dup := nw.byName[h.Name]; dup {
+		nw.d.errAt(h.Pos, "host, router and server names share one namespace", "duplicate host name %q (first at line %d)", h.Name, nw.s.Hosts[j].Pos.Line)
+		return false
+	}
+	if h.Addr.IsValid() {
+		if other, dup := nw.byAddr[h.Addr]; dup {
+			nw.d.errAt(h.Pos, "", "address %s of %s is already used by %s", h.Addr, h.Name, other)
+		}
+		nw.byAddr[h.Addr] = h.Name
+	}
+	nw.byName[h.Name] = len(nw.s.Hosts)
+	nw.s.Hosts = append(nw.s.Hosts, h)
+	return true
+}
+
+func pairKey(a, b string) [2]string {
+	if a > b {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+func (nw *world) addLink(a, b string, lp linkParams, pos Pos) {
+	nw.links[pairKey(a, b)] = len(nw.s.Links)
+	nw.s.Links = append(nw.s.Links, Link{A: a, B: b, Latency: lp.lat, Bandwidth: lp.bw, Pos: pos})
+}
+
+// freeAddr returns the first unused address of p at offset from or above.
+func (nw *world) freeAddr(p netip.Prefix, from uint32) (netip.Addr, bool) {
+	for off := from; off < size(p)-1; off++ {
+		a := addOff(p.Addr(), off)
+		if _, used := nw.byAddr[a]; !used {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// hostNames lists every host name, for did-you-mean hints.
+func (nw *world) hostNames() []string {
+	out := make([]string, len(nw.s.Hosts))
+	for i, h := range nw.s.Hosts {
+		out[i] = h.Name
+	}
+	return out
+}
+
+// host looks up a referenced host, reporting unknown names with a hint.
+func (nw *world) host(name string, p Pos) (*Host, bool) {
+	if i, ok := nw.byName[name]; ok {
+		return &nw.s.Hosts[i], true
+	}
+	if name != "" {
+		nw.d.errAt(p, didYouMean(name, nw.hostNames()), "unknown host %q", name)
+	}
+	return nil, false
+}
+
+// checkConnected reports every host that no chain of links joins to the
+// Internet router.
+func (nw *world) checkConnected() {
+	adj := map[string][]string{}
+	for _, l := range nw.s.Links {
+		adj[l.A] = append(adj[l.A], l.B)
+		adj[l.B] = append(adj[l.B], l.A)
+	}
+	seen := map[string]bool{InternetRouter: true}
+	queue := []string{InternetRouter}
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		for _, n := range adj[h] {
+			if !seen[n] {
+				seen[n] = true
+				queue = append(queue, n)
+			}
+		}
+	}
+	for _, h := range nw.s.Hosts {
+		if !seen[h.Name] {
+			nw.d.errAt(h.Pos, "add a link that joins it to the rest of the network", "no route reaches host %s", h.Name)
+		}
+	}
+}
+
+// sortedServices returns svcs in canonical order.
+func sortedServices(svcs []Service) []Service {
+	out := append([]Service(nil), svcs...)
+	sort.Slice(out, func(i, j int) bool {
+		return indexOf(Services, out[i]) < indexOf(Services, out[j])
+	})
+	return out
+}
+
+func indexOf[T comparable](xs []T, x T) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// inDomains reports which of the domains the FQDN name lies in, or "".
+func inDomains(name string, domains []Domain) string {
+	name = strings.ToLower(name)
+	for _, d := range domains {
+		if name == d.Name || strings.HasSuffix(name, "."+d.Name) {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+func fmtBits(bps int64) string {
+	switch {
+	case bps%1e9 == 0:
+		return fmt.Sprintf("%dGbit", bps/1e9)
+	case bps%1e6 == 0:
+		return fmt.Sprintf("%dMbit", bps/1e6)
+	case bps%1e3 == 0:
+		return fmt.Sprintf("%dkbit", bps/1e3)
+	}
+	return fmt.Sprintf("%dbit", bps)
+}

@@ -1,0 +1,468 @@
+package scenario
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file reads the YAML tree into raw, still unresolved values that
+// keep their nodes for positions; resolve.go fills in the defaults.
+
+// linkParams are optional latency and bandwidth settings.
+type linkParams struct {
+	lat           time.Duration
+	bw            int64
+	hasLat, hasBW bool
+}
+
+// over returns p with unset fields taken from base.
+func (p linkParams) over(base linkParams) linkParams {
+	if !p.hasLat {
+		p.lat, p.hasLat = base.lat, base.hasLat
+	}
+	if !p.hasBW {
+		p.bw, p.hasBW = base.bw, base.hasBW
+	}
+	return p
+}
+
+type rawDoc struct {
+	root        *yaml.Node
+	title, desc string
+	seed        int64
+	until       time.Duration
+	untilNode   *yaml.Node
+	epoch       time.Time
+	defaults    map[string]linkParams
+	routers     []rawRouter
+	links       []rawLink
+	rootAddr    netip.Addr
+	rootNode    *yaml.Node
+	isps        []*rawISP
+	hosts       []*rawHost
+	timeline    []*yaml.Node
+	expect      []*yaml.Node
+}
+
+type rawRouter struct {
+	name string
+	addr netip.Addr
+	k    *yaml.Node
+}
+
+type rawLink struct {
+	a, b   string
+	an, bn *yaml.Node
+	lp     linkParams
+	n      *yaml.Node
+}
+
+type rawDomain struct {
+	name string
+	mx   bool
+	n    *yaml.Node
+}
+
+type rawUser struct {
+	login, password string
+	only            string // domain the user is restricted to, if any
+	k               *yaml.Node
+}
+
+type rawServer struct {
+	name     string
+	services []Service
+	addr     netip.Addr
+	k        *yaml.Node
+}
+
+type rawISP struct {
+	name        string
+	k           *yaml.Node
+	domains     []rawDomain
+	users       []rawUser
+	servers     []rawServer
+	hasServers  bool
+	prefix      netip.Prefix
+	prefixNode  *yaml.Node
+	routerAddr  netip.Addr
+	lan, access linkParams
+	uplinkTo    string // "" means the default, "none" means no uplink
+	uplinkNode  *yaml.Node
+	uplink      linkParams
+}
+
+type rawHost struct {
+	name              string
+	k                 *yaml.Node
+	user              string
+	userNode          *yaml.Node
+	password          string
+	hasPassword       bool
+	isp               string
+	ispNode           *yaml.Node
+	addr              netip.Addr
+	addrNode          *yaml.Node
+	leave             bool
+	auth              Auth
+	smtp, pop3        string
+	smtpNode, pop3Nod *yaml.Node
+	link              linkParams
+}
+
+var topKeys = []string{"title", "description", "seed", "until", "epoch", "defaults", "internet", "isps", "hosts", "timeline", "expect"}
+
+// readDoc reads the top level of the document.
+func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
+	doc := &rawDoc{root: root, seed: 1}
+	m, _ := d.fields(root, "the scenario", topKeys...)
+	if n, ok := m["title"]; ok {
+		doc.title, _ = d.str(n)
+	}
+	if n, ok := m["description"]; ok {
+		doc.desc, _ = d.str(n)
+	}
+	if n, ok := m["seed"]; ok {
+		doc.seed, _ = d.integer(n, "a whole number seed", -1<<63, 1<<63-1)
+	}
+	if n, ok := m["until"]; ok {
+		if v, ok := d.duration(n); ok {
+			doc.until, doc.untilNode = v, n
+		}
+	}
+	if n, ok := m["epoch"]; ok {
+		if s, ok := d.scalar(n, "a time like 2000-01-01T09:00:00Z"); ok {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				d.errf(n, "RFC 3339 format", "expected a time like 2000-01-01T09:00:00Z, got %q", s)
+			}
+			doc.epoch = t.UTC()
+		}
+	}
+	doc.defaults = map[string]linkParams{}
+	if n, ok := m["defaults"]; ok {
+		dm, _ := d.fields(n, "defaults", "lan", "access", "uplink", "backbone")
+		for k, v := range dm {
+			doc.defaults[k] = d.linkParams(v, "defaults."+k)
+		}
+	}
+	if n, ok := m["internet"]; ok {
+		d.readInternet(doc, n)
+	}
+	if n, ok := m["isps"]; ok {
+		ps, _ := d.pairs(n, "isps")
+		for _, p := range ps {
+			doc.isps = append(doc.isps, d.readISP(p))
+		}
+	}
+	if len(doc.isps) == 0 {
+		d.errf(keyNode(root, "isps"), "add isps: with at least one ISP, e.g. comentum: {domain: comentum.com, users: {bob: secret}}", "the scenario has no ISPs")
+	}
+	if n, ok := m["hosts"]; ok {
+		ps, _ := d.pairs(n, "hosts")
+		for _, p := range ps {
+			doc.hosts = append(doc.hosts, d.readHost(p))
+		}
+	}
+	doc.timeline = d.list(m["timeline"], "timeline")
+	doc.expect = d.list(m["expect"], "expect")
+	return doc
+}
+
+// list returns the items of a sequence (null is empty).
+func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
+	n = d.deref(n)
+	if n == nil || isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errf(n, "start each item with \"- \"", "%s must be a list, got %s", what, describe(n))
+		return nil
+	}
+	return n.Content
+}
+
+func (d *decoder) linkParams(n *yaml.Node, what string) linkParams {
+	var lp linkParams
+	m, _ := d.fields(n, what, "latency", "bandwidth")
+	if v, ok := m["latency"]; ok {
+		lp.lat, lp.hasLat = d.duration(v)
+	}
+	if v, ok := m["bandwidth"]; ok {
+		lp.bw, lp.hasBW = d.bandwidth(v)
+	}
+	return lp
+}
+
+func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
+	m, _ := d.fields(n, "internet", "routers", "links", "root_dns")
+	if rn, ok := m["routers"]; ok {
+		ps, _ := d.pairs(rn, "internet.routers")
+		for _, p := range ps {
+			r := rawRouter{name: p.key, k: p.k}
+			rm, _ := d.fields(p.v, "router "+p.key, "addr")
+			if a, ok := rm["addr"]; ok {
+				r.addr, _ = d.addr(a)
+			}
+			doc.routers = append(doc.routers, r)
+		}
+	}
+	for _, ln := range d.list(m["links"], "internet.links") {
+		lm, _ := d.fields(ln, "a link", "a", "b", "latency", "bandwidth")
+		l := rawLink{n: d.deref(ln), an: lm["a"], bn: lm["b"]}
+		if l.an == nil || l.bn == nil {
+			d.errf(ln, "e.g. {a: comentum-router, b: internet, latency: 20ms}", "a link needs both a: and b:")
+			continue
+		}
+		l.a, _ = d.str(l.an)
+		l.b, _ = d.str(l.bn)
+		if v, ok := lm["latency"]; ok {
+			l.lp.lat, l.lp.hasLat = d.duration(v)
+		}
+		if v, ok := lm["bandwidth"]; ok {
+			l.lp.bw, l.lp.hasBW = d.bandwidth(v)
+		}
+		doc.links = append(doc.links, l)
+	}
+	if rn, ok := m["root_dns"]; ok {
+		rm, _ := d.fields(rn, "root_dns", "addr")
+		if a, ok := rm["addr"]; ok {
+			doc.rootAddr, _ = d.addr(a)
+			doc.rootNode = a
+		}
+	}
+}
+
+var ispKeys = []string{"domain", "domains", "users", "servers", "prefix", "router_addr", "lan", "access", "uplink"}
+
+func (d *decoder) readISP(p kv) *rawISP {
+	isp := &rawISP{name: p.key, k: p.k}
+	m, _ := d.fields(p.v, "ISP "+p.key, ispKeys...)
+	if n, ok := m["domain"]; ok {
+		if _, both := m["domains"]; both {
+			d.errf(keyNode(d.deref(p.v), "domains"), "list every domain under domains:", "ISP %s has both domain: and domains:", p.key)
+		}
+		isp.domains = append(isp.domains, d.readDomain(n))
+	}
+	if n, ok := m["domains"]; ok {
+		for _, dn := range d.list(n, "domains") {
+			isp.domains = append(isp.domains, d.readDomain(dn))
+		}
+	}
+	if n, ok := m["users"]; ok {
+		ps, _ := d.pairs(n, "users of "+p.key)
+		for _, up := range ps {
+			isp.users = append(isp.users, d.readUser(up))
+		}
+	}
+	if n, ok := m["servers"]; ok {
+		isp.hasServers = true
+		ps, _ := d.pairs(n, "servers of "+p.key)
+		for _, sp := range ps {
+			isp.servers = append(isp.servers, d.readServer(sp))
+		}
+	}
+	if n, ok := m["prefix"]; ok {
+		isp.prefix, _ = d.prefix(n)
+		isp.prefixNode = n
+	}
+	if n, ok := m["router_addr"]; ok {
+		isp.routerAddr, _ = d.addr(n)
+	}
+	if n, ok := m["lan"]; ok {
+		isp.lan = d.linkParams(n, "lan")
+	}
+	if n, ok := m["access"]; ok {
+		isp.access = d.linkParams(n, "access")
+	}
+	if n, ok := m["uplink"]; ok {
+		d.readUplink(isp, n)
+	}
+	return isp
+}
+
+// readUplink reads "uplink: router", "uplink: none" or
+// "uplink: {to: router, latency: .., bandwidth: ..}".
+func (d *decoder) readUplink(isp *rawISP, n *yaml.Node) {
+	n = d.deref(n)
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		isp.uplinkTo, _ = d.str(n)
+		isp.uplinkNode = n
+		return
+	}
+	m, _ := d.fields(n, "uplink", "to", "latency", "bandwidth")
+	if v, ok := m["to"]; ok {
+		isp.uplinkTo, _ = d.str(v)
+		isp.uplinkNode = v
+	}
+	if v, ok := m["latency"]; ok {
+		isp.uplink.lat, isp.uplink.hasLat = d.duration(v)
+	}
+	if v, ok := m["bandwidth"]; ok {
+		isp.uplink.bw, isp.uplink.hasBW = d.bandwidth(v)
+	}
+}
+
+// readDomain reads "name" or {name: .., mx: none}.
+func (d *decoder) readDomain(n *yaml.Node) rawDomain {
+	dn := d.deref(n)
+	rd := rawDomain{mx: true, n: dn}
+	if dn != nil && dn.Kind == yaml.MappingNode {
+		m, _ := d.fields(dn, "a domain", "name", "mx")
+		if v, ok := m["name"]; ok {
+			rd.name, _ = d.str(v)
+			rd.n = v
+		} else {
+			d.errf(dn, "e.g. {name: smallco.com, mx: none}", "a domain needs name:")
+		}
+		if v, ok := m["mx"]; ok {
+			if s, ok := d.scalar(v, "mx: none or mx: default"); ok {
+				switch s {
+				case "none":
+					rd.mx = false
+				case "default":
+				default:
+					d.errf(v, "", "expected mx: none or mx: default, got %q", s)
+				}
+			}
+		}
+	} else {
+		rd.name, _ = d.str(dn)
+	}
+	rd.name = strings.ToLower(rd.name)
+	if rd.name != "" && !validDomain(rd.name) {
+		d.errf(rd.n, "", "expected a domain name like comentum.com, got %q", rd.name)
+		rd.name = ""
+	}
+	return rd
+}
+
+// readUser reads "login: password" or "login: {password: ..}"; a login
+// written as an address restricts the user to that domain.
+func (d *decoder) readUser(p kv) rawUser {
+	u := rawUser{login: p.key, k: p.k}
+	if strings.Contains(p.key, "@") {
+		if !validEmail(p.key) {
+			d.errf(p.k, "", "expected a user name or a mail address like bob@hiscompany.com, got %q", p.key)
+		} else {
+			u.login = normAddr(p.key)
+			u.only = u.login[strings.LastIndexByte(u.login, '@')+1:]
+		}
+	} else if !validUserName(p.key) {
+		d.errf(p.k, "letters, digits and . _ - only", "bad user name %q", p.key)
+	}
+	v := d.deref(p.v)
+	if v != nil && v.Kind == yaml.MappingNode {
+		m, _ := d.fields(v, "user "+p.key, "password")
+		if pn, ok := m["password"]; ok {
+			u.password, _ = d.str(pn)
+		} else {
+			d.errf(v, "", "user %s needs a password", p.key)
+		}
+		return u
+	}
+	u.password, _ = d.scalar(v, "a password")
+	return u
+}
+
+func validUserName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// readServer reads "host: [smtp, pop3]" or "host: {services: [..], addr: ..}".
+func (d *decoder) readServer(p kv) rawServer {
+	s := rawServer{name: p.key, k: p.k}
+	v := d.deref(p.v)
+	svcNode := v
+	if v != nil && v.Kind == yaml.MappingNode {
+		m, _ := d.fields(v, "server "+p.key, "services", "addr")
+		svcNode = m["services"]
+		if a, ok := m["addr"]; ok {
+			s.addr, _ = d.addr(a)
+		}
+		if svcNode == nil {
+			d.errf(v, "e.g. services: [smtp, pop3]", "server %s needs services:", p.key)
+			return s
+		}
+	}
+	names, _ := d.stringList(svcNode, d.str)
+	for _, name := range names {
+		svc := Service(name)
+		if !contains(Services, svc) {
+			d.errf(svcNode, didYouMean(name, []string{"smtp", "pop3", "dns"}), "unknown service %q (services are smtp, pop3, dns)", name)
+			continue
+		}
+		if contains(s.services, svc) {
+			d.errf(svcNode, "", "service %s listed twice", name)
+			continue
+		}
+		s.services = append(s.services, svc)
+	}
+	return s
+}
+
+var hostKeys = []string{"user", "password", "isp", "addr", "leave_on_server", "auth", "smtp", "pop3", "link"}
+
+func (d *decoder) readHost(p kv) *rawHost {
+	h := &rawHost{name: p.key, k: p.k, auth: AuthNone}
+	m, _ := d.fields(p.v, "host "+p.key, hostKeys...)
+	if n, ok := m["user"]; ok {
+		h.user, _ = d.email(n)
+		h.userNode = n
+	}
+	if n, ok := m["password"]; ok {
+		h.password, h.hasPassword = d.str(n)
+	}
+	if n, ok := m["isp"]; ok {
+		h.isp, _ = d.str(n)
+		h.ispNode = n
+	}
+	if n, ok := m["addr"]; ok {
+		h.addr, _ = d.addr(n)
+		h.addrNode = n
+	}
+	if n, ok := m["leave_on_server"]; ok {
+		h.leave, _ = d.boolean(n)
+	}
+	if n, ok := m["auth"]; ok {
+		if s, ok := d.scalar(n, "none, plain or login"); ok {
+			a := Auth(strings.ToLower(s))
+			switch a {
+			case AuthNone, AuthPlain, AuthLogin:
+				h.auth = a
+			default:
+				if b, ok := map[string]Auth{"true": AuthPlain, "yes": AuthPlain, "false": AuthNone, "no": AuthNone}[string(a)]; ok {
+					h.auth = b
+				} else {
+					d.errf(n, didYouMean(s, []string{"none", "plain", "login"}), "expected auth none, plain or login, got %q", s)
+				}
+			}
+		}
+	}
+	if n, ok := m["smtp"]; ok {
+		h.smtp, _ = d.str(n)
+		h.smtpNode = n
+	}
+	if n, ok := m["pop3"]; ok {
+		h.pop3, _ = d.str(n)
+		h.pop3Nod = n
+	}
+	if n, ok := m["link"]; ok {
+		h.link = d.linkParams(n, "link")
+	}
+	return h
+}

@@ -1,0 +1,364 @@
+package scenario
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// resolveNetwork builds ISPs, hosts, PCs and links from the raw document.
+func (nw *world) resolveNetwork(doc *rawDoc) {
+	d := nw.d
+	// The Internet side.
+	nw.addHost(Host{Name: InternetRouter, Kind: KindRouter, Addr: addOff(InternetPrefix.Addr(), 1), Pos: d.pos(doc.root)})
+	for _, r := range doc.routers {
+		if r.name == InternetRouter {
+			if r.addr.IsValid() {
+				nw.s.Hosts[0].Addr = r.addr
+				delete(nw.byAddr, addOff(InternetPrefix.Addr(), 1))
+				nw.byAddr[r.addr] = InternetRouter
+			}
+			nw.s.Hosts[0].Pos = d.pos(r.k)
+			continue
+		}
+		if !validName(r.name) {
+			d.errf(r.k, "letters, digits, hyphens and dots, e.g. backbone-1", "bad router name %q", r.name)
+		}
+		a := r.addr
+		if !a.IsValid() {
+			a, _ = nw.freeAddr(InternetPrefix, 2)
+		}
+		nw.addHost(Host{Name: r.name, Kind: KindRouter, Addr: a, Pos: d.pos(r.k)})
+	}
+	rootAddr := doc.rootAddr
+	if !rootAddr.IsValid() {
+		rootAddr = addOff(InternetPrefix.Addr(), offDNS)
+	}
+	rootPos := d.pos(doc.root)
+	if doc.rootNode != nil {
+		rootPos = d.pos(doc.rootNode)
+	}
+	nw.addHost(Host{Name: RootDNSHost, Kind: KindRoot, Addr: rootAddr, Services: []Service{DNS}, Pos: rootPos})
+	nw.s.Root = Root{Host: RootDNSHost, Addr: rootAddr}
+	nw.addLink(RootDNSHost, InternetRouter, nw.params("backbone", linkParams{}), rootPos)
+
+	nw.assignPrefixes(doc)
+	for _, ri := range doc.isps {
+		nw.resolveISP(ri)
+	}
+	for _, rh := range doc.hosts {
+		nw.resolvePC(rh)
+	}
+	nw.explicitLinks(doc)
+	nw.checkConnected()
+}
+
+// assignPrefixes gives every ISP without prefix: the next default /24
+// that overlaps no explicit prefix, in file order.
+func (nw *world) assignPrefixes(doc *rawDoc) {
+	var taken []netip.Prefix
+	taken = append(taken, InternetPrefix)
+	for _, ri := range doc.isps {
+		if !ri.prefix.IsValid() {
+			continue
+		}
+		for _, t := range taken {
+			if t.Overlaps(ri.prefix) {
+				nw.d.errf(ri.prefixNode, "every ISP needs a LAN of its own", "prefix %s overlaps %s", ri.prefix, t)
+			}
+		}
+		taken = append(taken, ri.prefix)
+	}
+	next := 0
+	for _, ri := range doc.isps {
+		if ri.prefix.IsValid() || ri.prefixNode != nil {
+			continue
+		}
+		for {
+			p, ok := defaultPrefix(next)
+			next++
+			if !ok {
+				nw.d.errf(ri.k, "give it prefix: explicitly", "too many ISPs for the default address plan at ISP %s", ri.name)
+				break
+			}
+			free := true
+			for _, t := range taken {
+				free = free && !t.Overlaps(p)
+			}
+			if free {
+				ri.prefix = p
+				break
+			}
+		}
+	}
+}
+
+// place returns the address for a host in an ISP LAN: the explicit one if
+// valid and inside the prefix, else the first free one from offset.
+func (nw *world) place(ri *rawISP, name string, explicit netip.Addr, p Pos, offset uint32) netip.Addr {
+	if explicit.IsValid() {
+		if ri.prefix.IsValid() && !ri.prefix.Contains(explicit) {
+			nw.d.errAt(p, "addresses in an ISP come from its prefix", "address %s of %s is outside %s's LAN %s", explicit, name, ri.name, ri.prefix)
+		}
+		return explicit
+	}
+	if !ri.prefix.IsValid() {
+		return netip.Addr{}
+	}
+	a, ok := nw.freeAddr(ri.prefix, offset)
+	if !ok {
+		nw.d.errAt(p, "use a larger prefix", "no free address left in %s for %s", ri.prefix, name)
+	}
+	return a
+}
+
+func (nw *world) resolveISP(ri *rawISP) {
+	d := nw.d
+	pos := d.pos(ri.k)
+	if !validName(ri.name) || strings.Contains(ri.name, ".") {
+		d.errAt(pos, "letters, digits and hyphens, e.g. comentum", "bad ISP name %q", ri.name)
+	}
+	isp := ISP{Name: ri.name, Prefix: ri.prefix, Router: ri.name + "-router", Pos: pos}
+	// Domains, unique across every ISP.
+	for _, rd := range ri.domains {
+		if rd.name == "" {
+			continue
+		}
+		if other, dup := nw.domainISP[rd.name]; dup {
+			d.errf(rd.n, "a domain is served by one ISP", "domain %s is already served by ISP %s", rd.name, other)
+			continue
+		}
+		nw.domainISP[rd.name] = ri.name
+		isp.Domains = append(isp.Domains, Domain{Name: rd.name, MX: rd.mx})
+	}
+	if len(ri.domains) == 0 {
+		d.errAt(pos, "e.g. domain: comentum.com", "ISP %s has no domain", ri.name)
+	}
+	// Router.
+	raddr := nw.place(ri, isp.Router, ri.routerAddr, pos, offRouter)
+	nw.addHost(Host{Name: isp.Router, Kind: KindRouter, Addr: raddr, ISP: ri.name, Pos: pos})
+	switch {
+	case ri.uplinkTo == "none":
+	case ri.uplinkTo == "":
+		nw.addLink(isp.Router, InternetRouter, nw.params("uplink", ri.uplink), pos)
+	default:
+		if h, ok := nw.host(ri.uplinkTo, d.pos(ri.uplinkNode)); ok {
+			nw.addLink(isp.Router, h.Name, nw.params("uplink", ri.uplink), d.pos(ri.uplinkNode))
+		}
+	}
+	// Servers: the default trio, or the explicit servers: block.
+	servers := ri.servers
+	if !ri.hasServers && len(isp.Domains) > 0 {
+		p := isp.Domains[0].Name
+		servers = []rawServer{
+			{name: "smtp." + p, services: []Service{SMTP}, k: ri.k},
+			{name: "pop3." + p, services: []Service{POP3}, k: ri.k},
+			{name: "ns." + p, services: []Service{DNS}, k: ri.k},
+		}
+	}
+	owner := map[Service]string{}
+	for _, rs := range servers {
+		sp := d.pos(rs.k)
+		if !validDomain(rs.name) || (len(isp.Domains) > 0 && inDomains(rs.name, isp.Domains) == "") {
+			hint := "so DNS can name it"
+			if len(isp.Domains) > 0 {
+				hint = "e.g. mail." + isp.Domains[0].Name + ", " + hint
+			}
+			d.errAt(sp, hint, "server host name %q must lie in one of %s's domains", rs.name, ri.name)
+		}
+		off := uint32(offServer)
+		if len(rs.services) > 0 {
+			off = map[Service]uint32{SMTP: offSMTP, POP3: offPOP3, DNS: offDNS}[rs.services[0]]
+		}
+		a := nw.place(ri, rs.name, rs.addr, sp, off)
+		if !nw.addHost(Host{Name: rs.name, Kind: KindServer, Addr: a, ISP: ri.name, Services: sortedServices(rs.services), Pos: sp}) {
+			continue
+		}
+		nw.addLink(rs.name, isp.Router, nw.params("lan", ri.lan), sp)
+		for _, svc := range rs.services {
+			if prev, dup := owner[svc]; dup {
+				d.errAt(sp, "one host per service in each ISP", "ISP %s runs %s on both %s and %s", ri.name, svc, prev, rs.name)
+				continue
+			}
+			owner[svc] = rs.name
+		}
+	}
+	for _, svc := range Services {
+		if owner[svc] == "" && ri.hasServers {
+			d.errAt(pos, "list a host for it under servers:", "ISP %s has no host running %s", ri.name, svc)
+		}
+	}
+	isp.SMTP, isp.POP3, isp.DNS = owner[SMTP], owner[POP3], owner[DNS]
+	isp.LMTP = isp.SMTP != isp.POP3
+	isp.Users = nw.resolveUsers(ri, isp.Domains)
+	nw.s.ISPs = append(nw.s.ISPs, isp)
+	nw.rawISPs[ri.name] = ri
+}
+
+// resolveUsers gives each user an address in every domain of the ISP,
+// or only in the domain of a login written as an address.
+func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
+	var users []User
+	owner := map[string]string{}
+	for _, ru := range ri.users {
+		u := User{Login: ru.login, Password: ru.password}
+		if ru.only != "" {
+			if inDomains(ru.only, domains) != ru.only {
+				nw.d.errf(ru.k, "add the domain to the ISP's domains", "ISP %s does not serve domain %s", ri.name, ru.only)
+				continue
+			}
+			u.Addresses = []string{ru.login}
+		} else {
+			local := ru.login
+			for _, dm := range domains {
+				u.Addresses = append(u.Addresses, local+"@"+dm.Name)
+			}
+		}
+		for _, a := range u.Addresses {
+			if prev, dup := owner[a]; dup {
+				nw.d.errf(ru.k, "", "address %s belongs to both %s and %s", a, prev, ru.login)
+			}
+			owner[a] = ru.login
+		}
+		sort.Strings(u.Addresses)
+		users = append(users, u)
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].Login < users[j].Login })
+	return users
+}
+
+// resolvePC places a PC and fills in its mail program settings.
+func (nw *world) resolvePC(rh *rawHost) {
+	d := nw.d
+	pos := d.pos(rh.k)
+	if !validName(rh.name) {
+		d.errAt(pos, "letters, digits, hyphens and dots, e.g. bob-pc", "bad host name %q", rh.name)
+	}
+	pc := PC{Host: rh.name, User: rh.user, LeaveOnServer: rh.leave, Auth: rh.auth, Pos: pos}
+	var mailISP *ISP
+	if rh.user != "" {
+		mailISP = nw.mailbox(rh.user, d.pos(rh.userNode), &pc)
+	}
+	connISP := mailISP
+	if rh.isp != "" {
+		connISP = nw.isp(rh.isp, d.pos(rh.ispNode))
+	} else if rh.user == "" {
+		d.errAt(pos, "give it user: (a mail address) or isp: (where it connects)", "host %s needs user: or isp:", rh.name)
+	}
+	if rh.hasPassword {
+		pc.Password = rh.password
+	}
+	if connISP == nil {
+		return
+	}
+	pc.ISP = connISP.Name
+	ri := nw.rawISPs[connISP.Name]
+	addrPos := pos
+	if rh.addrNode != nil {
+		addrPos = d.pos(rh.addrNode)
+	}
+	a := nw.place(ri, rh.name, rh.addr, addrPos, offPCs)
+	if !nw.addHost(Host{Name: rh.name, Kind: KindPC, Addr: a, ISP: connISP.Name, Pos: pos}) {
+		return
+	}
+	nw.addLink(rh.name, connISP.Router, nw.params("access", rh.link.over(ri.access)), pos)
+	pc.SMTP, pc.DNS = connISP.SMTP, connISP.DNS
+	if mailISP != nil {
+		pc.POP3 = mailISP.POP3
+	}
+	if rh.smtp != "" {
+		pc.SMTP = nw.serverRef(rh.smtp, SMTP, d.pos(rh.smtpNode))
+	}
+	if rh.pop3 != "" {
+		pc.POP3 = nw.serverRef(rh.pop3, POP3, d.pos(rh.pop3Nod))
+	}
+	nw.s.PCs = append(nw.s.PCs, pc)
+}
+
+// mailbox finds the ISP and user owning addr, filling in pc's login and
+// password, and reports unknown domains and users.
+func (nw *world) mailbox(addr string, p Pos, pc *PC) *ISP {
+	dom := addr[strings.LastIndexByte(addr, '@')+1:]
+	ispName, ok := nw.domainISP[dom]
+	if !ok {
+		var doms []string
+		for k := range nw.domainISP {
+			doms = append(doms, k)
+		}
+		sort.Strings(doms)
+		nw.d.errAt(p, didYouMean(dom, doms), "no ISP serves domain %s", dom)
+		return nil
+	}
+	isp := nw.s.ISP(ispName)
+	var all []string
+	for _, u := range isp.Users {
+		for _, a := range u.Addresses {
+			if a == addr {
+				pc.MailISP, pc.Login, pc.Password = isp.Name, u.Login, u.Password
+				return isp
+			}
+			all = append(all, a)
+		}
+	}
+	nw.d.errAt(p, didYouMean(addr, all), "ISP %s has no user %s", isp.Name, addr)
+	return nil
+}
+
+// isp looks up a referenced ISP.
+func (nw *world) isp(name string, p Pos) *ISP {
+	if i := nw.s.ISP(name); i != nil {
+		return i
+	}
+	var names []string
+	for _, i := range nw.s.ISPs {
+		names = append(names, i.Name)
+	}
+	nw.d.errAt(p, didYouMean(name, names), "unknown ISP %q", name)
+	return nil
+}
+
+// serverRef checks that name is a host running svc.
+func (nw *world) serverRef(name string, svc Service, p Pos) string {
+	h, ok := nw.host(name, p)
+	if !ok {
+		return ""
+	}
+	if !contains(h.Services, svc) {
+		nw.d.errAt(p, "", "host %s does not run %s", name, svc)
+		return ""
+	}
+	return name
+}
+
+// explicitLinks adds or overrides links listed under internet.links.
+func (nw *world) explicitLinks(doc *rawDoc) {
+	explicit := map[[2]string]bool{}
+	for _, rl := range doc.links {
+		p := nw.d.pos(rl.n)
+		_, okA := nw.host(rl.a, nw.d.pos(rl.an))
+		_, okB := nw.host(rl.b, nw.d.pos(rl.bn))
+		if !okA || !okB {
+			continue
+		}
+		if rl.a == rl.b {
+			nw.d.errAt(p, "", "link from %s to itself", rl.a)
+			continue
+		}
+		key := pairKey(rl.a, rl.b)
+		if explicit[key] {
+			nw.d.errAt(p, "", "duplicate link between %s and %s", rl.a, rl.b)
+			continue
+		}
+		explicit[key] = true
+		lp := nw.params("backbone", rl.lp)
+		if i, ok := nw.links[key]; ok {
+			// An explicit link between two hosts that are linked by
+			// default only changes that link's parameters.
+			l := &nw.s.Links[i]
+			cur := rl.lp.over(linkParams{lat: l.Latency, bw: l.Bandwidth, hasLat: true, hasBW: true})
+			l.Latency, l.Bandwidth, l.Pos = cur.lat, cur.bw, p
+			continue
+		}
+		nw.addLink(rl.a, rl.b, lp, p)
+	}
+}

@@ -1,0 +1,340 @@
+package scenario
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+var actionKinds = []string{"send", "check", "link_down", "link_up", "stop", "start", "dns_add", "dns_remove"}
+
+// kindKey finds the one key of m that names a kind, reporting none or
+// several. extra lists the keys allowed next to it.
+func (d *decoder) kindKey(n *yaml.Node, m map[string]*yaml.Node, what string, kinds []string) (string, bool) {
+	var found []string
+	for _, k := range kinds {
+		if _, ok := m[k]; ok {
+			found = append(found, k)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], true
+	case 0:
+		d.errf(n, "one of: "+strings.Join(kinds, ", "), "%s needs a kind", what)
+	default:
+		d.errf(n, "write one per list item", "%s has several kinds: %s", what, strings.Join(found, ", "))
+	}
+	return "", false
+}
+
+// readTimeline resolves every action; it returns them sorted by time.
+func (nw *world) readTimeline(items []*yaml.Node) []Action {
+	d := nw.d
+	var out []Action
+	for _, n := range items {
+		m, _ := d.fields(n, "a timeline action", append([]string{"at"}, actionKinds...)...)
+		a := Action{Pos: d.pos(d.deref(n))}
+		atNode, ok := m["at"]
+		if !ok {
+			d.errf(n, "e.g. - {at: 5s, check: bob-pc}", "timeline action needs at:")
+		} else if v, ok := d.duration(atNode); ok {
+			a.At = v
+			nw.times = append(nw.times, timeRef{v, d.pos(atNode), "at"})
+		}
+		kind, ok := d.kindKey(n, m, "timeline action", actionKinds)
+		if !ok {
+			continue
+		}
+		a.Kind = ActionKind(kind)
+		v := m[kind]
+		var good bool
+		switch a.Kind {
+		case ActSend:
+			good = nw.readSend(&a, v)
+		case ActCheck:
+			good = nw.readCheck(&a, v)
+		case ActLinkDown, ActLinkUp:
+			good = nw.readLinkAction(&a, v)
+		case ActStop, ActStart:
+			good = nw.readService(&a, v)
+		case ActDNSAdd, ActDNSRemove:
+			good = nw.readDNSAction(&a, v)
+		}
+		if good {
+			out = append(out, a)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
+	return out
+}
+
+func (nw *world) readSend(a *Action, n *yaml.Node) bool {
+	d := nw.d
+	m, ok := d.fields(n, "send", "from", "to", "subject", "body", "host", "via")
+	mail := &Mail{}
+	if v, has := m["from"]; has {
+		mail.From, ok = d.email(v)
+	} else {
+		d.errf(n, "e.g. from: lisa@otherisp.com", "send needs from:")
+		ok = false
+	}
+	if v, has := m["to"]; has {
+		var good bool
+		mail.To, good = d.stringList(v, d.email)
+		ok = ok && good
+	} else {
+		d.errf(n, "e.g. to: bob@comentum.com", "send needs to:")
+		ok = false
+	}
+	if v, has := m["subject"]; has {
+		mail.Subject, _ = d.str(v)
+	}
+	if v, has := m["body"]; has {
+		mail.Body, _ = d.str(v)
+	}
+	var pc *PC
+	if v, has := m["host"]; has {
+		name, _ := d.str(v)
+		pc = nw.pcRef(name, d.pos(v))
+	} else if mail.From != "" {
+		var hosts []string
+		for i := range nw.s.PCs {
+			if nw.s.PCs[i].User == mail.From {
+				hosts = append(hosts, nw.s.PCs[i].Host)
+				pc = &nw.s.PCs[i]
+			}
+		}
+		switch len(hosts) {
+		case 0:
+			d.errf(m["from"], "add a host with user: "+mail.From+", or say host:", "no host has the mail program of %s", mail.From)
+		case 1:
+		default:
+			d.errf(m["from"], "say which with host:", "several hosts send as %s: %s", mail.From, strings.Join(hosts, ", "))
+			pc = nil
+		}
+	}
+	if pc == nil {
+		return false
+	}
+	a.Host = pc.Host
+	mail.Via = pc.SMTP
+	if v, has := m["via"]; has {
+		name, _ := d.str(v)
+		mail.Via = nw.serverRef(name, SMTP, d.pos(v))
+	}
+	if mail.Via == "" {
+		d.errf(n, "say via: <smtp server host>", "host %s has no SMTP server to send through", pc.Host)
+		return false
+	}
+	a.Mail = mail
+	return ok
+}
+
+// pcRef looks up a PC host by name.
+func (nw *world) pcRef(name string, p Pos) *PC {
+	h, ok := nw.host(name, p)
+	if !ok {
+		return nil
+	}
+	pc := nw.s.PC(h.Name)
+	if pc == nil {
+		nw.d.errAt(p, "mail programs run on hosts listed under hosts:", "host %s is a %s, not a PC", name, h.Kind)
+	}
+	return pc
+}
+
+// hostArg reads "name" or {host: name, <extra>: ..}.
+func (nw *world) hostArg(n *yaml.Node, what string, extra ...string) (string, map[string]*yaml.Node, Pos, bool) {
+	d := nw.d
+	v := d.deref(n)
+	if v != nil && v.Kind == yaml.MappingNode {
+		m, _ := d.fields(v, what, append([]string{"host"}, extra...)...)
+		hn, ok := m["host"]
+		if !ok {
+			d.errf(v, "", "%s needs host:", what)
+			return "", m, d.pos(v), false
+		}
+		name, ok := d.str(hn)
+		return name, m, d.pos(hn), ok
+	}
+	name, ok := d.scalar(v, "a host name")
+	return name, nil, d.pos(v), ok
+}
+
+func (nw *world) readCheck(a *Action, n *yaml.Node) bool {
+	name, _, p, ok := nw.hostArg(n, "check")
+	if !ok {
+		return false
+	}
+	pc := nw.pcRef(name, p)
+	if pc == nil {
+		return false
+	}
+	if pc.User == "" || pc.POP3 == "" {
+		nw.d.errAt(p, "give the host user:", "host %s has no mail account to check", name)
+		return false
+	}
+	a.Host = pc.Host
+	return true
+}
+
+func (nw *world) readLinkAction(a *Action, n *yaml.Node) bool {
+	d := nw.d
+	v := d.deref(n)
+	var an, bn *yaml.Node
+	switch {
+	case v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 2:
+		an, bn = v.Content[0], v.Content[1]
+	case v != nil && v.Kind == yaml.MappingNode:
+		m, _ := d.fields(v, string(a.Kind), "a", "b")
+		an, bn = m["a"], m["b"]
+	}
+	if an == nil || bn == nil {
+		d.errf(n, "e.g. [comentum-router, internet]", "%s needs the two ends of a link", a.Kind)
+		return false
+	}
+	an, bn = d.deref(an), d.deref(bn)
+	if an == nil || bn == nil {
+		return false
+	}
+	x, ok1 := d.str(an)
+	y, ok2 := d.str(bn)
+	if !ok1 || !ok2 {
+		return false
+	}
+	_, ok1 = nw.host(x, d.pos(an))
+	_, ok2 = nw.host(y, d.pos(bn))
+	if !ok1 || !ok2 {
+		return false
+	}
+	if _, ok := nw.links[pairKey(x, y)]; !ok {
+		d.errf(an, "", "there is no link between %s and %s", x, y)
+		return false
+	}
+	a.A, a.B = x, y
+	return true
+}
+
+func (nw *world) readService(a *Action, n *yaml.Node) bool {
+	d := nw.d
+	name, m, p, ok := nw.hostArg(n, string(a.Kind), "service")
+	if !ok {
+		return false
+	}
+	h, ok := nw.host(name, p)
+	if !ok {
+		return false
+	}
+	if len(h.Services) == 0 {
+		d.errAt(p, "", "host %s runs no services", name)
+		return false
+	}
+	a.Host = h.Name
+	a.Services = h.Services
+	if sn, has := m["service"]; has {
+		s, ok := d.str(sn)
+		if !ok {
+			return false
+		}
+		if !contains(h.Services, Service(s)) {
+			var have []string
+			for _, x := range h.Services {
+				have = append(have, string(x))
+			}
+			d.errf(sn, didYouMean(s, have), "host %s does not run %s (it runs %s)", name, s, strings.Join(have, ", "))
+			return false
+		}
+		a.Services = []Service{Service(s)}
+	}
+	return true
+}
+
+var recordTypes = []string{"A", "NS", "MX", "CNAME", "TXT"}
+
+func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
+	d := nw.d
+	m, ok := d.fields(n, string(a.Kind), "name", "type", "value", "pref", "ttl")
+	r := &Record{TTL: DefaultTTL}
+	nn, hasName := m["name"]
+	tn, hasType := m["type"]
+	if !hasName || !hasType {
+		d.errf(n, "e.g. {name: comentum.com, type: MX}", "%s needs name: and type:", a.Kind)
+		return false
+	}
+	name, _ := d.str(nn)
+	r.Name = strings.ToLower(strings.TrimSuffix(name, "."))
+	isp, zone := nw.s.zoneFor(r.Name)
+	if isp == nil {
+		d.errf(nn, "records live in the zone of an ISP's domain", "no zone holds %q", name)
+		return false
+	}
+	a.Zone, a.Host = zone, isp.DNS
+	t, _ := d.str(tn)
+	r.Type = strings.ToUpper(t)
+	if !contains(recordTypes, r.Type) {
+		d.errf(tn, didYouMean(r.Type, recordTypes), "unknown record type %q (types: %s)", t, strings.Join(recordTypes, ", "))
+		return false
+	}
+	if r.Type == "MX" {
+		r.Pref = DefaultMXPref
+	}
+	if v, has := m["pref"]; has {
+		p, good := d.integer(v, "an MX preference", 0, 65535)
+		r.Pref, ok = uint16(p), ok && good
+	}
+	if v, has := m["ttl"]; has {
+		r.TTL, _ = d.duration(v)
+	}
+	vn, hasValue := m["value"]
+	if hasValue {
+		r.Value, _ = d.str(vn)
+		if msg := checkValue(r.Type, r.Value); msg != "" {
+			d.errf(vn, "", "%s", msg)
+			return false
+		}
+	} else if a.Kind == ActDNSAdd {
+		d.errf(n, "e.g. value: 198.51.100.25", "dns_add needs value:")
+		return false
+	}
+	a.Record = r
+	return ok
+}
+
+// checkValue validates a record value for its type; "" means fine.
+func checkValue(typ, v string) string {
+	switch typ {
+	case "A":
+		if a, err := netip.ParseAddr(v); err != nil || !a.Is4() {
+			return fmt.Sprintf("expected an IPv4 address for an A record, got %q", v)
+		}
+	case "NS", "MX", "CNAME":
+		if !validName(strings.TrimSuffix(v, ".")) {
+			return fmt.Sprintf("expected a host name for a %s record, got %q", typ, v)
+		}
+	}
+	return ""
+}
+
+// timeRef remembers a time written in the file, for the end-of-run check.
+type timeRef struct {
+	t   time.Duration
+	pos Pos
+	key string
+}
+
+// fmtDur prints a duration without trailing zero units: 30m, 1h, 1m30s.
+func fmtDur(t time.Duration) string {
+	s := t.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
