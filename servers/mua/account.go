@@ -1,0 +1,47 @@
+package mua
+
+import "strings"
+
+// Account is the mail program's configuration, as its Tools → Accounts
+// dialog would hold it.
+type Account struct {
+	// Name is the display name put in From, e.g. "Lisa"; may be empty.
+	Name string
+	// Address is the user's mail address, e.g. "lisa@otherisp.com".
+	Address string
+	// Username and Password log in to the ISP's servers.
+	Username string
+	Password string
+	// SMTPServer is the outgoing server, host:port, e.g.
+	// "smtp.otherisp.com:25".
+	SMTPServer string
+	// POP3Server is the incoming server, host:port, e.g.
+	// "pop.otherisp.com:110".
+	POP3Server string
+	// UseAuth makes the program log in to the SMTP server (AUTH PLAIN)
+	// before sending.
+	UseAuth bool
+	// LeaveOnServer keeps downloaded messages on the POP3 server, as Web
+	// Mail users want; otherwise they are deleted after download.
+	LeaveOnServer bool
+}
+
+// owner is the user's short name for log notes: "lisa" for
+// lisa@otherisp.com.
+func (a Account) owner() string {
+	if i := strings.IndexByte(a.Address, '@'); i > 0 {
+		return a.Address[:i]
+	}
+	if a.Username != "" {
+		return a.Username
+	}
+	return "the user"
+}
+
+// domain is the part of the address after "@", for Message-IDs.
+func (a Account) domain() string {
+	if i := strings.LastIndexByte(a.Address, '@'); i >= 0 && i < len(a.Address)-1 {
+		return a.Address[i+1:]
+	}
+	return ""
+}

@@ -1,0 +1,161 @@
+package mua
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+
+	"mailsim/servers/pop3"
+)
+
+// Downloaded is a message kept on the home PC after a download.
+type Downloaded struct {
+	UID     string    // the POP3 server's unique id
+	Data    []byte    // the whole message, CRLF line endings
+	Subject string    // decoded Subject header
+	From    string    // From header, addresses as written
+	To      string    // To header, addresses as written
+	Date    time.Time // the Date header; zero if missing or unparsable
+	When    time.Time // when it was downloaded (host clock)
+}
+
+// Report sums up one Send/Recv.
+type Report struct {
+	New     int // messages downloaded this time
+	Deleted int // messages deleted from the server at QUIT
+	Kept    int // messages left on the server
+}
+
+// FetchError is a failed Send/Recv: which server, at which POP3 step, and
+// why. Err is often a *pop3.Error carrying the server's response code.
+type FetchError struct {
+	Server string
+	Step   string // "connect", "greeting", "USER", "PASS", "UIDL", "RETR n", "DELE n", "QUIT"
+	Err    error
+}
+
+func (e *FetchError) Error() string {
+	return fmt.Sprintf("mua: checking mail at %s failed at %s: %v", e.Server, e.Step, e.Err)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// CheckMail is Send/Recv's receive half: log in over POP3, download the
+// messages not seen before (by UIDL), delete them on the server unless
+// LeaveOnServer, and QUIT so the deletions take effect.
+//
+// Messages downloaded before a failure stay in the Inbox; since nothing
+// was deleted without QUIT, the next CheckMail deletes them without
+// downloading them again.
+func (p *Program) CheckMail(ctx context.Context) (Report, error) {
+	var rep Report
+	srv := p.acct.POP3Server
+	who := p.acct.owner()
+	fail := func(step string, err error) (Report, error) {
+		p.e.Logf("%s's mail program: checking %s failed at %s: %v", who, srv, step, err)
+		return rep, &FetchError{Server: srv, Step: step, Err: err}
+	}
+	p.e.Logf("%s's mail program checks mail at %s", who, srv)
+	nc, err := p.e.Dial(ctx, "tcp", srv)
+	if err != nil {
+		return fail("connect", err)
+	}
+	c, err := pop3.NewClient(nc)
+	if err != nil {
+		nc.Close()
+		return fail("greeting", err)
+	}
+	defer c.Close()
+	if err := c.User(p.acct.Username); err != nil {
+		return fail("USER", err)
+	}
+	if err := c.Pass(p.acct.Password); err != nil {
+		return fail("PASS", err)
+	}
+	list, err := c.UIDL()
+	if err != nil {
+		return fail("UIDL", err)
+	}
+	for _, m := range list {
+		if !p.wasSeen(m.UID) {
+			data, err := c.Retr(m.Num)
+			if err != nil {
+				return fail(fmt.Sprintf("RETR %d", m.Num), err)
+			}
+			p.keep(m.UID, data)
+			rep.New++
+		}
+		if p.acct.LeaveOnServer {
+			rep.Kept++
+			continue
+		}
+		if err := c.Dele(m.Num); err != nil {
+			return fail(fmt.Sprintf("DELE %d", m.Num), err)
+		}
+		rep.Deleted++
+	}
+	if err := c.Quit(); err != nil {
+		rep.Deleted = 0
+		return fail("QUIT", err)
+	}
+	p.e.Logf("%s's mail program: %d new, %d deleted from the server, %d left there", who, rep.New, rep.Deleted, rep.Kept)
+	return rep, nil
+}
+
+func (p *Program) wasSeen(uid string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seen[uid]
+}
+
+// keep files a downloaded message in the Inbox.
+func (p *Program) keep(uid string, data []byte) {
+	d := parseDownloaded(data)
+	d.UID = uid
+	d.When = p.e.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seen[uid] = true
+	p.inbox = append(p.inbox, d)
+}
+
+// parseDownloaded reads the headers the Inbox shows. Mail from the wild
+// may be malformed; what can't be parsed is left empty or raw.
+func parseDownloaded(data []byte) Downloaded {
+	d := Downloaded{Data: data}
+	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(data)))
+	if err != nil && th.Len() == 0 {
+		return d
+	}
+	h := mail.Header{Header: message.Header{Header: th}}
+	if s, err := h.Subject(); err == nil {
+		d.Subject = s
+	} else {
+		d.Subject = h.Get("Subject")
+	}
+	d.From = addrs(h, "From")
+	d.To = addrs(h, "To")
+	if t, err := h.Date(); err == nil {
+		d.Date = t
+	}
+	return d
+}
+
+func addrs(h mail.Header, key string) string {
+	list, err := h.AddressList(key)
+	if err != nil || len(list) == 0 {
+		return strings.TrimSpace(h.Get(key))
+	}
+	out := make([]string, len(list))
+	for i, a := range list {
+		out[i] = a.String()
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,32 @@
+package mua
+
+import (
+	"sync"
+
+	"mailsim/servers/env"
+)
+
+// Program is one user's mail program running on a host.
+type Program struct {
+	e    env.Env
+	acct Account
+
+	mu    sync.Mutex
+	seen  map[string]bool // UIDs already downloaded
+	inbox []Downloaded
+}
+
+// New returns the mail program for acct on the host e.
+func New(e env.Env, acct Account) *Program {
+	return &Program{e: e, acct: acct, seen: map[string]bool{}}
+}
+
+// Account returns the program's configuration.
+func (p *Program) Account() Account { return p.acct }
+
+// Inbox returns the messages downloaded so far, oldest first.
+func (p *Program) Inbox() []Downloaded {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Downloaded(nil), p.inbox...)
+}

@@ -1,0 +1,98 @@
+package mua
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// SendError is a failed send: which server, at which SMTP step, and why.
+// Err is often a *smtp.SMTPError with the server's reply code, which
+// errors.As finds through SendError.
+type SendError struct {
+	Server string // host:port
+	Step   string // "connect", "EHLO", "AUTH", "MAIL FROM", "RCPT TO <addr>", "DATA", "QUIT"
+	Err    error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("mua: sending via %s failed at %s: %v", e.Server, e.Step, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Send composes a message (see Compose) and sends it.
+func (p *Program) Send(ctx context.Context, to []string, subject, body string) error {
+	msg, err := p.Compose(to, subject, body)
+	if err != nil {
+		return err
+	}
+	return p.SendRaw(ctx, to, msg)
+}
+
+// SendRaw sends msg, an RFC 5322 message, to the given recipients through
+// the account's SMTP server. The envelope sender is the account address.
+//
+// ctx bounds the dial only: go-smtp's client has its own per-command
+// timeouts, which count virtual time in the simulator.
+func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
+	srv := p.acct.SMTPServer
+	fail := func(step string, err error) error {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			p.e.Logf("%s's mail program: %s refused %s: %d %s", p.acct.owner(), srv, step, se.Code, se.Message)
+		} else {
+			p.e.Logf("%s's mail program: sending via %s failed at %s: %v", p.acct.owner(), srv, step, err)
+		}
+		return &SendError{Server: srv, Step: step, Err: err}
+	}
+	if len(to) == 0 {
+		return fail("RCPT TO", errors.New("no recipients"))
+	}
+	p.e.Logf("%s's mail program sends to %s", p.acct.owner(), srv)
+	nc, err := p.e.Dial(ctx, "tcp", srv)
+	if err != nil {
+		return fail("connect", err)
+	}
+	// NewClient keeps go-smtp's default CommandTimeout: its deadlines
+	// are relative to the conn's clock.
+	c := smtp.NewClient(nc)
+	defer c.Close()
+	if err := c.Hello(p.e.Name()); err != nil {
+		return fail("EHLO", err)
+	}
+	if p.acct.UseAuth {
+		if err := c.Auth(sasl.NewPlainClient("", p.acct.Username, p.acct.Password)); err != nil {
+			return fail("AUTH", err)
+		}
+	}
+	if err := c.Mail(p.acct.Address, nil); err != nil {
+		return fail("MAIL FROM", err)
+	}
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt, nil); err != nil {
+			return fail("RCPT TO <"+rcpt+">", err)
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fail("DATA", err)
+	}
+	if _, err := bytes.NewReader(msg).WriteTo(w); err != nil {
+		w.Close()
+		return fail("DATA", err)
+	}
+	if err := w.Close(); err != nil {
+		return fail("DATA", err)
+	}
+	if err := c.Quit(); err != nil {
+		// The message was already accepted at the end of DATA.
+		p.e.Logf("%s's mail program: QUIT to %s: %v", p.acct.owner(), srv, err)
+	}
+	p.e.Logf("%s's mail program: %s accepted the message for %d recipient(s)", p.acct.owner(), srv, len(to))
+	return nil
+}
