@@ -1,0 +1,242 @@
+package sim
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Kind tells a hop from a note.
+type Kind string
+
+const (
+	// KindHop is one segment crossing one link.
+	KindHop Kind = "hop"
+	// KindNote is something a host or the world reports in words
+	// ("queued", "link down"), with no segment.
+	KindNote Kind = "note"
+	// KindDrop is a segment lost on a link that went down.
+	KindDrop Kind = "drop"
+)
+
+// TCPFlags are the TCP header flags of a segment.
+type TCPFlags uint8
+
+// TCP flags, with the bit values of the TCP header.
+const (
+	FIN TCPFlags = 1 << iota
+	SYN
+	RST
+	PSH
+	ACK
+)
+
+func (f TCPFlags) String() string {
+	var parts []string
+	for _, x := range []struct {
+		f TCPFlags
+		s string
+	}{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}} {
+		if f&x.f != 0 {
+			parts = append(parts, x.s)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Event is one thing that happened, in order. For a hop it describes one
+// segment (or datagram) crossing one link.
+type Event struct {
+	Seq  uint64 // 1, 2, 3… in trace order
+	Kind Kind
+
+	Depart time.Duration // virtual time the segment leaves From
+	Arrive time.Duration // virtual time it reaches To
+	Link   string        // link name, "a—b"
+	From   string        // node at the sending end of the link
+	To     string        // node at the receiving end
+	Hop    int           // 1-based index of this link on the route
+	Hops   int           // number of links on the route
+
+	Proto   string         // "tcp" or "udp"
+	Src     netip.AddrPort // sending host's address and port
+	Dst     netip.AddrPort
+	SrcHost string
+	DstHost string
+	Flags   TCPFlags // TCP only
+	TCPSeq  uint32   // TCP sequence number, as on the wire
+	TCPAck  uint32   // TCP acknowledgement number (valid with ACK)
+	Payload []byte   // shared by every hop of the segment: do not modify
+	Conn    uint64   // id of the TCP connection or UDP flow, for transcripts
+	Summary string   // one line: "MAIL FROM:<lisa@otherisp.com>", "MX? comentum.com"
+
+	Host string // for notes: who says it ("" for the world)
+	Text string // for notes and drops
+}
+
+// Time is when the event starts: the departure of a hop, the time of a note.
+func (e *Event) Time() time.Duration { return e.Depart }
+
+// packet is a segment or datagram in flight.
+type packet struct {
+	proto   string
+	src     netip.AddrPort
+	dst     netip.AddrPort
+	srcHost *Host
+	dstHost *Host
+	flags   TCPFlags
+	seq     uint32
+	ack     uint32
+	payload []byte
+	conn    uint64
+	summary string
+	route   []hop
+	idx     int
+	onDrop  func() // TCP retransmission
+	deliver func(*packet)
+}
+
+func (p *packet) size() int {
+	if p.proto == "udp" {
+		return 20 + 8 + len(p.payload)
+	}
+	return 20 + 20 + len(p.payload)
+}
+
+// send puts p on the first link of its route. w.mu must be held.
+func (w *World) send(p *packet) {
+	if p.summary == "" {
+		p.summary = w.summarize(p)
+	}
+	w.forward(p)
+}
+
+// forward sends p across the link at p.idx. w.mu must be held.
+func (w *World) forward(p *packet) {
+	h := p.route[p.idx]
+	l := h.link
+	if !l.up {
+		w.drop(p, l)
+		return
+	}
+	depart := w.now
+	if l.busy[h.dir] > depart {
+		depart = l.busy[h.dir]
+	}
+	var tx time.Duration
+	if l.Bandwidth > 0 {
+		tx = time.Duration(int64(p.size()) * 8 * int64(time.Second) / l.Bandwidth)
+	}
+	l.busy[h.dir] = depart + tx
+	arrive := depart + tx + l.Latency
+	ev := &Event{
+		Kind: KindHop, Depart: depart, Arrive: arrive, Link: l.Name,
+		From: h.from().name, To: h.to().name, Hop: p.idx + 1, Hops: len(p.route),
+		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
+		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Payload: p.payload, Conn: p.conn, Summary: p.summary,
+	}
+	if depart == w.now {
+		w.emit(ev)
+	} else {
+		w.schedule(depart, func() { w.emit(ev) })
+	}
+	w.schedule(arrive, func() {
+		if !l.up {
+			w.drop(p, l)
+			return
+		}
+		p.idx++
+		if p.idx == len(p.route) {
+			p.deliver(p)
+			return
+		}
+		w.forward(p)
+	})
+}
+
+func (w *World) drop(p *packet, l *Link) {
+	w.evSeq++
+	w.pending = append(w.pending, &Event{
+		Seq: w.evSeq, Kind: KindDrop, Depart: w.now, Arrive: w.now, Link: l.Name,
+		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
+		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Conn: p.conn, Summary: p.summary,
+		Text: fmt.Sprintf("lost on link %s (down)", l.Name),
+	})
+	if p.onDrop != nil {
+		p.onDrop()
+	}
+}
+
+func (w *World) emit(ev *Event) {
+	w.evSeq++
+	ev.Seq = w.evSeq
+	w.pending = append(w.pending, ev)
+}
+
+// noteLocked records a note event. w.mu must be held.
+func (w *World) noteLocked(host, text string) {
+	w.evSeq++
+	w.pending = append(w.pending, &Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text})
+}
+
+// Note records a note from outside any host, e.g. a scenario action.
+func (w *World) Note(text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.noteLocked("", text)
+}
+
+func (w *World) summarize(p *packet) string {
+	if w.summary != nil {
+		ev := &Event{Proto: p.proto, Src: p.src, Dst: p.dst, Flags: p.flags, Payload: p.payload}
+		if s := w.summary(ev); s != "" {
+			return s
+		}
+	}
+	return DefaultSummary(p.proto, p.flags, p.payload)
+}
+
+// DefaultSummary is the first line of the payload for TCP, or the flags of
+// an empty segment; for UDP, the datagram size.
+func DefaultSummary(proto string, flags TCPFlags, payload []byte) string {
+	if len(payload) == 0 {
+		if proto == "tcp" {
+			return "[" + flags.String() + "]"
+		}
+		return "empty datagram"
+	}
+	if proto == "udp" {
+		return fmt.Sprintf("%d-byte datagram", len(payload))
+	}
+	line := payload
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = bytes.TrimRight(line, "\r")
+	s := printable(line, 72)
+	if len(payload) > len(line)+2 {
+		s += " …"
+	}
+	return s
+}
+
+// printable quotes control and non-ASCII bytes and cuts s to max runes.
+func printable(b []byte, max int) string {
+	var sb strings.Builder
+	n := 0
+	for _, c := range b {
+		if n >= max {
+			sb.WriteString("…")
+			break
+		}
+		if c >= 0x20 && c < 0x7f {
+			sb.WriteByte(c)
+		} else {
+			fmt.Fprintf(&sb, "\\x%02x", c)
+		}
+		n++
+	}
+	return sb.String()
+}

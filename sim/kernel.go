@@ -1,0 +1,286 @@
+package sim
+
+import (
+	"container/heap"
+	"fmt"
+	"math/rand"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// item is one thing the kernel does at a virtual time: deliver a segment,
+// fire a timer, hand control to a goroutine.
+type item struct {
+	at  time.Duration
+	seq uint64
+	fn  func()
+}
+
+type itemHeap []*item
+
+func (h itemHeap) Len() int { return len(h) }
+func (h itemHeap) Less(i, j int) bool {
+	if h[i].at != h[j].at {
+		return h[i].at < h[j].at
+	}
+	return h[i].seq < h[j].seq
+}
+func (h itemHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *itemHeap) Push(x any)   { *h = append(*h, x.(*item)) }
+func (h *itemHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return it
+}
+
+// waiter is a goroutine blocked on a sim primitive.
+type waiter struct {
+	gid  int64
+	what string
+	ch   chan struct{}
+	done bool
+}
+
+// gor is a goroutine that currently holds control.
+type gor struct {
+	name string
+	what string
+}
+
+// schedule queues fn at virtual time at. w.mu must be held.
+func (w *World) schedule(at time.Duration, fn func()) {
+	if at < w.now {
+		at = w.now
+	}
+	w.seq++
+	heap.Push(&w.items, &item{at: at, seq: w.seq, fn: fn})
+}
+
+// newWaiter registers the calling goroutine as about to block, giving
+// control back to the kernel. w.mu must be held.
+func (w *World) newWaiter(what string) *waiter {
+	gid := goid()
+	wt := &waiter{gid: gid, what: what, ch: make(chan struct{})}
+	w.flushWrites()
+	if _, ok := w.running[gid]; ok {
+		delete(w.running, gid)
+		w.signalIfQuiet()
+	}
+	return wt
+}
+
+// wait releases w.mu, blocks until wt is woken, and takes w.mu again.
+func (w *World) wait(wt *waiter) {
+	w.mu.Unlock()
+	<-wt.ch
+	w.mu.Lock()
+}
+
+// wakeLater schedules wt to be handed control at virtual time at. Waking
+// is always a kernel step of its own, so only one woken goroutine runs at
+// a time. w.mu must be held.
+func (w *World) wakeLater(wt *waiter, at time.Duration) {
+	w.schedule(at, func() { w.wakeNow(wt) })
+}
+
+func (w *World) wake(wt *waiter) { w.wakeLater(wt, w.now) }
+
+// wakeNow hands control to wt. Only the kernel calls it, from an item.
+func (w *World) wakeNow(wt *waiter) {
+	if wt.done {
+		return
+	}
+	wt.done = true
+	w.running[wt.gid] = &gor{name: wt.what, what: wt.what}
+	close(wt.ch)
+}
+
+// hold makes a goroutine the kernel did not hand control to (a library's
+// fresh goroutine, or one outside the simulation) wait for its turn, so
+// it never runs alongside the current one. w.mu must be held.
+func (w *World) hold(what string) {
+	gid := goid()
+	if _, ok := w.running[gid]; ok {
+		return
+	}
+	wt := &waiter{gid: gid, what: what, ch: make(chan struct{})}
+	w.wake(wt)
+	w.kick()
+	w.wait(wt)
+}
+
+// release forgets that gid holds control: it is about to exit.
+func (w *World) release(gid int64) {
+	w.flushWrites()
+	if _, ok := w.running[gid]; ok {
+		delete(w.running, gid)
+		w.signalIfQuiet()
+	}
+}
+
+// flushWrites sends the bytes written during the current turn.
+func (w *World) flushWrites() {
+	for _, c := range w.dirty {
+		if len(c.unsent) > 0 && !c.closed {
+			c.push()
+		}
+	}
+	w.dirty = w.dirty[:0]
+}
+
+func (w *World) signalIfQuiet() {
+	if len(w.running) == 0 && w.tokens == 0 {
+		select {
+		case w.quiet <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// kick wakes a paced driver sleeping until its next item, because an
+// outside goroutine just scheduled something.
+func (w *World) kick() {
+	select {
+	case w.kickCh <- struct{}{}:
+	default:
+	}
+}
+
+// spawnLocked starts fn as a goroutine the kernel hands control to at
+// virtual time at. w.mu must be held.
+func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
+	w.tokens++
+	start := make(chan *waiter, 1)
+	w.schedule(at, func() {
+		// Wait for the goroutine to register, then hand it control.
+		wt := <-start
+		w.wakeNow(wt)
+	})
+	go func() {
+		gid := goid()
+		wt := &waiter{gid: gid, what: name, ch: make(chan struct{})}
+		start <- wt // buffered: the start item may already be waiting for it
+		w.mu.Lock()
+		w.tokens--
+		w.signalIfQuiet()
+		w.wait(wt)
+		w.mu.Unlock()
+		defer func() {
+			if r := recover(); r != nil {
+				w.mu.Lock()
+				w.failLocked(fmt.Errorf("goroutine %q panicked: %v", name, r))
+				w.mu.Unlock()
+			}
+			w.mu.Lock()
+			w.release(gid)
+			w.mu.Unlock()
+		}()
+		fn()
+	}()
+}
+
+func (w *World) failLocked(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+// Go starts fn now, as a goroutine of the simulation.
+func (w *World) Go(name string, fn func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.spawnLocked(w.now, name, fn)
+	w.kick()
+}
+
+// At starts fn at virtual time t (measured from the start of the run), as
+// a goroutine of the simulation. Scenario timelines use it.
+func (w *World) At(t time.Duration, name string, fn func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.spawnLocked(t, name, fn)
+	w.kick()
+}
+
+// sleep blocks the calling goroutine for d of virtual time.
+func (w *World) sleep(d time.Duration, what string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.hold(what)
+	wt := w.newWaiter(what)
+	w.wakeLater(wt, w.now+d)
+	w.wait(wt)
+}
+
+// StallError reports goroutines that were handed control and never gave
+// it back by blocking on a sim primitive.
+type StallError struct {
+	At         time.Duration
+	Goroutines []string
+}
+
+func (e *StallError) Error() string {
+	return fmt.Sprintf("simulation stalled at %s: %s never blocked on a simulated conn, listener, timer or queue (a plain channel, mutex or busy loop hides it from the kernel)",
+		fmtDur(e.At), strings.Join(e.Goroutines, "; "))
+}
+
+// waitQuiet blocks until every goroutine the last step woke is blocked
+// again on a sim primitive. w.mu must be held.
+func (w *World) waitQuiet() error {
+	checked := false
+	var stallStart time.Time
+	defer w.flushWrites()
+	for len(w.running) > 0 || w.tokens > 0 {
+		w.mu.Unlock()
+		quiet := w.waitQuietSignal(checked, &stallStart)
+		w.mu.Lock()
+		if quiet {
+			continue
+		}
+		if !checked {
+			// Slow path: maybe a goroutine holding control simply exited.
+			checked = true
+			live := liveGoroutines()
+			for gid := range w.running {
+				if !live[gid] {
+					delete(w.running, gid)
+				}
+			}
+			continue
+		}
+		var names []string
+		for _, g := range w.running {
+			names = append(names, g.what)
+		}
+		if w.tokens > 0 {
+			names = append(names, fmt.Sprintf("%d goroutine(s) or connection(s) never started", w.tokens))
+		}
+		sort.Strings(names)
+		return &StallError{At: w.now, Goroutines: names}
+	}
+	return nil
+}
+
+// newRand returns a seeded source derived from the world seed and a name,
+// so each host's randomness is independent of every other host's.
+func (w *World) newRand(name string) *rand.Rand {
+	h := uint64(1469598103934665603)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return rand.New(rand.NewSource(w.cfg.Seed ^ int64(h)))
+}
+
+// locked runs fn with w.mu held.
+func (w *World) locked(fn func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fn()
+}
+
+var _ sync.Locker = (*sync.Mutex)(nil)

@@ -1,0 +1,465 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+	"time"
+)
+
+type tcpState int
+
+const (
+	synSent tcpState = iota
+	synRcvd
+	established
+)
+
+const (
+	connectTimeout = 75 * time.Second // as Linux's SYN retries roughly give
+	maxRetransmits = 6
+	initialRTO     = time.Second
+)
+
+// tcpConn is one end of a simulated TCP connection.
+type tcpConn struct {
+	w      *World
+	h      *Host
+	peer   *Host
+	id     uint64
+	local  netip.AddrPort
+	remote netip.AddrPort
+	state  tcpState
+
+	sndNxt, rcvNxt uint32
+	rbuf           []byte
+	ooo            map[uint32]*packet
+	unsent         []byte // written this turn, sent when the writer blocks
+	rfin           bool   // peer's FIN received
+	rerr           error // reset or timed out
+	closed         bool  // Close called here
+	finSent        bool
+
+	reader *waiter
+	dialer *waiter
+	rdl    deadline
+	wdl    deadline
+
+	token bool  // accepted, not yet touched: the kernel waits for its first use
+	owner int64 // goroutine that adopted the conn at its first use, if fresh
+	desc  string
+}
+
+type deadline struct {
+	set bool
+	at  time.Duration
+}
+
+var _ net.Conn = (*tcpConn)(nil)
+
+func (w *World) newTCPConn(h, peer *Host, local, remote netip.AddrPort) *tcpConn {
+	w.connSeq++
+	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote, ooo: map[uint32]*packet{}}
+	c.desc = fmt.Sprintf("%s %s ⇄ %s %s", h.name, local, peer.name, remote)
+	h.tcp[connKey{local, remote}] = c
+	return c
+}
+
+func (c *tcpConn) opErr(op string, err error) error {
+	return &net.OpError{Op: op, Net: "tcp", Source: tcpAddr(c.local), Addr: tcpAddr(c.remote), Err: err}
+}
+
+// enter gives the calling goroutine its turn before it touches the conn.
+// w.mu must be held.
+func (c *tcpConn) enter() {
+	w := c.w
+	if c.token {
+		c.token = false
+		w.tokens--
+		gid := goid()
+		if _, ok := w.running[gid]; !ok {
+			// A fresh goroutine (go-smtp's per-connection one) adopts the
+			// conn. It waits for its turn, so it never runs alongside the
+			// goroutine that accepted the conn.
+			c.owner = gid
+			wt := &waiter{gid: gid, what: "handler of " + c.desc, ch: make(chan struct{})}
+			w.wake(wt)
+			w.signalIfQuiet()
+			w.wait(wt)
+		}
+		return
+	}
+	if c.closed {
+		return // nothing on a closed conn has effects; no turn needed
+	}
+	w.hold(c.desc)
+}
+
+func (c *tcpConn) Read(b []byte) (int, error) {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c.enter()
+	for {
+		switch {
+		case c.closed:
+			return 0, c.opErr("read", net.ErrClosed)
+		case len(c.rbuf) > 0:
+			n := copy(b, c.rbuf)
+			c.rbuf = c.rbuf[n:]
+			return n, nil
+		case c.rerr != nil:
+			return 0, c.opErr("read", c.rerr)
+		case c.rfin:
+			return 0, io.EOF
+		case len(b) == 0:
+			return 0, nil
+		case c.rdl.set && c.rdl.at <= w.now:
+			return 0, c.opErr("read", os.ErrDeadlineExceeded)
+		}
+		wt := w.newWaiter("read " + c.desc)
+		c.reader = wt
+		if c.rdl.set {
+			w.wakeLater(wt, c.rdl.at)
+		}
+		w.wait(wt)
+		if c.reader == wt {
+			c.reader = nil
+		}
+	}
+}
+
+func (c *tcpConn) Write(b []byte) (int, error) {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c.enter()
+	switch {
+	case c.closed:
+		return 0, c.opErr("write", net.ErrClosed)
+	case c.rerr != nil:
+		return 0, c.opErr("write", c.rerr)
+	case c.wdl.set && c.wdl.at <= w.now:
+		return 0, c.opErr("write", os.ErrDeadlineExceeded)
+	}
+	total := len(b)
+	// Like Nagle's algorithm, small writes made in one turn travel
+	// together: they are sent when the writer next blocks.
+	if len(c.unsent) == 0 {
+		w.dirty = append(w.dirty, c)
+	}
+	c.unsent = append(c.unsent, b...)
+	return total, nil
+}
+
+// push sends what was written this turn, in MSS-sized segments.
+func (c *tcpConn) push() {
+	b := c.unsent
+	c.unsent = nil
+	for len(b) > 0 && c.rerr == nil {
+		n := min(len(b), c.w.cfg.MSS)
+		flags := ACK
+		if n == len(b) {
+			flags |= PSH
+		}
+		c.sendSeg(flags, b[:n:n])
+		b = b[n:]
+	}
+}
+
+// sendSeg sends one segment and advances the send sequence. w.mu held.
+func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
+	p := &packet{
+		proto: "tcp", src: c.local, dst: c.remote, srcHost: c.h, dstHost: c.peer,
+		flags: flags, seq: c.sndNxt, payload: payload, conn: c.id,
+	}
+	if flags&ACK != 0 {
+		p.ack = c.rcvNxt
+	}
+	c.sndNxt += uint32(len(payload))
+	if flags&(SYN|FIN) != 0 {
+		c.sndNxt++
+	}
+	if len(payload) > 0 || flags&(SYN|FIN) != 0 {
+		attempts := 0
+		p.onDrop = func() {
+			attempts++
+			if attempts > maxRetransmits {
+				c.fail(syscall.ETIMEDOUT)
+				return
+			}
+			c.w.schedule(c.w.now+initialRTO<<(attempts-1), func() {
+				if c.rerr == nil {
+					c.w.transmit(p)
+				}
+			})
+		}
+	}
+	c.w.transmit(p)
+}
+
+// transmit routes p from its source host and sends it. w.mu held.
+func (w *World) transmit(p *packet) {
+	p.deliver = w.deliverPacket
+	r := w.route(p.srcHost.node, p.dstHost.node)
+	if r == nil {
+		if p.onDrop != nil {
+			p.onDrop()
+		}
+		return
+	}
+	p.route, p.idx = r, 0
+	if len(r) == 0 { // to itself
+		w.schedule(w.now, func() { p.deliver(p) })
+		return
+	}
+	w.send(p)
+}
+
+func (w *World) deliverPacket(p *packet) {
+	if p.proto == "udp" {
+		p.dstHost.deliverUDP(p)
+		return
+	}
+	p.dstHost.deliverTCP(p)
+}
+
+// fail ends the connection with err, waking anyone blocked on it.
+func (c *tcpConn) fail(err error) {
+	if c.rerr == nil {
+		c.rerr = err
+	}
+	delete(c.h.tcp, connKey{c.local, c.remote})
+	c.wakeAll()
+}
+
+func (c *tcpConn) wakeAll() {
+	if c.reader != nil {
+		c.w.wake(c.reader)
+	}
+	if c.dialer != nil {
+		c.w.wake(c.dialer)
+	}
+}
+
+// reply sends a bare segment (RST or ACK) in answer to p. w.mu held.
+func (h *Host) reply(p *packet, flags TCPFlags, seq, ack uint32) {
+	h.w.transmit(&packet{proto: "tcp", src: p.dst, dst: p.src, srcHost: h, dstHost: p.srcHost, flags: flags, seq: seq, ack: ack, conn: p.conn})
+}
+
+// deliverTCP handles a segment arriving at h. w.mu held (kernel).
+func (h *Host) deliverTCP(p *packet) {
+	w := h.w
+	if p.flags&SYN != 0 && p.flags&ACK == 0 {
+		h.acceptSYN(p)
+		return
+	}
+	c := h.tcp[connKey{p.dst, p.src}]
+	if c == nil {
+		if p.flags&RST == 0 && (len(p.payload) > 0 || p.flags&(FIN|SYN) != 0) {
+			h.reply(p, RST, p.ack, 0)
+		}
+		return
+	}
+	if p.flags&RST != 0 {
+		if c.state == synSent {
+			c.fail(syscall.ECONNREFUSED)
+		} else {
+			c.fail(syscall.ECONNRESET)
+		}
+		return
+	}
+	if c.state == synSent {
+		if p.flags&(SYN|ACK) == SYN|ACK {
+			c.rcvNxt = p.seq + 1
+			c.state = established
+			c.sendSeg(ACK, nil)
+			if c.dialer != nil {
+				w.wake(c.dialer)
+			}
+		}
+		return
+	}
+	if c.state == synRcvd && p.flags&ACK != 0 {
+		c.state = established
+		if ln := h.listeners[c.local.Port()]; ln != nil && !ln.closed {
+			ln.backlog = append(ln.backlog, c)
+			if ln.acceptor != nil {
+				w.wake(ln.acceptor)
+			}
+		} else {
+			h.reply(p, RST, p.ack, 0)
+			c.fail(syscall.ECONNRESET)
+			return
+		}
+	}
+	if len(p.payload) == 0 && p.flags&FIN == 0 {
+		return
+	}
+	if p.seq != c.rcvNxt {
+		if int32(p.seq-c.rcvNxt) > 0 {
+			c.ooo[p.seq] = p // early: keep until the gap fills
+		}
+		return
+	}
+	for {
+		c.accept(p)
+		next, ok := c.ooo[c.rcvNxt]
+		if !ok || c.rerr != nil {
+			break
+		}
+		delete(c.ooo, c.rcvNxt)
+		p = next
+	}
+	if c.reader != nil {
+		w.wake(c.reader)
+	}
+}
+
+// accept takes in-order data and FIN from p.
+func (c *tcpConn) accept(p *packet) {
+	if len(p.payload) > 0 {
+		if c.closed {
+			// Data for a socket nobody will read: Linux answers RST.
+			c.h.reply(p, RST|ACK, c.sndNxt, p.seq+uint32(len(p.payload)))
+			c.fail(syscall.ECONNRESET)
+			return
+		}
+		c.rbuf = append(c.rbuf, p.payload...)
+		c.rcvNxt += uint32(len(p.payload))
+	}
+	if p.flags&FIN != 0 && !c.rfin {
+		c.rfin = true
+		c.rcvNxt++
+		c.sendSeg(ACK, nil)
+		if c.closed {
+			delete(c.h.tcp, connKey{c.local, c.remote})
+		}
+	}
+}
+
+func (h *Host) acceptSYN(p *packet) {
+	w := h.w
+	ln := h.listeners[p.dst.Port()]
+	if ln == nil || ln.closed {
+		h.reply(p, RST|ACK, 0, p.seq+1)
+		return
+	}
+	if h.tcp[connKey{p.dst, p.src}] != nil {
+		return // duplicate SYN
+	}
+	c := w.newTCPConn(h, p.srcHost, p.dst, p.src)
+	c.state = synRcvd
+	c.sndNxt = h.rnd.Uint32()
+	c.rcvNxt = p.seq + 1
+	c.sendSeg(SYN|ACK, nil)
+}
+
+func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
+	w := h.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.hold(h.name + ": dial " + raddr.String())
+	opErr := func(local netip.AddrPort, err error) error {
+		e := &net.OpError{Op: "dial", Net: "tcp", Addr: tcpAddr(raddr), Err: &os.SyscallError{Syscall: "connect", Err: err}}
+		if local.IsValid() {
+			e.Source = tcpAddr(local)
+		}
+		return e
+	}
+	dst := w.byAddr[raddr.Addr()]
+	if dst == nil || w.route(h.node, dst.node) == nil {
+		return nil, opErr(netip.AddrPort{}, syscall.EHOSTUNREACH)
+	}
+	port := h.ephemeralPort()
+	local := netip.AddrPortFrom(h.addr, port)
+	c := w.newTCPConn(h, dst, local, raddr)
+	c.state = synSent
+	c.sndNxt = h.rnd.Uint32()
+	c.sendSeg(SYN, nil)
+	give := w.now + connectTimeout
+	for {
+		switch {
+		case c.state == established:
+			c.dialer = nil
+			return c, nil
+		case c.rerr != nil:
+			c.dialer = nil
+			delete(h.tcp, connKey{local, raddr})
+			return nil, opErr(local, c.rerr)
+		case w.now >= give:
+			c.dialer = nil
+			c.fail(syscall.ETIMEDOUT)
+			return nil, opErr(local, syscall.ETIMEDOUT)
+		}
+		wt := w.newWaiter(h.name + ": dial " + raddr.String())
+		c.dialer = wt
+		w.wakeLater(wt, give)
+		w.wait(wt)
+	}
+}
+
+func (c *tcpConn) Close() error {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c.enter()
+	defer func() {
+		// The goroutine that adopted this conn is done with it: go-smtp's
+		// per-connection goroutine exits right after closing.
+		if c.owner != 0 && c.owner == goid() {
+			w.release(c.owner)
+			c.owner = 0
+		}
+	}()
+	if c.closed {
+		return c.opErr("close", net.ErrClosed)
+	}
+	c.closed = true
+	c.push()
+	if c.rerr == nil && !c.finSent {
+		c.finSent = true
+		c.sendSeg(FIN|ACK, nil)
+	}
+	if c.rfin || c.rerr != nil {
+		delete(c.h.tcp, connKey{c.local, c.remote})
+	}
+	c.wakeAll()
+	return nil
+}
+
+func (c *tcpConn) LocalAddr() net.Addr  { return tcpAddr(c.local) }
+func (c *tcpConn) RemoteAddr() net.Addr { return tcpAddr(c.remote) }
+
+func (c *tcpConn) SetDeadline(t time.Time) error {
+	c.setDeadline(t, true, true)
+	return nil
+}
+func (c *tcpConn) SetReadDeadline(t time.Time) error {
+	c.setDeadline(t, true, false)
+	return nil
+}
+func (c *tcpConn) SetWriteDeadline(t time.Time) error {
+	c.setDeadline(t, false, true)
+	return nil
+}
+
+func (c *tcpConn) setDeadline(t time.Time, r, wr bool) {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c.enter()
+	d := w.virtualDeadline(t)
+	if r {
+		c.rdl = d
+		if c.reader != nil {
+			w.wake(c.reader) // re-evaluate with the new deadline
+		}
+	}
+	if wr {
+		c.wdl = d
+	}
+}

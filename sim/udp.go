@@ -1,0 +1,228 @@
+package sim
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+	"time"
+)
+
+type datagram struct {
+	from    netip.AddrPort
+	payload []byte
+}
+
+// udpConn is a UDP socket. Dialed ones are connected, like *net.UDPConn:
+// they implement both net.Conn and net.PacketConn.
+type udpConn struct {
+	w      *World
+	h      *Host
+	local  netip.AddrPort
+	remote netip.AddrPort // valid when connected
+	queue  []datagram
+	reader *waiter
+	rdl    deadline
+	wdl    deadline
+	closed bool
+	flow   uint64
+	desc   string
+}
+
+var (
+	_ net.Conn       = (*udpConn)(nil)
+	_ net.PacketConn = (*udpConn)(nil)
+)
+
+func (h *Host) listenUDP(port uint16, remote netip.AddrPort) (*udpConn, error) {
+	w := h.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if port == 0 {
+		port = h.ephemeralPort()
+	}
+	local := netip.AddrPortFrom(h.addr, port)
+	if h.udp[port] != nil {
+		return nil, &net.OpError{Op: "listen", Net: "udp", Addr: udpAddr(local), Err: &os.SyscallError{Syscall: "bind", Err: syscall.EADDRINUSE}}
+	}
+	w.connSeq++
+	c := &udpConn{w: w, h: h, local: local, remote: remote, flow: w.connSeq}
+	c.desc = fmt.Sprintf("%s udp %s", h.name, local)
+	h.udp[port] = c
+	return c, nil
+}
+
+func (h *Host) dialUDP(raddr netip.AddrPort) (net.Conn, error) {
+	w := h.w
+	w.mu.Lock()
+	dst := w.byAddr[raddr.Addr()]
+	ok := dst != nil && w.route(h.node, dst.node) != nil
+	w.mu.Unlock()
+	if !ok {
+		return nil, &net.OpError{Op: "dial", Net: "udp", Addr: udpAddr(raddr), Err: &os.SyscallError{Syscall: "connect", Err: syscall.EHOSTUNREACH}}
+	}
+	return h.listenUDP(0, raddr)
+}
+
+func (c *udpConn) opErr(op string, err error) error {
+	e := &net.OpError{Op: op, Net: "udp", Source: udpAddr(c.local), Err: err}
+	if c.remote.IsValid() {
+		e.Addr = udpAddr(c.remote)
+	}
+	return e
+}
+
+func (c *udpConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, from, err := c.read(b)
+	if err != nil {
+		return n, nil, err
+	}
+	return n, udpAddr(from), nil
+}
+
+func (c *udpConn) Read(b []byte) (int, error) {
+	n, _, err := c.read(b)
+	return n, err
+}
+
+func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !c.closed {
+		w.hold(c.desc)
+	}
+	for {
+		switch {
+		case c.closed:
+			return 0, netip.AddrPort{}, c.opErr("read", net.ErrClosed)
+		case len(c.queue) > 0:
+			d := c.queue[0]
+			c.queue = c.queue[1:]
+			return copy(b, d.payload), d.from, nil // the rest is lost, as with a real socket
+		case c.rdl.set && c.rdl.at <= w.now:
+			return 0, netip.AddrPort{}, c.opErr("read", os.ErrDeadlineExceeded)
+		}
+		wt := w.newWaiter("read " + c.desc)
+		c.reader = wt
+		if c.rdl.set {
+			w.wakeLater(wt, c.rdl.at)
+		}
+		w.wait(wt)
+		if c.reader == wt {
+			c.reader = nil
+		}
+	}
+}
+
+func (c *udpConn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	var to netip.AddrPort
+	switch a := addr.(type) {
+	case *net.UDPAddr:
+		to = a.AddrPort()
+	default:
+		ap, err := netip.ParseAddrPort(addr.String())
+		if err != nil {
+			return 0, c.opErr("write", err)
+		}
+		to = ap
+	}
+	return c.write(b, netip.AddrPortFrom(to.Addr().Unmap(), to.Port()))
+}
+
+func (c *udpConn) Write(b []byte) (int, error) {
+	if !c.remote.IsValid() {
+		return 0, c.opErr("write", syscall.EDESTADDRREQ)
+	}
+	return c.write(b, c.remote)
+}
+
+func (c *udpConn) write(b []byte, to netip.AddrPort) (int, error) {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !c.closed {
+		w.hold(c.desc)
+	}
+	switch {
+	case c.closed:
+		return 0, c.opErr("write", net.ErrClosed)
+	case c.wdl.set && c.wdl.at <= w.now:
+		return 0, c.opErr("write", os.ErrDeadlineExceeded)
+	}
+	dst := w.byAddr[to.Addr()]
+	if dst == nil {
+		return 0, c.opErr("write", syscall.EHOSTUNREACH)
+	}
+	w.transmit(&packet{proto: "udp", src: c.local, dst: to, srcHost: c.h, dstHost: dst,
+		payload: append([]byte(nil), b...), conn: c.flow})
+	return len(b), nil
+}
+
+// deliverUDP hands a datagram to the socket bound to its port, if any.
+func (h *Host) deliverUDP(p *packet) {
+	c := h.udp[p.dst.Port()]
+	if c == nil || c.closed || (c.remote.IsValid() && c.remote != p.src) {
+		return // port unreachable: dropped, as the ICMP reply is not modelled
+	}
+	c.queue = append(c.queue, datagram{from: p.src, payload: p.payload})
+	if c.reader != nil {
+		h.w.wake(c.reader)
+	}
+}
+
+func (c *udpConn) Close() error {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if c.closed {
+		return c.opErr("close", net.ErrClosed)
+	}
+	w.hold(c.desc)
+	c.closed = true
+	if c.h.udp[c.local.Port()] == c {
+		delete(c.h.udp, c.local.Port())
+	}
+	if c.reader != nil {
+		w.wake(c.reader)
+	}
+	return nil
+}
+
+func (c *udpConn) LocalAddr() net.Addr { return udpAddr(c.local) }
+func (c *udpConn) RemoteAddr() net.Addr {
+	if !c.remote.IsValid() {
+		return nil
+	}
+	return udpAddr(c.remote)
+}
+
+func (c *udpConn) SetDeadline(t time.Time) error { c.setDeadline(t, true, true); return nil }
+func (c *udpConn) SetReadDeadline(t time.Time) error {
+	c.setDeadline(t, true, false)
+	return nil
+}
+func (c *udpConn) SetWriteDeadline(t time.Time) error {
+	c.setDeadline(t, false, true)
+	return nil
+}
+
+func (c *udpConn) setDeadline(t time.Time, r, wr bool) {
+	w := c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !c.closed {
+		w.hold(c.desc)
+	}
+	d := w.virtualDeadline(t)
+	if r {
+		c.rdl = d
+		if c.reader != nil {
+			w.wake(c.reader)
+		}
+	}
+	if wr {
+		c.wdl = d
+	}
+}

@@ -1,0 +1,138 @@
+package sim
+
+import (
+	"context"
+	"time"
+)
+
+// This file is the only place in sim/ that reads the wall clock, for three
+// reasons, each marked: deadlines set by libraries, the stall watchdog, and
+// the paced driver. None of them changes what the trace says.
+
+// virtualDeadline turns a deadline a library set as wall-now+d into d of
+// virtual time from now. go-smtp and miekg/dns compute their deadlines
+// from time.Now(); code written for the simulation computes them from the
+// host's virtual Now. Whichever clock t is nearer to is the one it was
+// computed from. d is rounded to 10ms so the microseconds that pass
+// between the library's time.Now() and this call never reach the trace.
+func (w *World) virtualDeadline(t time.Time) deadline {
+	if t.IsZero() {
+		return deadline{}
+	}
+	wall := time.Now() // wall clock: deadline conversion
+	virt := w.cfg.Epoch.Add(w.now)
+	d := t.Sub(wall)
+	if dv := t.Sub(virt); abs(dv) < abs(d) {
+		d = dv
+	}
+	d = d.Round(10 * time.Millisecond)
+	if d < 0 {
+		d = 0
+	}
+	return deadline{set: true, at: w.now + d}
+}
+
+func abs(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// waitQuietSignal waits for the quiet signal. The first wait is short:
+// when it runs out, the caller checks whether a goroutine holding control
+// has simply exited. After that it waits up to the stall timeout.
+func (w *World) waitQuietSignal(checked bool, since *time.Time) bool {
+	if since.IsZero() {
+		*since = time.Now() // wall clock: stall watchdog
+	}
+	limit := 2 * time.Millisecond
+	if checked {
+		limit = w.cfg.StallTimeout - time.Since(*since)
+		if limit <= 0 {
+			return false
+		}
+	}
+	t := time.NewTimer(limit) // wall clock: stall watchdog
+	defer t.Stop()
+	select {
+	case <-w.quiet:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// Pace runs the simulation in real time: virtual time advances at speed
+// times the wall clock (speed 1 is real time, 10 is ten times faster).
+// It returns when ctx ends, Stop is called, or an error occurs. Speed can
+// be changed while it runs with SetSpeed.
+func (w *World) Pace(ctx context.Context, speed float64) error {
+	w.SetSpeed(speed)
+	w.mu.Lock()
+	if err := w.startLocked(); err != nil {
+		w.mu.Unlock()
+		return err
+	}
+	w.flush()
+	w.mu.Unlock()
+	anchorWall := time.Now() // wall clock: paced driver
+	anchorVirt := w.Now()
+	anchorSpeed := w.Speed()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sp := w.Speed()
+		if sp != anchorSpeed { // re-anchor so a speed change never jumps
+			anchorVirt = w.Now()
+			anchorWall = time.Now() // wall clock: paced driver
+			anchorSpeed = sp
+		}
+		target := anchorVirt + time.Duration(float64(time.Since(anchorWall))*sp)
+		if err := w.RunUntil(target); err != nil {
+			return err
+		}
+		wait := 50 * time.Millisecond
+		if next, ok := w.NextAt(); ok {
+			if d := time.Duration(float64(next-target) / sp); d < wait {
+				wait = d
+			}
+		}
+		if wait < 0 {
+			wait = 0
+		}
+		t := time.NewTimer(wait) // wall clock: paced driver
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-w.kickCh:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// SetSpeed sets the paced driver's speed factor (clamped to 0.01…10000).
+func (w *World) SetSpeed(s float64) {
+	if s < 0.01 {
+		s = 0.01
+	}
+	if s > 10000 {
+		s = 10000
+	}
+	w.mu.Lock()
+	w.speed = s
+	w.mu.Unlock()
+}
+
+// Speed is the paced driver's speed factor.
+func (w *World) Speed() float64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.speed == 0 {
+		return 1
+	}
+	return w.speed
+}

@@ -1,0 +1,279 @@
+// Package sim is a deterministic simulated Internet that real protocol
+// code runs on. Hosts, routers and links form a topology; hosts hand out
+// ordinary net.Listener, net.Conn and net.PacketConn values whose bytes
+// travel the topology link by link in virtual time. Every link traversal
+// is an Event.
+//
+// Determinism with real goroutines: the kernel does one thing at a time
+// (deliver a segment, fire a timer, hand control to one goroutine) and
+// then waits until every goroutine it woke is blocked again on a sim
+// primitive. So no two simulated goroutines ever run at once, and the
+// same inputs and seed always give the same trace.
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Config holds the settings of a world.
+type Config struct {
+	// Seed makes every random choice (ports, sequence numbers, message
+	// ids) repeatable.
+	Seed int64
+	// Epoch is the wall-clock instant virtual time 0 stands for.
+	Epoch time.Time
+	// StallTimeout is how long, in real time, the kernel waits for woken
+	// goroutines to block again before it reports a stall. Default 10s.
+	StallTimeout time.Duration
+	// MSS is the largest TCP payload per segment. Default 1460.
+	MSS int
+}
+
+// DefaultEpoch is 2026-01-05 09:00 UTC, a Monday morning.
+var DefaultEpoch = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
+
+// World is a simulated Internet and its kernel.
+type World struct {
+	cfg Config
+
+	mu      sync.Mutex
+	now     time.Duration
+	seq     uint64
+	items   itemHeap
+	running map[int64]*gor
+	tokens  int
+	quiet   chan struct{}
+	kickCh  chan struct{}
+	err     error
+	stopped bool
+	speed   float64
+
+	// topology
+	nodes  map[string]*node
+	order  []*node
+	byAddr map[netip.Addr]*Host
+	links  map[string]*Link
+	lorder []*Link
+	routes map[[2]*node][]hop
+	built  bool
+
+	// events
+	evSeq   uint64
+	pending []*Event
+	dirty   []*tcpConn
+	subsMu  sync.Mutex
+	subs    []func(*Event)
+	summary func(*Event) string
+	connSeq uint64
+	rnd     *rand.Rand
+}
+
+// New returns an empty world.
+func New(cfg Config) *World {
+	if cfg.Epoch.IsZero() {
+		cfg.Epoch = DefaultEpoch
+	}
+	if cfg.StallTimeout == 0 {
+		cfg.StallTimeout = 10 * time.Second
+	}
+	if cfg.MSS == 0 {
+		cfg.MSS = 1460
+	}
+	w := &World{
+		cfg:     cfg,
+		running: map[int64]*gor{},
+		quiet:   make(chan struct{}, 1),
+		kickCh:  make(chan struct{}, 1),
+		nodes:   map[string]*node{},
+		byAddr:  map[netip.Addr]*Host{},
+		links:   map[string]*Link{},
+		routes:  map[[2]*node][]hop{},
+	}
+	w.rnd = w.newRand("world")
+	return w
+}
+
+// Now is the current virtual time, measured from the start of the run.
+func (w *World) Now() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now
+}
+
+// Epoch is the wall-clock instant virtual time 0 stands for.
+func (w *World) Epoch() time.Time { return w.cfg.Epoch }
+
+// Subscribe registers fn to receive every event, in order, on the
+// kernel's goroutine. fn must not block on the simulation.
+func (w *World) Subscribe(fn func(*Event)) {
+	w.subsMu.Lock()
+	defer w.subsMu.Unlock()
+	w.subs = append(w.subs, fn)
+}
+
+// SetSummarizer installs the function that writes each event's one-line
+// summary (protocol-aware, e.g. "MX? comentum.com"). It is called once per
+// segment, on the kernel goroutine.
+func (w *World) SetSummarizer(fn func(*Event) string) { w.summary = fn }
+
+// ErrStopped is returned by drivers after Stop.
+var ErrStopped = errors.New("sim: world stopped")
+
+// Stop ends the run: drivers return ErrStopped.
+func (w *World) Stop() {
+	w.mu.Lock()
+	w.stopped = true
+	w.mu.Unlock()
+	w.kick()
+}
+
+// step runs the earliest item if it is due by limit. It reports whether
+// it ran one. w.mu must be held.
+func (w *World) step(limit time.Duration) (bool, error) {
+	if w.err != nil {
+		return false, w.err
+	}
+	if w.stopped {
+		return false, ErrStopped
+	}
+	if len(w.items) == 0 || w.items[0].at > limit {
+		return false, nil
+	}
+	it := heapPop(&w.items)
+	if it.at > w.now {
+		w.now = it.at
+	}
+	it.fn()
+	if err := w.waitQuiet(); err != nil {
+		w.failLocked(err)
+		return true, err
+	}
+	w.flush()
+	return true, w.err
+}
+
+// flush hands pending events to subscribers, in order, without w.mu.
+func (w *World) flush() {
+	for len(w.pending) > 0 {
+		evs := w.pending
+		w.pending = nil
+		w.mu.Unlock()
+		w.subsMu.Lock()
+		subs := w.subs
+		w.subsMu.Unlock()
+		for _, e := range evs {
+			for _, s := range subs {
+				s(e)
+			}
+		}
+		w.mu.Lock()
+	}
+}
+
+// RunUntil runs the simulation as fast as possible until virtual time t,
+// then leaves the clock at t.
+func (w *World) RunUntil(t time.Duration) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.startLocked(); err != nil {
+		return err
+	}
+	w.flush()
+	for {
+		ran, err := w.step(t)
+		if err != nil {
+			return err
+		}
+		if !ran {
+			break
+		}
+	}
+	if t > w.now {
+		w.now = t
+	}
+	return nil
+}
+
+// Step runs the simulation until at least one event has been emitted, or
+// nothing is left to do. It reports whether anything happened.
+func (w *World) Step() (bool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.startLocked(); err != nil {
+		return false, err
+	}
+	before := w.evSeq
+	any := false
+	for w.evSeq == before {
+		ran, err := w.step(maxDuration)
+		if err != nil {
+			return any, err
+		}
+		if !ran {
+			return any, nil
+		}
+		any = true
+	}
+	return true, nil
+}
+
+// NextAt reports when the next scheduled item is due, if any.
+func (w *World) NextAt() (time.Duration, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.items) == 0 {
+		return 0, false
+	}
+	return w.items[0].at, true
+}
+
+const maxDuration = time.Duration(1<<63 - 1)
+
+// startLocked lets goroutines started before the first run settle.
+func (w *World) startLocked() error {
+	if !w.built {
+		if err := w.buildLocked(); err != nil {
+			return err
+		}
+	}
+	return w.waitQuiet()
+}
+
+func heapPop(h *itemHeap) *item {
+	n := len(*h) - 1
+	h.Swap(0, n)
+	it := (*h)[n]
+	*h = (*h)[:n]
+	if n > 0 {
+		down(*h, 0)
+	}
+	return it
+}
+
+func down(h itemHeap, i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		j := l
+		if r := l + 1; r < n && h.Less(r, l) {
+			j = r
+		}
+		if !h.Less(j, i) {
+			return
+		}
+		h.Swap(i, j)
+		i = j
+	}
+}
+
+func fmtDur(d time.Duration) string {
+	return fmt.Sprintf("%d.%06ds", d/time.Second, (d%time.Second)/time.Microsecond)
+}
