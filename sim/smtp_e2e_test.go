@@ -24,7 +24,7 @@ type memSession struct {
 }
 
 func (s *memSession) Mail(from string, _ *gosmtp.MailOptions) error { s.from = from; return nil }
-func (s *memSession) Rcpt(to string, _ *gosmtp.RcptOptions) error  { s.to = to; return nil }
+func (s *memSession) Rcpt(to string, _ *gosmtp.RcptOptions) error   { s.to = to; return nil }
 func (s *memSession) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {

@@ -39,8 +39,8 @@ type tcpConn struct {
 	ooo            map[uint32]*packet
 	unsent         []byte // written this turn, sent when the writer blocks
 	rfin           bool   // peer's FIN received
-	rerr           error // reset or timed out
-	closed         bool  // Close called here
+	rerr           error  // reset or timed out
+	closed         bool   // Close called here
 	finSent        bool
 
 	reader *waiter
