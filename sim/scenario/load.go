@@ -58,7 +58,11 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 			}
 		}
 		line = min(line, bytes.Count(data, []byte("\n"))+1)
-		d.errAt(Pos{Line: line, Col: 1}, "check indentation, colons and quotes", "YAML syntax error: %s", msg)
+		hint := "check indentation, colons and quotes"
+		if strings.Contains(msg, "expected ',' or") {
+			hint = `inside {..} or [..], quote values that end in ? or hold ": ", e.g. subject: "Lunch?"`
+		}
+		d.errAt(Pos{Line: line, Col: 1}, hint, "YAML syntax error: %s", msg)
 		return nil, d.errs
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
