@@ -200,6 +200,14 @@ func (nw *world) resolveISP(ri *rawISP) {
 func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 	var users []User
 	owner := map[string]string{}
+	// Addresses claimed by a login written as an address are not handed
+	// to an unrestricted user of the same local part.
+	claimed := map[string]bool{}
+	for _, ru := range ri.users {
+		if ru.only != "" {
+			claimed[ru.login] = true
+		}
+	}
 	for _, ru := range ri.users {
 		u := User{Login: ru.login, Password: ru.password}
 		if ru.only != "" {
@@ -211,7 +219,9 @@ func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 		} else {
 			local := ru.login
 			for _, dm := range domains {
-				u.Addresses = append(u.Addresses, local+"@"+dm.Name)
+				if a := local + "@" + dm.Name; !claimed[a] {
+					u.Addresses = append(u.Addresses, a)
+				}
 			}
 		}
 		for _, a := range u.Addresses {
@@ -242,7 +252,7 @@ func (nw *world) resolvePC(rh *rawHost) {
 	connISP := mailISP
 	if rh.isp != "" {
 		connISP = nw.isp(rh.isp, d.pos(rh.ispNode))
-	} else if rh.user == "" {
+	} else if rh.userNode == nil {
 		d.errAt(pos, "give it user: (a mail address) or isp: (where it connects)", "host %s needs user: or isp:", rh.name)
 	}
 	if rh.hasPassword {
