@@ -35,9 +35,18 @@ type mailbox struct {
 // Store holds the mailboxes of one ISP. Its methods are safe for concurrent
 // use; none of them blocks for long.
 type Store struct {
-	mu    sync.Mutex
-	boxes map[string]*mailbox
-	next  uint64
+	mu       sync.Mutex
+	boxes    map[string]*mailbox
+	next     uint64
+	observer func(mailbox string, m Message)
+}
+
+// Observe registers fn to be told of every delivery, after it is stored.
+// The simulation uses it to check expectations ("delivered to bob by 30s").
+func (s *Store) Observe(fn func(mailbox string, m Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observer = fn
 }
 
 // New returns an empty store.
@@ -92,7 +101,13 @@ func (s *Store) Deliver(name string, data []byte, at time.Time) (string, error) 
 	}
 	s.next++
 	uid := fmt.Sprintf("%s.%d", name, s.next)
-	b.msgs = append(b.msgs, Message{UID: uid, Data: append([]byte(nil), data...), Delivered: at})
+	m := Message{UID: uid, Data: append([]byte(nil), data...), Delivered: at}
+	b.msgs = append(b.msgs, m)
+	if obs := s.observer; obs != nil {
+		s.mu.Unlock()
+		obs(name, m)
+		s.mu.Lock()
+	}
 	return uid, nil
 }
 
