@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"sort"
 	"strings"
 	"sync"
 
@@ -20,6 +21,7 @@ type Server struct {
 	smtp    *gosmtp.Server
 	domains map[string]bool
 	boxes   map[string]string // normalized address → mailbox
+	folded  map[string]string // the same, local part lower-cased
 
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job
@@ -37,6 +39,7 @@ func New(cfg Config) (*Server, error) {
 		env:     cfg.Env,
 		domains: map[string]bool{},
 		boxes:   map[string]string{},
+		folded:  map[string]string{},
 		queue:   map[string]*job{},
 	}
 	for _, d := range cfg.Domains {
@@ -45,6 +48,16 @@ func New(cfg Config) (*Server, error) {
 	for addr, box := range cfg.Mailboxes {
 		a, _ := parseAddress(addr) // checked by withDefaults
 		s.boxes[a.String()] = box
+	}
+	addrs := make([]string, 0, len(s.boxes))
+	for a := range s.boxes {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs) // so the first of two case variants always wins
+	for _, a := range addrs {
+		if f := strings.ToLower(a); s.folded[f] == "" {
+			s.folded[f] = s.boxes[a]
+		}
 	}
 	gs := gosmtp.NewServer(backend{s})
 	gs.Domain = cfg.Hostname
@@ -87,13 +100,8 @@ func (s *Server) mailbox(a address) (string, bool) {
 	if box, ok := s.boxes[a.String()]; ok {
 		return box, true
 	}
-	lower := strings.ToLower(a.Local) + "@" + a.Domain
-	for addr, box := range s.boxes {
-		if strings.ToLower(addr) == lower {
-			return box, true
-		}
-	}
-	return "", false
+	box, ok := s.folded[strings.ToLower(a.String())]
+	return box, ok
 }
 
 // isLocalNet reports whether ip is inside the ISP's own networks.
