@@ -1,0 +1,145 @@
+package world
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"mailsim/servers/dns"
+	"mailsim/servers/mua"
+	"mailsim/sim/scenario"
+)
+
+func (rt *Runtime) addProgram(pc *scenario.PC) {
+	if pc.User == "" {
+		return
+	}
+	acct := mua.Account{
+		Name:          displayName(pc.User),
+		Address:       pc.User,
+		Username:      pc.Login,
+		Password:      pc.Password,
+		SMTPServer:    pc.SMTP + ":25",
+		UseAuth:       pc.Auth != scenario.AuthNone && pc.Auth != "",
+		LeaveOnServer: pc.LeaveOnServer,
+	}
+	if pc.POP3 != "" {
+		acct.POP3Server = pc.POP3 + ":110"
+	}
+	rt.programs[pc.Host] = mua.New(rt.hosts[pc.Host], acct)
+}
+
+// displayName turns lisa@otherisp.com into "Lisa".
+func displayName(addr string) string {
+	local, _, _ := strings.Cut(addr, "@")
+	if local == "" {
+		return ""
+	}
+	return strings.ToUpper(local[:1]) + local[1:]
+}
+
+// schedule plays one timeline action at its time, as a goroutine of the
+// host it happens on.
+func (rt *Runtime) schedule(a *scenario.Action) {
+	w := rt.World
+	name := fmt.Sprintf("%s %s (%s)", a.Kind, a.Host, a.Pos)
+	switch a.Kind {
+	case scenario.ActSend:
+		w.At(a.At, name, func() { rt.send(a) })
+	case scenario.ActCheck:
+		w.At(a.At, name, func() {
+			p := rt.programs[a.Host]
+			if p == nil {
+				w.Note(fmt.Sprintf("%s: %s has no mail program", a.Pos, a.Host))
+				return
+			}
+			if _, err := p.CheckMail(context.Background()); err != nil {
+				rt.hosts[a.Host].Logf("Send/Recv failed: %v", err)
+			}
+		})
+	case scenario.ActLinkDown, scenario.ActLinkUp:
+		w.At(a.At, name, func() {
+			l := w.Link(a.A, a.B)
+			if l == nil {
+				w.Note(fmt.Sprintf("%s: no link %s—%s", a.Pos, a.A, a.B))
+				return
+			}
+			w.SetLinkUp(l, a.Kind == scenario.ActLinkUp)
+		})
+	case scenario.ActStop, scenario.ActStart:
+		w.At(a.At, name, func() {
+			hs := rt.services[a.Host]
+			if hs == nil {
+				w.Note(fmt.Sprintf("%s: %s runs no services", a.Pos, a.Host))
+				return
+			}
+			for _, svc := range a.Services {
+				if a.Kind == scenario.ActStop {
+					hs.stop(svc)
+					hs.host.Logf("%s service stopped", svc)
+				} else if err := hs.start(svc); err != nil {
+					hs.host.Logf("%s service failed to start: %v", svc, err)
+				} else {
+					hs.host.Logf("%s service started", svc)
+				}
+			}
+		})
+	case scenario.ActDNSAdd, scenario.ActDNSRemove:
+		w.At(a.At, name, func() { rt.changeDNS(a) })
+	}
+}
+
+func (rt *Runtime) send(a *scenario.Action) {
+	m := a.Mail
+	p := rt.programs[a.Host]
+	h := rt.hosts[a.Host]
+	if p == nil {
+		rt.World.Note(fmt.Sprintf("%s: %s has no mail program", a.Pos, a.Host))
+		return
+	}
+	acct := p.Account()
+	if m.From != "" {
+		acct.Address = m.From
+		acct.Name = displayName(m.From)
+	}
+	if m.Via != "" {
+		acct.SMTPServer = m.Via + ":25"
+	}
+	// A one-off program for this message: same PC, perhaps another From
+	// or server; what the user's program downloads stays in p.
+	sender := mua.New(h, acct)
+	if err := sender.Send(context.Background(), m.To, m.Subject, m.Body); err != nil {
+		h.Logf("sending %q failed: %v", m.Subject, err)
+		rt.ev.sendFailed(a, err)
+	}
+}
+
+func (rt *Runtime) changeDNS(a *scenario.Action) {
+	hs := rt.services[a.Host]
+	if hs == nil || hs.zones == nil {
+		rt.World.Note(fmt.Sprintf("%s: %s serves no DNS zones", a.Pos, a.Host))
+		return
+	}
+	rec := dnsRecord(*a.Record)
+	if a.Kind == scenario.ActDNSAdd {
+		if err := hs.zones.AddRecord(fqdn(a.Zone), rec); err != nil {
+			hs.host.Logf("DNS: adding %s failed: %v", rec, err)
+			return
+		}
+		hs.host.Logf("DNS: added %s", rec)
+		return
+	}
+	n, err := hs.zones.RemoveRecord(fqdn(a.Zone), rec)
+	if err != nil {
+		hs.host.Logf("DNS: removing %s failed: %v", recordPattern(rec), err)
+		return
+	}
+	hs.host.Logf("DNS: removed %d record(s) matching %s", n, recordPattern(rec))
+}
+
+func recordPattern(r dns.Record) string {
+	if r.Value == "" {
+		return r.Name + " " + r.Type
+	}
+	return r.String()
+}

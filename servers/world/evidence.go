@@ -1,0 +1,187 @@
+package world
+
+import (
+	"bufio"
+	"bytes"
+	"mime"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"mailsim/servers/store"
+	"mailsim/sim"
+	"mailsim/sim/scenario"
+)
+
+// evidence is what the run leaves behind for expectations to check.
+type evidence struct {
+	rt *Runtime
+
+	mu         sync.Mutex
+	deliveries []delivery
+	replies    []reply
+	counts     map[int]int // mailbox expectation index → count seen at its time
+	sendErrors []string
+}
+
+type delivery struct {
+	at      time.Duration
+	isp     string
+	login   string
+	subject string
+	from    string
+	data    []byte
+	bounce  *bounceInfo
+}
+
+type bounceInfo struct {
+	recipients []string
+	statuses   []string
+}
+
+type reply struct {
+	at       time.Duration
+	proto    string // "smtp" (also LMTP) or "pop3"
+	code     int    // SMTP
+	enhanced string // SMTP
+	status   string // POP3: +OK or -ERR
+	text     string
+	server   string
+	client   string
+}
+
+func newEvidence(rt *Runtime) *evidence { return &evidence{rt: rt, counts: map[int]int{}} }
+
+// delivered is called by a store after each delivery, in a simulated goroutine.
+func (ev *evidence) delivered(isp, box string, m store.Message) {
+	d := delivery{at: m.Delivered.Sub(ev.rt.World.Epoch()), isp: isp, login: box, data: m.Data}
+	d.subject, d.from = headerInfo(m.Data)
+	d.bounce = parseBounce(m.Data)
+	ev.mu.Lock()
+	ev.deliveries = append(ev.deliveries, d)
+	ev.mu.Unlock()
+}
+
+func (ev *evidence) sendFailed(a *scenario.Action, err error) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	ev.sendErrors = append(ev.sendErrors, a.Pos.String()+": "+err.Error())
+}
+
+var (
+	smtpReplyRE = regexp.MustCompile(`^([2-5]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3}) )?(.*)$`)
+	pop3ReplyRE = regexp.MustCompile(`^(\+OK|-ERR)(?: (.*))?$`)
+)
+
+// event collects server replies from the first hop of each segment.
+func (ev *evidence) event(e *sim.Event) {
+	if e.Kind != sim.KindHop || e.Hop != 1 || e.Proto != "tcp" || len(e.Payload) == 0 {
+		return
+	}
+	var proto string
+	switch e.Src.Port() {
+	case 25, 24:
+		proto = "smtp"
+	case 110:
+		proto = "pop3"
+	default:
+		return
+	}
+	sc := bufio.NewScanner(bytes.NewReader(e.Payload))
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		r := reply{at: e.Depart, proto: proto, server: e.SrcHost, client: e.DstHost}
+		if proto == "smtp" {
+			m := smtpReplyRE.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			r.code, _ = strconv.Atoi(m[1])
+			r.enhanced, r.text = m[2], m[3]
+		} else {
+			m := pop3ReplyRE.FindStringSubmatch(line)
+			if m == nil {
+				break
+			}
+			r.status, r.text = m[1], m[2]
+		}
+		ev.mu.Lock()
+		ev.replies = append(ev.replies, r)
+		ev.mu.Unlock()
+		if proto == "pop3" {
+			break // the rest of a POP3 segment may be message text
+		}
+	}
+}
+
+// headerInfo returns a message's decoded Subject and From address.
+func headerInfo(data []byte) (subject, from string) {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return "", ""
+	}
+	dec := new(mime.WordDecoder)
+	subject = msg.Header.Get("Subject")
+	if s, err := dec.DecodeHeader(subject); err == nil {
+		subject = s
+	}
+	if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
+		from = a.Address
+	} else {
+		from = msg.Header.Get("From")
+	}
+	return subject, from
+}
+
+var (
+	finalRcptRE = regexp.MustCompile(`(?mi)^Final-Recipient:\s*rfc822;\s*<?([^>\s]+)>?`)
+	statusRE    = regexp.MustCompile(`(?mi)^Status:\s*([245]\.\d{1,3}\.\d{1,3})`)
+)
+
+// parseBounce reads the delivery-status part of an RFC 3464 report.
+func parseBounce(data []byte) *bounceInfo {
+	if !bytes.Contains(bytes.ToLower(data), []byte("report-type=delivery-status")) {
+		return nil
+	}
+	b := &bounceInfo{}
+	for _, m := range finalRcptRE.FindAllSubmatch(data, -1) {
+		b.recipients = append(b.recipients, strings.ToLower(string(m[1])))
+	}
+	for _, m := range statusRE.FindAllSubmatch(data, -1) {
+		b.statuses = append(b.statuses, string(m[1]))
+	}
+	return b
+}
+
+// receivedPath reads the Received chain of a message, oldest first, as
+// host names: the client of the first hop, then every server it passed.
+func (rt *Runtime) receivedPath(data []byte) []string {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	fields := msg.Header["Received"]
+	var path []string
+	for i := len(fields) - 1; i >= 0; i-- {
+		f := fields[i]
+		if i == len(fields)-1 {
+			if m := ipRE.FindStringSubmatch(f); m != nil {
+				if h := rt.hostByAddrString(m[1]); h != "" {
+					path = append(path, h)
+				}
+			}
+		}
+		if m := byRE.FindStringSubmatch(f); m != nil {
+			path = append(path, m[1])
+		}
+	}
+	return path
+}
+
+var (
+	ipRE = regexp.MustCompile(`\(\[?(\d+\.\d+\.\d+\.\d+)\]?\)`)
+	byRE = regexp.MustCompile(`\bby\s+([^\s;]+)`)
+)

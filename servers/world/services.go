@@ -1,0 +1,229 @@
+package world
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	mdns "github.com/miekg/dns"
+
+	"mailsim/servers/dns"
+	"mailsim/servers/pop3"
+	"mailsim/servers/smtp"
+	"mailsim/sim"
+	"mailsim/sim/scenario"
+)
+
+// hostServices is what one server host runs, and the sockets each service
+// listens on, so the timeline can stop and start them.
+type hostServices struct {
+	host *sim.Host
+	isp  *ispRuntime // nil for the root server
+
+	smtp   *smtp.Server
+	lmtp   *smtp.LMTPServer
+	pop3   *pop3.Server
+	dnsH   mdns.Handler
+	zones  *dns.Authoritative
+	resolv *dns.Resolver
+
+	open map[scenario.Service][]closer
+}
+
+type closer interface{ Close() error }
+
+// ServicePorts are the ports each service listens on.
+var ServicePorts = map[scenario.Service][]string{
+	scenario.SMTP: {"tcp/25"},
+	scenario.POP3: {"tcp/110"}, // plus tcp/24 (LMTP) when the ISP splits SMTP and POP3
+	scenario.DNS:  {"udp/53", "tcp/53"},
+}
+
+func (rt *Runtime) startAll() error {
+	sc := rt.Scenario
+	// The root server.
+	if sc.Root.Host != "" {
+		h := rt.hosts[sc.Root.Host]
+		z := dns.Zone{Origin: ".", TTL: 86400, MName: fqdn(sc.Root.Host), RName: "hostmaster." + fqdn(sc.Root.Host), Serial: 1, Minimum: 3600}
+		for _, r := range sc.Root.Zone {
+			z.Records = append(z.Records, dnsRecord(r))
+		}
+		auth, err := dns.NewAuthoritative(z)
+		if err != nil {
+			return fmt.Errorf("root zone: %w", err)
+		}
+		hs := &hostServices{host: h, dnsH: auth, zones: auth, open: map[scenario.Service][]closer{}}
+		rt.services[sc.Root.Host] = hs
+		if err := hs.start(scenario.DNS); err != nil {
+			return err
+		}
+	}
+	for i := range sc.ISPs {
+		isp := &sc.ISPs[i]
+		ir := rt.isps[isp.Name]
+		if err := rt.startISP(isp, ir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rt *Runtime) servicesOf(host string, isp *ispRuntime) *hostServices {
+	hs := rt.services[host]
+	if hs == nil {
+		hs = &hostServices{host: rt.hosts[host], isp: isp, open: map[scenario.Service][]closer{}}
+		rt.services[host] = hs
+	}
+	return hs
+}
+
+func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
+	sc := rt.Scenario
+	mailboxes := map[string]string{}
+	var domains []string
+	for _, u := range isp.Users {
+		for _, a := range u.Addresses {
+			mailboxes[a] = u.Login
+		}
+	}
+	for _, d := range isp.Domains {
+		domains = append(domains, d.Name)
+	}
+	dnsAddr := netip.AddrPortFrom(sc.Host(isp.DNS).Addr, 53)
+
+	// DNS: authoritative for the ISP's domains, recursive for its LAN.
+	if isp.DNS != "" {
+		hs := rt.servicesOf(isp.DNS, ir)
+		var zones []dns.Zone
+		for _, d := range isp.Domains {
+			z := dns.Zone{Origin: fqdn(d.Name), MName: fqdn(isp.DNS), RName: "hostmaster." + fqdn(d.Name), Serial: 1}
+			for _, r := range d.Zone {
+				z.Records = append(z.Records, dnsRecord(r))
+			}
+			zones = append(zones, z)
+		}
+		auth, err := dns.NewAuthoritative(zones...)
+		if err != nil {
+			return fmt.Errorf("%s: zones of %s: %w", isp.Pos, isp.Name, err)
+		}
+		res := &dns.Resolver{Env: hs.host, Roots: []netip.AddrPort{netip.AddrPortFrom(sc.Root.Addr, 53)}, Local: auth}
+		prefix := isp.Prefix
+		hs.zones, hs.resolv = auth, res
+		hs.dnsH = &dns.Server{Zones: auth, Resolver: res, AllowRecursion: func(a netip.Addr) bool { return prefix.Contains(a) }}
+		if err := hs.start(scenario.DNS); err != nil {
+			return err
+		}
+	}
+	// POP3, and LMTP when SMTP is elsewhere.
+	if isp.POP3 != "" {
+		hs := rt.servicesOf(isp.POP3, ir)
+		srv := pop3.NewServer(pop3.NewStoreBackend(ir.store))
+		srv.Domain = isp.POP3
+		srv.Env = hs.host
+		hs.pop3 = srv
+		if isp.LMTP {
+			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: isp.POP3, Mailboxes: mailboxes, Store: ir.store, Env: hs.host})
+			if err != nil {
+				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, isp.POP3, err)
+			}
+			hs.lmtp = l
+		}
+		if err := hs.start(scenario.POP3); err != nil {
+			return err
+		}
+	}
+	if isp.SMTP != "" {
+		hs := rt.servicesOf(isp.SMTP, ir)
+		cfg := smtp.Config{
+			Hostname: isp.SMTP, Domains: domains, Mailboxes: mailboxes,
+			LocalNets: []netip.Prefix{isp.Prefix}, Store: ir.store,
+			Resolver: &dns.Client{Env: hs.host, Server: dnsAddr},
+			Env:      hs.host,
+		}
+		if isp.LMTP {
+			cfg.LMTPAddr = isp.POP3 + ":24"
+		}
+		srv, err := smtp.New(cfg)
+		if err != nil {
+			return fmt.Errorf("%s: SMTP on %s: %w", isp.Pos, isp.SMTP, err)
+		}
+		hs.smtp = srv
+		if err := hs.start(scenario.SMTP); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// start makes a service listen again (or for the first time).
+func (hs *hostServices) start(svc scenario.Service) error {
+	if len(hs.open[svc]) > 0 {
+		return nil // already running
+	}
+	h := hs.host
+	listen := func(port string, serve func(net.Listener) error) error {
+		l, err := h.Listen("tcp", ":"+port)
+		if err != nil {
+			return fmt.Errorf("%s: %w", h.Name(), err)
+		}
+		hs.open[svc] = append(hs.open[svc], l)
+		h.Go(string(svc)+" server on :"+port, func() { serve(l) })
+		return nil
+	}
+	switch svc {
+	case scenario.SMTP:
+		if hs.smtp == nil {
+			return fmt.Errorf("%s runs no SMTP server", h.Name())
+		}
+		return listen("25", hs.smtp.Serve)
+	case scenario.POP3:
+		if hs.pop3 == nil {
+			return fmt.Errorf("%s runs no POP3 server", h.Name())
+		}
+		if err := listen("110", hs.pop3.Serve); err != nil {
+			return err
+		}
+		if hs.lmtp != nil {
+			return listen("24", hs.lmtp.Serve)
+		}
+	case scenario.DNS:
+		if hs.dnsH == nil {
+			return fmt.Errorf("%s runs no DNS server", h.Name())
+		}
+		pc, err := h.ListenPacket("udp", ":53")
+		if err != nil {
+			return fmt.Errorf("%s: %w", h.Name(), err)
+		}
+		hs.open[svc] = append(hs.open[svc], pc)
+		handler := hs.dnsH
+		h.Go("dns server on udp/53", func() { dns.ServeUDP(pc, handler) })
+		return listen("53", func(l net.Listener) error { return dns.ServeTCP(l, handler) })
+	}
+	return nil
+}
+
+// stop closes the service's sockets: new connections are refused, as
+// when a real server process is stopped. Mail already stored stays.
+func (hs *hostServices) stop(svc scenario.Service) {
+	for _, c := range hs.open[svc] {
+		c.Close()
+	}
+	delete(hs.open, svc)
+}
+
+func fqdn(name string) string { return mdns.Fqdn(strings.ToLower(name)) }
+
+// dnsRecord converts a scenario record to the DNS server's form.
+func dnsRecord(r scenario.Record) dns.Record {
+	return dns.Record{Name: fqdn(r.Name), Type: r.Type, TTL: uint32(r.TTL / time.Second), Value: dnsValue(r), Pref: r.Pref}
+}
+
+func dnsValue(r scenario.Record) string {
+	switch r.Type {
+	case "NS", "MX", "CNAME", "PTR":
+		return fqdn(r.Value)
+	}
+	return r.Value
+}
