@@ -17,7 +17,8 @@ import (
 
 // Client is a stub resolver (RFC 1123 §6.1.3.1): it sends recursive
 // queries to one resolver, as a host's /etc/resolv.conf would. The SMTP
-// server uses it to find mail exchangers.
+// server uses it to find mail exchangers. It draws query IDs from
+// Env.Rand, so give it its host's Env and no other goroutine's.
 type Client struct {
 	Env     env.Env
 	Server  netip.AddrPort // the ISP's resolver

@@ -206,9 +206,9 @@ func TestResolverSeesRecordChanges(t *testing.T) {
 func TestServerCombined(t *testing.T) {
 	w := newWorld(t)
 	zones := mustAuth(t, comentumZone())
-	r := &Resolver{Env: w.env, Roots: []netip.AddrPort{w.rootAddr}, Ports: w.resolver.Ports, Local: zones}
+	r := &Resolver{Env: w.env, Roots: []netip.AddrPort{w.rootAddr}, Ports: w.resolver.Ports}
 	customers := netip.MustParsePrefix("10.1.0.0/16")
-	s := &Server{Zones: zones, Resolver: r, AllowRecursion: customers.Contains}
+	s := NewServer(zones, r, customers.Contains)
 	bob, stranger := netip.MustParseAddr("10.1.0.7"), netip.MustParseAddr("192.0.2.1")
 
 	m := s.Answer(ctx, bob, newQuery(1, "comentum.com.", mdns.TypeMX, true))

@@ -23,6 +23,15 @@ type Server struct {
 
 var _ mdns.Handler = (*Server)(nil)
 
+// NewServer wires an ISP's name server: the resolver answers names in
+// zones in process (see Resolver.Local) instead of querying itself.
+func NewServer(zones *Authoritative, r *Resolver, allow func(netip.Addr) bool) *Server {
+	if r != nil && r.Local == nil {
+		r.Local = zones
+	}
+	return &Server{Zones: zones, Resolver: r, AllowRecursion: allow}
+}
+
 // ServeDNS implements mdns.Handler.
 func (s *Server) ServeDNS(w mdns.ResponseWriter, req *mdns.Msg) {
 	_ = w.WriteMsg(s.Answer(context.Background(), clientAddr(w.RemoteAddr()), req))
