@@ -100,18 +100,23 @@ func (w *World) wakeNow(wt *waiter) {
 }
 
 // hold makes a goroutine the kernel did not hand control to (a library's
-// fresh goroutine, or one outside the simulation) wait for its turn, so
-// it never runs alongside the current one. w.mu must be held.
-func (w *World) hold(what string) {
+// fresh goroutine, or one outside the simulation such as a bridge to a
+// real socket) wait for its turn, so it never runs alongside the current
+// one. Such a goroutine holds control only for the one operation: call
+// the returned func when it ends. w.mu must be held.
+func (w *World) hold(what string) (done func()) {
 	gid := goid()
 	if _, ok := w.running[gid]; ok {
-		return
+		return noop
 	}
 	wt := &waiter{gid: gid, what: what, ch: make(chan struct{})}
 	w.wake(wt)
 	w.kick()
 	w.wait(wt)
+	return func() { w.release(gid) }
 }
+
+func noop() {}
 
 // release forgets that gid holds control: it is about to exit.
 func (w *World) release(gid int64) {
@@ -210,7 +215,7 @@ func (w *World) At(t time.Duration, name string, fn func()) {
 func (w *World) sleep(d time.Duration, what string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.hold(what)
+	defer w.hold(what)()
 	wt := w.newWaiter(what)
 	w.wakeLater(wt, w.now+d)
 	w.wait(wt)

@@ -38,7 +38,7 @@ func (l *listener) Accept() (net.Conn, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !l.closed {
-		w.hold(l.h.name + ": accept " + l.addr.String())
+		defer w.hold(l.h.name + ": accept " + l.addr.String())()
 	}
 	for {
 		if l.closed {
@@ -71,7 +71,7 @@ func (l *listener) Close() error {
 	if l.closed {
 		return &net.OpError{Op: "close", Net: "tcp", Addr: tcpAddr(l.addr), Err: net.ErrClosed}
 	}
-	w.hold(l.h.name + ": close listener " + l.addr.String())
+	defer w.hold(l.h.name + ": close listener " + l.addr.String())()
 	l.closed = true
 	if l.h.listeners[l.addr.Port()] == l {
 		delete(l.h.listeners, l.addr.Port())

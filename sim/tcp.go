@@ -73,8 +73,8 @@ func (c *tcpConn) opErr(op string, err error) error {
 }
 
 // enter gives the calling goroutine its turn before it touches the conn.
-// w.mu must be held.
-func (c *tcpConn) enter() {
+// Call the returned func when the operation ends. w.mu must be held.
+func (c *tcpConn) enter() (done func()) {
 	w := c.w
 	if c.token {
 		c.token = false
@@ -90,19 +90,19 @@ func (c *tcpConn) enter() {
 			w.signalIfQuiet()
 			w.wait(wt)
 		}
-		return
+		return noop
 	}
 	if c.closed {
-		return // nothing on a closed conn has effects; no turn needed
+		return noop // nothing on a closed conn has effects; no turn needed
 	}
-	w.hold(c.desc)
+	return w.hold(c.desc)
 }
 
 func (c *tcpConn) Read(b []byte) (int, error) {
 	w := c.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c.enter()
+	defer c.enter()()
 	for {
 		switch {
 		case c.closed:
@@ -136,7 +136,7 @@ func (c *tcpConn) Write(b []byte) (int, error) {
 	w := c.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c.enter()
+	defer c.enter()()
 	switch {
 	case c.closed:
 		return 0, c.opErr("write", net.ErrClosed)
@@ -362,7 +362,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 	w := h.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.hold(h.name + ": dial " + raddr.String())
+	defer w.hold(h.name + ": dial " + raddr.String())()
 	opErr := func(local netip.AddrPort, err error) error {
 		e := &net.OpError{Op: "dial", Net: "tcp", Addr: tcpAddr(raddr), Err: &os.SyscallError{Syscall: "connect", Err: err}}
 		if local.IsValid() {
@@ -406,7 +406,7 @@ func (c *tcpConn) Close() error {
 	w := c.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c.enter()
+	defer c.enter()()
 	defer func() {
 		// The goroutine that adopted this conn is done with it: go-smtp's
 		// per-connection goroutine exits right after closing.
@@ -451,7 +451,7 @@ func (c *tcpConn) setDeadline(t time.Time, r, wr bool) {
 	w := c.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c.enter()
+	defer c.enter()()
 	d := w.virtualDeadline(t)
 	if r {
 		c.rdl = d

@@ -91,7 +91,7 @@ func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !c.closed {
-		w.hold(c.desc)
+		defer w.hold(c.desc)()
 	}
 	for {
 		switch {
@@ -143,7 +143,7 @@ func (c *udpConn) write(b []byte, to netip.AddrPort) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !c.closed {
-		w.hold(c.desc)
+		defer w.hold(c.desc)()
 	}
 	switch {
 	case c.closed:
@@ -179,7 +179,7 @@ func (c *udpConn) Close() error {
 	if c.closed {
 		return c.opErr("close", net.ErrClosed)
 	}
-	w.hold(c.desc)
+	defer w.hold(c.desc)()
 	c.closed = true
 	if c.h.udp[c.local.Port()] == c {
 		delete(c.h.udp, c.local.Port())
@@ -213,7 +213,7 @@ func (c *udpConn) setDeadline(t time.Time, r, wr bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !c.closed {
-		w.hold(c.desc)
+		defer w.hold(c.desc)()
 	}
 	d := w.virtualDeadline(t)
 	if r {

@@ -166,3 +166,11 @@ func TestAliasBomb(t *testing.T) {
 		t.Fatalf("got %.300v", err)
 	}
 }
+
+// TestSelfMerge checks that an anchor merging itself is an error, not a hang.
+func TestSelfMerge(t *testing.T) {
+	_, err := Parse("m.yaml", []byte("isps: {x: &a {<<: *a}}\n"))
+	if err == nil || !strings.Contains(err.Error(), "merge keys (<<) nest more than") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -21,7 +21,12 @@ type decoder struct {
 	errs   ErrorList
 	budget int
 	broke  bool // budget exhausted; reported once
+	// mergeDepth counts nested merge keys; an anchor may merge itself.
+	mergeDepth int
 }
+
+// maxMergeDepth bounds nested merge keys (<<).
+const maxMergeDepth = 8
 
 func (d *decoder) pos(n *yaml.Node) Pos {
 	if n == nil || n.Line <= 0 {
@@ -149,6 +154,12 @@ func (d *decoder) mergeSources(v *yaml.Node, what string) []kv {
 	} else {
 		srcs = []*yaml.Node{v}
 	}
+	if d.mergeDepth >= maxMergeDepth {
+		d.errf(v, "an anchor cannot merge itself", "merge keys (<<) nest more than %d deep", maxMergeDepth)
+		return nil
+	}
+	d.mergeDepth++
+	defer func() { d.mergeDepth-- }()
 	var out []kv
 	for _, s := range srcs {
 		p, _ := d.pairs(s, what+" (merged)")
