@@ -24,7 +24,9 @@ type Resolver struct {
 	// a referral; addresses not listed use 53. Loopback tests run several
 	// servers on 127.0.0.x with their own ports.
 	Ports map[netip.Addr]uint16
-	// Timeout bounds each query to another server; 0 means DefaultTimeout.
+	// Timeout bounds each query to another server; 0 means
+	// DefaultResolverTimeout, shorter than a stub's DefaultTimeout so a
+	// dead server shows up at the client as SERVFAIL, not as a timeout.
 	Timeout time.Duration
 	// Local holds the zones this host serves itself. They are answered in
 	// process: asking ourselves over UDP from inside the single-goroutine
@@ -51,6 +53,9 @@ func (r *Resolver) Stats() ResolverStats {
 	defer r.mu.Unlock()
 	return r.stats
 }
+
+// DefaultResolverTimeout is the resolver's wait for each upstream reply.
+const DefaultResolverTimeout = time.Second
 
 // Limits on one resolution.
 const (
@@ -292,7 +297,7 @@ func (r *Resolver) askZone(ctx context.Context, zone string, servers []nameServe
 			resp = r.Local.Answer(q)
 		} else {
 			var err error
-			if resp, err = exchange(ctx, r.Env, r.Timeout, s.addr, q); err != nil {
+			if resp, err = exchange(ctx, r.Env, r.timeout(), s.addr, q); err != nil {
 				lastErr = err
 				continue
 			}
@@ -303,6 +308,13 @@ func (r *Resolver) askZone(ctx context.Context, zone string, servers []nameServe
 		lastErr = fmt.Errorf("%s (%s) is lame for %s: %s", s.host, s.addr, zone, rcodeName(resp.Rcode))
 	}
 	return nil, servfail(name, qtype, "%v", lastErr)
+}
+
+func (r *Resolver) timeout() time.Duration {
+	if r.Timeout > 0 {
+		return r.Timeout
+	}
+	return DefaultResolverTimeout
 }
 
 // serversFor turns a referral's NS records into addresses: glue first,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sort"
 	"sync"
 
 	mdns "github.com/miekg/dns"
@@ -18,7 +19,8 @@ const ednsSize = 1232
 // returns nil. Each packet is unpacked and handed to h in this goroutine,
 // so the simulator sees one blocking read at a time. Packets with a
 // readable header that do not parse get FORMERR; shorter ones and stray
-// responses are dropped.
+// responses are dropped. A handler that blocks (the resolver waiting on
+// other servers) holds up the next packet, as in a single-threaded server.
 func ServeUDP(pc net.PacketConn, h mdns.Handler) error {
 	buf := make([]byte, mdns.MaxMsgSize)
 	for {
@@ -41,22 +43,29 @@ func ServeUDP(pc net.PacketConn, h mdns.Handler) error {
 // connections still open and returns nil.
 func ServeTCP(l net.Listener, h mdns.Handler) error {
 	var mu sync.Mutex
-	open := map[net.Conn]bool{}
+	open := map[net.Conn]uint64{} // by accept order, so shutdown closes them in order
+	var seq uint64
 	for {
 		c, err := l.Accept()
 		if err != nil {
 			mu.Lock()
+			conns := make([]net.Conn, 0, len(open))
 			for c := range open {
+				conns = append(conns, c)
+			}
+			sort.Slice(conns, func(i, j int) bool { return open[conns[i]] < open[conns[j]] })
+			mu.Unlock()
+			for _, c := range conns {
 				c.Close()
 			}
-			mu.Unlock()
 			if errors.Is(err, net.ErrClosed) {
 				return nil
 			}
 			return err
 		}
 		mu.Lock()
-		open[c] = true
+		seq++
+		open[c] = seq
 		mu.Unlock()
 		go func() {
 			defer func() {
