@@ -1,8 +1,6 @@
 package scenario
 
 import (
-	"fmt"
-	"os"
 	"errors"
 	"io/fs"
 	"testing"
@@ -22,7 +20,6 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("a: &a [*a, *a]\nb: *a\n"))
 	f.Add([]byte("isps: {x: {<<: {domain: x.com}}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		os.WriteFile(fmt.Sprintf("/tmp/fuzzcur.%d", os.Getpid()), data, 0o644)
 		s, err := Parse("f.yaml", data)
 		if err == nil {
 			if s == nil {

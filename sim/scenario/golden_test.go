@@ -71,3 +71,23 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal("two parses of one file differ")
 	}
 }
+
+// BenchmarkParseClassroom measures loading the 300-PC library scenario.
+func BenchmarkParseClassroom(b *testing.B) {
+	data, _ := fs.ReadFile(scenarios.FS, "classroom.yaml")
+	for b.Loop() {
+		if _, err := Parse("classroom.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseFigureB measures loading the default scenario.
+func BenchmarkParseFigureB(b *testing.B) {
+	data, _ := fs.ReadFile(scenarios.FS, scenarios.Default)
+	for b.Loop() {
+		if _, err := Parse("figure-b.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
