@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// JUnit XML as CI dashboards read it (the Ant/Jenkins dialect): one
+// testsuite per run, one testcase per scenario, a failure element for a
+// scenario whose expectations failed or that is invalid, an error
+// element for a simulation that failed.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// junitReport renders the outcomes of one test run.
+func junitReport(outs []*outcome, total time.Duration) ([]byte, error) {
+	suite := junitSuite{Name: "mailsim", Tests: len(outs), Time: seconds(total)}
+	for _, o := range outs {
+		tc := junitCase{Name: o.name, Classname: "mailsim.scenarios", Time: seconds(o.wall)}
+		var lines []string
+		for _, r := range o.results {
+			lines = append(lines, r.String())
+		}
+		tc.SystemOut = strings.Join(lines, "\n")
+		probs := strings.Join(o.problems(), "\n")
+		switch {
+		case o.loadErr != nil:
+			suite.Failures++
+			tc.Failure = &junitProblem{Message: "invalid scenario: " + firstLine(probs), Type: "invalid", Text: probs}
+		case o.simErr != nil:
+			suite.Errors++
+			tc.Error = &junitProblem{Message: firstLine(probs), Type: "simulation", Text: probs}
+		case !o.passed():
+			suite.Failures++
+			msg := fmt.Sprintf("%d of %d expectations failed: %s", len(o.failed()), len(o.results), firstLine(probs))
+			tc.Failure = &junitProblem{Message: msg, Type: "expectation", Text: probs}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	doc := junitSuites{Name: "mailsim test", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Time: suite.Time, Suites: []junitSuite{suite}}
+	out, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(out, '\n')...), nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
