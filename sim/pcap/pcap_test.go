@@ -92,7 +92,11 @@ func TestFrames(t *testing.T) {
 		hop("tcp", lisa, smtp, sim.SYN, 1000, 0, 0, ""),
 		{Kind: sim.KindNote, Text: "queued"},
 		hop("tcp", smtp, lisa, sim.SYN|sim.ACK, 5000, 1001, 5*time.Millisecond, ""),
-		func() *sim.Event { e := hop("tcp", smtp, lisa, sim.SYN|sim.ACK, 5000, 1001, 6*time.Millisecond, ""); e.Hop = 2; return e }(),
+		func() *sim.Event {
+			e := hop("tcp", smtp, lisa, sim.SYN|sim.ACK, 5000, 1001, 6*time.Millisecond, "")
+			e.Hop = 2
+			return e
+		}(),
 		hop("tcp", lisa, smtp, sim.PSH|sim.ACK, 1001, 5001, 10*time.Millisecond+1, "MAIL FROM:<lisa@otherisp.com>\r\n"),
 		hop("udp", smtp, disc, 0, 0, 0, time.Second, "odd"),
 		{Kind: sim.KindDrop, Proto: "tcp", Src: lisa, Dst: smtp, Text: "lost"},
