@@ -15,9 +15,15 @@ const serveSummary = "run the world in real time and expose its servers on loopb
 var serveMain func(args []string, stdout, stderr io.Writer) int
 
 func (c *cli) serve(args []string) int {
+	if serveMain == nil && len(args) == 1 && isHelpFlag(args[0]) {
+		fmt.Fprintf(c.stdout, "usage: mailsim serve [SCENARIO]\n\n%s.\n(Not available in this build.)\n", serveSummary)
+		return exitOK
+	}
 	if serveMain == nil {
 		fmt.Fprintf(c.stderr, "mailsim serve: not available in this build\n")
 		return exitUsage
 	}
 	return serveMain(args, c.stdout, c.stderr)
 }
+
+func isHelpFlag(s string) bool { return s == "-h" || s == "-help" || s == "--help" }
