@@ -67,7 +67,10 @@ type cli struct {
 
 func main() {
 	c := &cli{stdout: os.Stdout, stderr: os.Stderr}
-	os.Exit(c.main(os.Args[1:]))
+	stop := startProfiles(os.Stderr)
+	code := c.main(os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // main dispatches args to a subcommand and returns the exit status. A

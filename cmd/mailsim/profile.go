@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+// Hidden environment variables for measuring a whole run (not in the
+// usage text; for developers): MAILSIM_CPUPROFILE=FILE writes a CPU
+// profile of the process, MAILSIM_MEMPROFILE=FILE a heap profile at
+// exit. Read them with go tool pprof.
+const (
+	envCPUProfile = "MAILSIM_CPUPROFILE"
+	envMemProfile = "MAILSIM_MEMPROFILE"
+)
+
+// startProfiles starts what the environment asks for and returns the
+// function that finishes it.
+func startProfiles(stderr io.Writer) (stop func()) {
+	var stops []func()
+	if path := os.Getenv(envCPUProfile); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "mailsim: %s: %v\n", envCPUProfile, err)
+		} else {
+			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if path := os.Getenv(envMemProfile); path != "" {
+		stops = append(stops, func() {
+			f, err := os.Create(path)
+			if err == nil {
+				runtime.GC()
+				err = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "mailsim: %s: %v\n", envMemProfile, err)
+			}
+		})
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+}
