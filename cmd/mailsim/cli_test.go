@@ -94,7 +94,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "validate none", args: []string{"validate"}, code: exitUsage, stderr: []string{"name at least one scenario file"}},
 		{name: "validate missing", args: []string{"validate", "nosuch.yaml"}, code: exitUsage, stderr: []string{"nosuch.yaml: no such file"}},
 		{name: "test dir", args: []string{"test", "."}, code: exitFail,
-			stdout: []string{"FAIL broken.yaml (invalid scenario)\n    broken.yaml:", "FAIL fail.yaml (1 of 2 expectations failed, 600s simulated, ", "    fail.yaml:13:5: downloaded", "PASS pass.yaml (2 expectations, 600s simulated, "},
+			stdout:     []string{"FAIL broken.yaml (invalid scenario)\n    broken.yaml:", "FAIL fail.yaml (1 of 2 expectations failed, 600s simulated, ", "    fail.yaml:13:5: downloaded", "PASS pass.yaml (2 expectations, 600s simulated, "},
 			stdoutLast: "1 passed, 2 failed"},
 		{name: "test files", args: []string{"test", "pass.yaml", "figure-b"}, code: exitOK, stdoutLast: "2 passed, 0 failed"},
 		{name: "test empty dir", args: []string{"test", t.TempDir()}, code: exitUsage, stderr: []string{"no *.yaml scenario files"}},
