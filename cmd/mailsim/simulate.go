@@ -74,13 +74,17 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 	if attach != nil {
 		attach(rt.World)
 	}
-	if err := rt.Run(); err != nil {
+	if err := runWorld(rt); err != nil {
 		o.simErr = err
 		return o
 	}
 	o.results = rt.Results()
 	return o
 }
+
+// runWorld runs a built world to its end; tests replace it to make the
+// simulation fail.
+var runWorld = (*world.Runtime).Run
 
 // simSeconds formats simulated time as the test summary shows it: "600s".
 func simSeconds(d time.Duration) string {
