@@ -190,7 +190,10 @@ func (c *cli) commandHelp(w io.Writer, cmd *command, fs *flag.FlagSet) {
 		for _, n := range names {
 			f := fs.Lookup(n)
 			arg, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(w, "  --%s %s\n    \t%s\n", n, arg, usage)
+			if arg != "" {
+				arg = " " + arg
+			}
+			fmt.Fprintf(w, "  --%s%s\n    \t%s\n", n, arg, usage)
 		}
 	}
 	fmt.Fprint(w, exitText)

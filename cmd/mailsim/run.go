@@ -28,7 +28,7 @@ func (c *cli) runCommand() *command {
 		detail:  runDetail,
 		flags: func(fs *flag.FlagSet) func([]string) int {
 			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
-			pcapPath := fs.String("pcap", "", "write every segment to a pcap capture `FILE.pcap` (Wireshark, tshark)")
+			pcapPath := fs.String("pcap", "", "write a pcap capture `FILE.pcap` for Wireshark or tshark: one Ethernet frame per segment, as its sender put it on the wire")
 			quiet := fs.Bool("quiet", false, "no trace on stdout: only the results and the summary")
 			until := fs.Duration("until", 0, "end the run at virtual time `DURATION` (default: the scenario's until:)")
 			var seed seedFlag
