@@ -18,6 +18,15 @@ type node struct {
 	idx    int
 }
 
+// addLink keeps a node's links sorted by name, so routing ties break the
+// same way on every run.
+func (n *node) addLink(l *Link) {
+	i := sort.Search(len(n.links), func(i int) bool { return n.links[i].Name >= l.Name })
+	n.links = append(n.links, nil)
+	copy(n.links[i+1:], n.links[i:])
+	n.links[i] = l
+}
+
 // Link joins two nodes. Each direction has its own queue.
 type Link struct {
 	Name      string
@@ -122,11 +131,11 @@ func (w *World) Connect(a, b string, latency time.Duration, bandwidth int64) (*L
 		return nil, &TopologyError{[]string{fmt.Sprintf("duplicate link %s", name)}}
 	}
 	l := &Link{Name: name, A: a, B: b, Latency: latency, Bandwidth: bandwidth, a: na, b: nb, up: true}
-	na.links = append(na.links, l)
-	nb.links = append(nb.links, l)
+	na.addLink(l)
+	nb.addLink(l)
 	w.links[name] = l
 	w.lorder = append(w.lorder, l)
-	w.routes = map[[2]*node][]hop{}
+	w.routes, w.trees = map[[2]*node][]hop{}, map[*node]*spt{}
 	w.built = false
 	return l, nil
 }
@@ -180,7 +189,7 @@ func (w *World) SetLinkUp(l *Link, up bool) {
 		return
 	}
 	l.up = up
-	w.routes = map[[2]*node][]hop{}
+	w.routes, w.trees = map[[2]*node][]hop{}, map[*node]*spt{}
 	state := "down"
 	if up {
 		state = "up"
@@ -292,29 +301,36 @@ func (p *pq) Pop() any {
 	return x
 }
 
-func (w *World) dijkstra(a, b *node) []hop {
-	if a == b {
-		return []hop{}
+// spt is a shortest-path tree from one source: for every node, the hop
+// that reaches it. Indexed by node.idx.
+type spt struct {
+	prev    []hop
+	reached []bool
+}
+
+// tree computes (once per topology change) the shortest-path tree from a.
+func (w *World) tree(a *node) *spt {
+	if t := w.trees[a]; t != nil {
+		return t
 	}
-	best := map[*node]dist{a: {}}
-	prev := map[*node]hop{}
-	done := map[*node]bool{}
+	n := len(w.order)
+	t := &spt{prev: make([]hop, n), reached: make([]bool, n)}
+	best := make([]dist, n)
+	seen := make([]bool, n)
+	done := make([]bool, n)
+	seen[a.idx] = true
 	q := &pq{{a, dist{}}}
 	for q.Len() > 0 {
 		cur := heap.Pop(q).(pqItem)
-		if done[cur.n] {
+		if done[cur.n.idx] {
 			continue
 		}
-		done[cur.n] = true
-		if cur.n == b {
-			break
-		}
+		done[cur.n.idx] = true
+		t.reached[cur.n.idx] = true
 		if cur.n.host != nil && cur.n != a {
 			continue // hosts don't forward
 		}
-		links := append([]*Link(nil), cur.n.links...)
-		sort.SliceStable(links, func(i, j int) bool { return links[i].Name < links[j].Name })
-		for _, l := range links {
+		for _, l := range cur.n.links { // kept sorted by name
 			if !l.up {
 				continue
 			}
@@ -324,19 +340,29 @@ func (w *World) dijkstra(a, b *node) []hop {
 			}
 			o := h.to()
 			nd := dist{cur.d.lat + l.Latency, cur.d.hops + 1}
-			if od, ok := best[o]; !ok || nd.less(od) {
-				best[o] = nd
-				prev[o] = h
+			if !seen[o.idx] || nd.less(best[o.idx]) {
+				seen[o.idx] = true
+				best[o.idx] = nd
+				t.prev[o.idx] = h
 				heap.Push(q, pqItem{o, nd})
 			}
 		}
 	}
-	if !done[b] {
+	w.trees[a] = t
+	return t
+}
+
+func (w *World) dijkstra(a, b *node) []hop {
+	if a == b {
+		return []hop{}
+	}
+	t := w.tree(a)
+	if !t.reached[b.idx] {
 		return nil
 	}
 	var path []hop
 	for n := b; n != a; {
-		h := prev[n]
+		h := t.prev[n.idx]
 		path = append(path, h)
 		n = h.from()
 	}

@@ -60,6 +60,7 @@ type World struct {
 	links  map[string]*Link
 	lorder []*Link
 	routes map[[2]*node][]hop
+	trees  map[*node]*spt
 	built  bool
 
 	// events
@@ -93,6 +94,7 @@ func New(cfg Config) *World {
 		byAddr:  map[netip.Addr]*Host{},
 		links:   map[string]*Link{},
 		routes:  map[[2]*node][]hop{},
+		trees:   map[*node]*spt{},
 	}
 	w.rnd = w.newRand("world")
 	return w

@@ -111,7 +111,8 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		res := &dns.Resolver{Env: hs.host, Roots: []netip.AddrPort{netip.AddrPortFrom(sc.Root.Addr, 53)}, Local: auth}
 		prefix := isp.Prefix
 		hs.zones, hs.resolv = auth, res
-		hs.dnsH = &dns.Server{Zones: auth, Resolver: res, AllowRecursion: func(a netip.Addr) bool { return prefix.Contains(a) }}
+		srv := &dns.Server{Zones: auth, Resolver: res, AllowRecursion: func(a netip.Addr) bool { return prefix.Contains(a) }}
+		hs.dnsH = concurrent{srv, hs.host}
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
@@ -211,6 +212,19 @@ func (hs *hostServices) stop(svc scenario.Service) {
 		c.Close()
 	}
 	delete(hs.open, svc)
+}
+
+// concurrent answers each query in a goroutine of its own, as a real
+// recursive server does: while it walks the tree for one client, it still
+// answers the others (two ISPs resolving each other at once would
+// otherwise wait on each other until both time out).
+type concurrent struct {
+	h    mdns.Handler
+	host *sim.Host
+}
+
+func (c concurrent) ServeDNS(w mdns.ResponseWriter, req *mdns.Msg) {
+	c.host.Go("dns query from "+w.RemoteAddr().String(), func() { c.h.ServeDNS(w, req) })
 }
 
 func fqdn(name string) string { return mdns.Fqdn(strings.ToLower(name)) }

@@ -1,0 +1,251 @@
+package world
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sort"
+	"sync"
+
+	"mailsim/sim"
+	"mailsim/sim/scenario"
+)
+
+// ExposeOptions say how the simulated servers appear on the real loopback.
+type ExposeOptions struct {
+	// From is the simulated host real clients appear to connect from, so
+	// its ISP's relaying rules apply. Default: the first PC.
+	From string
+	// PortOffset is added to a port that cannot be bound as is (below
+	// 1024 without root, or taken). Default 10000: 25 → 10025.
+	PortOffset int
+	// AlwaysOffset uses the offset ports even when the real ones are free.
+	AlwaysOffset bool
+}
+
+// Endpoint is one simulated service reachable on loopback.
+type Endpoint struct {
+	Host    string         `json:"host"`    // simulated host, e.g. smtp.comentum.com
+	Service string         `json:"service"` // smtp, lmtp, pop3 or dns
+	Proto   string         `json:"proto"`   // tcp or udp
+	Sim     netip.AddrPort `json:"sim"`     // its address inside the simulation
+	Real    netip.AddrPort `json:"real"`    // where real clients connect
+}
+
+// Exposure is the set of loopback sockets bridging real clients into the
+// simulation. Close it to stop.
+type Exposure struct {
+	From      string
+	Endpoints []Endpoint
+	closers   []io.Closer
+	wg        sync.WaitGroup
+}
+
+// LoopbackAddr is the 127.x.y.z address given to the i-th host (0-based)
+// of a scenario: 127.1.0.1, 127.1.0.2, … 127.1.1.0, …
+func LoopbackAddr(i int) netip.Addr {
+	n := i + 1
+	return netip.AddrFrom4([4]byte{127, 1, byte(n >> 8), byte(n)})
+}
+
+// Expose listens on loopback for every service of every server host and
+// bridges each real connection or datagram into the simulation, as if
+// sent from the From host. Run a paced driver (World.Pace) alongside.
+func (rt *Runtime) Expose(opts ExposeOptions) (*Exposure, error) {
+	if opts.PortOffset == 0 {
+		opts.PortOffset = 10000
+	}
+	from := opts.From
+	if from == "" && len(rt.Scenario.PCs) > 0 {
+		from = rt.Scenario.PCs[0].Host
+	}
+	client := rt.hosts[from]
+	if client == nil {
+		return nil, fmt.Errorf("no host %q to connect from", from)
+	}
+	x := &Exposure{From: from}
+	idx := map[string]int{}
+	n := 0
+	for _, h := range rt.Scenario.Hosts {
+		if h.Kind != scenario.KindRouter {
+			idx[h.Name] = n
+			n++
+		}
+	}
+	names := sortedKeys(rt.services)
+	sort.SliceStable(names, func(i, j int) bool { return idx[names[i]] < idx[names[j]] })
+	for _, name := range names {
+		hs := rt.services[name]
+		ip := LoopbackAddr(idx[name])
+		simIP := hs.host.Addr()
+		type svc struct {
+			name, proto string
+			port        uint16
+		}
+		var svcs []svc
+		if hs.smtp != nil {
+			svcs = append(svcs, svc{"smtp", "tcp", 25})
+		}
+		if hs.lmtp != nil {
+			svcs = append(svcs, svc{"lmtp", "tcp", 24})
+		}
+		if hs.dnsH != nil {
+			svcs = append(svcs, svc{"dns", "udp", 53}, svc{"dns", "tcp", 53})
+		}
+		if hs.pop3 != nil {
+			svcs = append(svcs, svc{"pop3", "tcp", 110})
+		}
+		for _, s := range svcs {
+			ep := Endpoint{Host: name, Service: s.name, Proto: s.proto, Sim: netip.AddrPortFrom(simIP, s.port)}
+			var err error
+			if s.proto == "tcp" {
+				err = x.listenTCP(client, &ep, ip, opts)
+			} else {
+				err = x.listenUDP(client, &ep, ip, opts)
+			}
+			if err != nil {
+				x.Close()
+				return nil, err
+			}
+			x.Endpoints = append(x.Endpoints, ep)
+		}
+	}
+	return x, nil
+}
+
+// bind tries the real port, then the offset one.
+func bind[T io.Closer](ip netip.Addr, port uint16, opts ExposeOptions, listen func(netip.AddrPort) (T, error)) (T, netip.AddrPort, error) {
+	if !opts.AlwaysOffset {
+		ap := netip.AddrPortFrom(ip, port)
+		if l, err := listen(ap); err == nil {
+			return l, ap, nil
+		}
+	}
+	ap := netip.AddrPortFrom(ip, port+uint16(opts.PortOffset))
+	l, err := listen(ap)
+	return l, ap, err
+}
+
+func (x *Exposure) listenTCP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts ExposeOptions) error {
+	l, ap, err := bind(ip, ep.Sim.Port(), opts, func(ap netip.AddrPort) (*net.TCPListener, error) {
+		return net.ListenTCP("tcp", net.TCPAddrFromAddrPort(ap))
+	})
+	if err != nil {
+		return fmt.Errorf("expose %s %s: %w", ep.Host, ep.Service, err)
+	}
+	ep.Real = ap
+	x.closers = append(x.closers, l)
+	target := ep.Sim.String()
+	x.wg.Add(1)
+	go func() {
+		defer x.wg.Done()
+		for {
+			rc, err := l.AcceptTCP()
+			if err != nil {
+				return
+			}
+			go bridgeTCP(client, rc, target)
+		}
+	}()
+	return nil
+}
+
+// bridgeTCP joins a real connection to a simulated one dialed from client.
+// This goroutine is outside the simulation: each sim operation it makes
+// gets its own turn from the kernel.
+func bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
+	defer rc.Close()
+	sc, err := client.Dial(context.Background(), "tcp", target)
+	if err != nil {
+		return
+	}
+	client.Go("bridge to "+rc.RemoteAddr().String(), func() {
+		buf := make([]byte, 32*1024)
+		for {
+			n, err := sc.Read(buf)
+			if n > 0 {
+				if _, werr := rc.Write(buf[:n]); werr != nil {
+					sc.Close()
+					return
+				}
+			}
+			if err != nil {
+				rc.CloseWrite()
+				return
+			}
+		}
+	})
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := rc.Read(buf)
+		if n > 0 {
+			if _, werr := sc.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			sc.Close()
+			return
+		}
+	}
+}
+
+func (x *Exposure) listenUDP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts ExposeOptions) error {
+	pc, ap, err := bind(ip, ep.Sim.Port(), opts, func(ap netip.AddrPort) (*net.UDPConn, error) {
+		return net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+	})
+	if err != nil {
+		return fmt.Errorf("expose %s %s: %w", ep.Host, ep.Service, err)
+	}
+	ep.Real = ap
+	x.closers = append(x.closers, pc)
+	target := ep.Sim.String()
+	x.wg.Add(1)
+	go func() {
+		defer x.wg.Done()
+		// One simulated socket per real client, left open when the
+		// exposure closes: closing it would need the kernel running.
+		flows := map[netip.AddrPort]net.Conn{}
+		buf := make([]byte, 64*1024)
+		for {
+			n, from, err := pc.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				return
+			}
+			sc := flows[from]
+			if sc == nil {
+				if sc, err = client.Dial(context.Background(), "udp", target); err != nil {
+					continue
+				}
+				flows[from] = sc
+				client.Go("udp bridge to "+from.String(), func() {
+					rbuf := make([]byte, 64*1024)
+					for {
+						m, err := sc.Read(rbuf)
+						if err != nil {
+							return
+						}
+						pc.WriteToUDPAddrPort(rbuf[:m], from)
+					}
+				})
+			}
+			sc.Write(buf[:n])
+		}
+	}()
+	return nil
+}
+
+// Close stops listening; connections in progress end with their clients.
+func (x *Exposure) Close() error {
+	var errs []error
+	for _, c := range x.closers {
+		if err := c.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	x.wg.Wait()
+	return errors.Join(errs...)
+}

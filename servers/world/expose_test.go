@@ -1,0 +1,98 @@
+package world
+
+import (
+	"context"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func endpoint(t *testing.T, x *Exposure, host, service, proto string) Endpoint {
+	t.Helper()
+	for _, ep := range x.Endpoints {
+		if ep.Host == host && ep.Service == service && ep.Proto == proto {
+			return ep
+		}
+	}
+	t.Fatalf("no %s %s endpoint on %s in %+v", proto, service, host, x.Endpoints)
+	return Endpoint{}
+}
+
+// Real clients nobody here wrote talk to the simulated servers: swaks
+// sends from "lisa-pc", the message crosses the simulated Internet, and
+// Python's poplib downloads it from Comentum's POP3 server; dig asks
+// otherisp's resolver, which walks the simulated DNS.
+func TestExposeRealClients(t *testing.T) {
+	for _, tool := range []string{"swaks", "python3", "dig"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (make deps installs it): %v", tool, err)
+		}
+	}
+	rt, err := Build(load(t, "figure-b.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := rt.Expose(ExposeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- rt.World.Pace(ctx, 20) }()
+
+	smtpEP := endpoint(t, x, "smtp.otherisp.com", "smtp", "tcp")
+	out, err := exec.Command("swaks", "--server", smtpEP.Real.Addr().String(), "--port", itoa(smtpEP.Real.Port()),
+		"--from", "lisa@otherisp.com", "--to", "bob@comentum.com", "--helo", "lisa-pc",
+		"--header", "Subject: sent with swaks", "--body", "Hello from a real client.", "--timeout", "30").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "250 2.0.0 OK: queued") {
+		t.Fatalf("swaks did not see the message queued:\n%s", out)
+	}
+	// Wait (in real time, bounded) for the relay to land in bob's mailbox.
+	st := rt.Store("comentum")
+	deadline := time.Now().Add(20 * time.Second)
+	for len(st.Messages("bob")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	popEP := endpoint(t, x, "pop3.comentum.com", "pop3", "tcp")
+	script := `
+import poplib, sys
+p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=30)
+p.user("bob"); p.pass_("secret2")
+count, size = p.stat()
+print("count", count)
+for i in range(1, count + 1):
+    lines = p.retr(i)[1]
+    print("\n".join(l.decode() for l in lines if l.startswith(b"Subject:")))
+    p.dele(i)
+p.quit()
+`
+	out, err = exec.Command("python3", "-c", script, popEP.Real.Addr().String(), itoa(popEP.Real.Port())).CombinedOutput()
+	if err != nil {
+		t.Fatalf("poplib: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Subject: sent with swaks") {
+		t.Fatalf("poplib did not download the swaks message:\n%s", out)
+	}
+	if n := len(st.Messages("bob")); n != 0 {
+		t.Errorf("after poplib DELE+QUIT bob's mailbox holds %d", n)
+	}
+	dnsEP := endpoint(t, x, "ns.otherisp.com", "dns", "udp")
+	out, err = exec.Command("dig", "@"+dnsEP.Real.Addr().String(), "-p", itoa(dnsEP.Real.Port()), "comentum.com", "MX", "+tries=1", "+time=10").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "smtp.comentum.com.") || !strings.Contains(string(out), "status: NOERROR") {
+		t.Fatalf("dig: %v\n%s", err, out)
+	}
+	x.Close()
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Errorf("Pace: %v", err)
+	}
+}
+
+func itoa(p uint16) string { return strconv.Itoa(int(p)) }
