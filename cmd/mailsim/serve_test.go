@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"mailsim/servers/world"
+)
+
+// mailsim serve, as a user runs it: swaks sends from "lisa-pc" through
+// otherisp's server, the message crosses the simulation, and Python's
+// poplib downloads it from Comentum's POP3 server as bob.
+func TestServeWithRealClients(t *testing.T) {
+	for _, tool := range []string{"swaks", "python3"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (make deps installs it): %v", tool, err)
+		}
+	}
+	cmd := exec.Command(binary, "serve", "--json", "--offset", "--quiet", "--speed", "20", "figure-b")
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	rd := bufio.NewReader(stdout)
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the address map: %v", err)
+	}
+	var m struct {
+		From      string
+		Endpoints []world.Endpoint
+	}
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("address map %q: %v", line, err)
+	}
+	addr := func(host, service string) (string, string) {
+		for _, ep := range m.Endpoints {
+			if ep.Host == host && ep.Service == service && ep.Proto == "tcp" {
+				if !ep.Real.Addr().IsLoopback() {
+					t.Fatalf("%s %s exposed on %s, not loopback", host, service, ep.Real)
+				}
+				return ep.Real.Addr().String(), strconv.Itoa(int(ep.Real.Port()))
+			}
+		}
+		t.Fatalf("no %s on %s in %s", service, host, line)
+		return "", ""
+	}
+	if m.From != "lisa-pc" {
+		t.Errorf("real clients connect as %q, want the first PC lisa-pc", m.From)
+	}
+	ip, port := addr("smtp.otherisp.com", "smtp")
+	out, err := exec.Command("swaks", "--server", ip, "--port", port, "--from", "lisa@otherisp.com",
+		"--to", "bob@comentum.com", "--helo", "lisa-pc", "--header", "Subject: via mailsim serve",
+		"--body", "Sent by swaks from outside.", "--timeout", "30").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "250 2.0.0 OK: queued") {
+		t.Fatalf("swaks: %v\n%s", err, out)
+	}
+	ip, port = addr("pop3.comentum.com", "pop3")
+	script := `
+import poplib, sys, time
+for attempt in range(100):
+    p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=30)
+    p.user("bob"); p.pass_("secret2")
+    subjects = []
+    for i in range(1, p.stat()[0] + 1):
+        subjects += [l.decode() for l in p.retr(i)[1] if l.startswith(b"Subject:")]
+    p.quit()
+    if "Subject: via mailsim serve" in subjects:
+        print("\n".join(subjects)); sys.exit(0)
+    time.sleep(0.1)
+sys.exit("the message never arrived")
+`
+	out, err = exec.Command("python3", "-c", script, ip, port).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Subject: via mailsim serve") {
+		t.Fatalf("poplib: %v\n%s", err, out)
+	}
+	// Ctrl-C stops it cleanly, with results.
+	cmd.Process.Signal(syscall.SIGINT)
+	rest := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		sc := bufio.NewScanner(rd)
+		for sc.Scan() {
+			b.WriteString(sc.Text() + "\n")
+		}
+		rest <- b.String()
+	}()
+	select {
+	case tail := <-rest:
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("serve after Ctrl-C: %v\n%s", err, tail)
+		}
+		if !strings.Contains(tail, "stopped at") {
+			t.Errorf("no closing report after Ctrl-C:\n%s", tail)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30s of Ctrl-C")
+	}
+}
