@@ -42,7 +42,12 @@ func (rt *Runtime) scheduleMailboxCheck(i int, e *scenario.Expectation) {
 	}
 	st := rt.Store(e.ISP)
 	rt.World.At(at, "mailbox check "+e.To, func() {
-		n := len(st.Messages(e.Login))
+		n := 0
+		for _, m := range st.Messages(e.Login) {
+			if subj, _ := headerInfo(m.Data); matchSubj(e.Subject, subj) {
+				n++
+			}
+		}
 		rt.ev.mu.Lock()
 		rt.ev.counts[i] = n
 		rt.ev.mu.Unlock()

@@ -1,0 +1,67 @@
+# mailsim: make run opens the window on the default scenario; make test
+# runs every test. Both install what they need first (make deps).
+
+GO      ?= go
+export PATH := $(PATH):/usr/local/go/bin
+
+# Debian packages the build and the tests need:
+#  - ebiten (the window): cgo, OpenGL and X11 headers, ALSA, pkg-config
+#  - a display for window tests and screenshots: Xvfb
+#  - real third-party clients the tests drive: swaks, tshark, dig, mpop,
+#    fetchmail, postfix's smtp-source, Python's yaml/jsonschema
+DEB_PKGS := gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
+	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config \
+	xvfb xauth libgl1-mesa-dri \
+	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema
+
+.PHONY: all deps build run test vet bench fuzz screenshot clean
+
+all: build
+
+# Install whichever of DEB_PKGS are missing, as root or through sudo.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		echo 'postfix postfix/main_mailer_type select No configuration' | $$SUDO debconf-set-selections; \
+		echo 'wireshark-common wireshark-common/install-setuid boolean false' | $$SUDO debconf-set-selections; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "make deps: all Debian packages present"; \
+	fi
+
+build: deps
+	$(GO) build ./...
+	CGO_ENABLED=0 $(GO) build -o bin/mailsim ./cmd/mailsim
+	$(GO) build -o bin/mailsim-view ./cmd/mailsim-view
+
+# Open the window on the embedded default scenario (Lisa → Bob).
+run: deps
+	$(GO) run ./cmd/mailsim-view
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+# Every test, under the race detector, with a virtual X display for the
+# window's tests.
+test: deps vet
+	xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -race -count=1 -timeout 30m ./...
+
+bench: deps
+	xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -run '^$$' -bench . -benchtime 1x ./cmd/mailsim
+	$(GO) test -run '^$$' -bench . -benchmem ./sim ./servers/... ./sim/scenario ./cmd/mailsim-view/...
+
+# Short runs of every fuzz target (go test -fuzz takes one at a time).
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzCommands -fuzztime $(FUZZTIME) ./servers/pop3
+	$(GO) test -run '^$$' -fuzz FuzzServeUDP -fuzztime $(FUZZTIME) ./servers/dns
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./sim/scenario
+
+clean:
+	rm -rf bin
