@@ -50,6 +50,8 @@ func (c *Cast) who(host string, port uint16, client bool) string {
 	}
 	role := ""
 	switch {
+	case port == 53 && client && !hasService(h, scenario.DNS) && hasService(h, scenario.SMTP):
+		role = "SMTP"
 	case port == 53:
 		role = "DNS"
 	case port == 24 && client, port == 25 || port == 587:
@@ -115,7 +117,7 @@ func (c *Cast) Caption(e *sim.Event) string {
 	case 110:
 		out = pop3Caption(s, from, to, client)
 	case 53:
-		out = dnsCaption(s, from, to, client)
+		out = dnsCaption(s, from, c.dnsTarget(e, to), client)
 	}
 	if out == "" {
 		out = fmt.Sprintf("%s sends %s: %s", capital(from), to, s)
@@ -240,7 +242,7 @@ func dnsCaption(s, from, to string, client bool) string {
 		default:
 			q = m[1] + " record of " + m[2] + "?"
 		}
-		return fmt.Sprintf("%s asks %s: %s", capital(from), dnsName(to), q)
+		return fmt.Sprintf("%s asks %s: %s", capital(from), to, q)
 	}
 	if m := reReferal.FindStringSubmatch(s); m != nil {
 		return fmt.Sprintf("%s does not know, but refers the question to %s, which knows %s.", capital(from), m[2], m[1])
@@ -260,12 +262,13 @@ func dnsCaption(s, from, to string, client bool) string {
 	return fmt.Sprintf("%s answers: %s", capital(from), s)
 }
 
-// dnsName: a resolver is asked as "DNS", the root by name.
-func dnsName(to string) string {
-	if strings.HasPrefix(to, "the root") {
-		return to
+// dnsTarget names whom a query asks: "DNS" for the asker's own ISP's
+// resolver, else the server by its role.
+func (c *Cast) dnsTarget(e *sim.Event, to string) string {
+	if src, dst := c.hosts[e.SrcHost], c.hosts[e.DstHost]; src.ISP != "" && src.ISP == dst.ISP {
+		return "DNS"
 	}
-	return "DNS (" + to + ")"
+	return to
 }
 
 // mxHosts turns "10 smtp.a.com, 20 smtp2.a.com" into "smtp.a.com (then smtp2.a.com)".
@@ -300,11 +303,22 @@ func firstWord(s string) string {
 	return s
 }
 
+// capital starts a sentence: "the root…" becomes "The root…"; names
+// (ISPs, hosts) keep their spelling.
 func capital(s string) string {
-	if s == "" {
-		return s
+	if strings.HasPrefix(s, "the ") {
+		return "The " + s[4:]
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return s
+}
+
+func hasService(h scenario.Host, s scenario.Service) bool {
+	for _, x := range h.Services {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // Caption is the sentence for the moment shown: the latest visible event

@@ -9,7 +9,7 @@ import (
 // Layout sizes, in world units (pixels at zoom 1).
 const (
 	IconSize     = 40.0  // icons are drawn this wide and high
-	cellW        = 96.0  // horizontal spacing of nodes inside a region
+	cellW        = 132.0 // horizontal spacing of nodes inside a region
 	cellH        = 78.0  // vertical spacing of rows inside a region
 	regionPad    = 24.0  // space between a region's border and its nodes
 	regionHeader = 30.0  // room for the region's label

@@ -40,7 +40,14 @@ type Model struct {
 	ShowControl bool           // show TCP handshake, bare ACK and FIN segments
 	Selected    *sim.Event     // clicked in the event list
 	Node        string         // clicked on the map; the inspector shows it
+
+	// Live: the world is bridged to real clients, so it is never rebuilt
+	// (no restart, no replay) and runs past the scenario's end.
+	Live bool
 }
+
+// Runner is the current run.
+func (m *Model) Runner() Runner { return m.run }
 
 // NewModel builds the first run of sc and stands at time 0, paused.
 func NewModel(sc *scenario.Scenario, build BuildFunc) (*Model, error) {
@@ -64,7 +71,12 @@ func (m *Model) Faster() { m.SpeedIdx = min(m.SpeedIdx+1, len(Speeds)-1) }
 func (m *Model) Slower() { m.SpeedIdx = max(m.SpeedIdx-1, 0) }
 
 // Until is the end of the run.
-func (m *Model) Until() time.Duration { return m.run.Until() }
+func (m *Model) Until() time.Duration {
+	if m.Live {
+		return 1<<63 - 1
+	}
+	return m.run.Until()
+}
 
 // rebuild starts a fresh world at time 0 with an empty log.
 func (m *Model) rebuild() error {
@@ -157,6 +169,9 @@ func (m *Model) StepEvent() {
 
 // Restart rebuilds the world and plays from time 0.
 func (m *Model) Restart() {
+	if m.Live {
+		return
+	}
 	m.Selected, m.T = nil, 0
 	if err := m.rebuild(); err != nil {
 		m.fail(err)
@@ -168,7 +183,7 @@ func (m *Model) Restart() {
 // Sync makes the world's state match the moment shown, rebuilding and
 // replaying when the view was scrubbed back; the inspector needs it.
 func (m *Model) Sync() {
-	if m.T == m.W || m.Err != nil {
+	if m.T == m.W || m.Err != nil || m.Live {
 		return
 	}
 	t, sel := m.T, m.Selected
@@ -221,4 +236,17 @@ func (m *Model) visible(e *sim.Event) bool {
 // FmtTime formats a virtual time as seconds with milliseconds: "12.345s".
 func FmtTime(d time.Duration) string {
 	return fmt.Sprintf("%d.%03ds", d/time.Second, (d%time.Second)/time.Millisecond)
+}
+
+// StepBack moves to the previous visible event in the log.
+func (m *Model) StepBack() {
+	m.Playing = false
+	i := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart >= m.T })
+	for i--; i >= 0; i-- {
+		if m.visible(m.Log[i]) {
+			m.T = m.Log[i].Depart
+			return
+		}
+	}
+	m.T = 0
 }

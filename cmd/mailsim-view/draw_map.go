@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"mailsim/cmd/mailsim-view/view"
+)
+
+// drawMap draws the cached topology, then the segments in flight.
+func (g *Game) drawMap(screen *ebiten.Image) {
+	gx := g.gfx
+	r := g.mapRect()
+	if gx.static == nil || gx.static.Bounds().Dx() != int(r.W) || gx.static.Bounds().Dy() != int(r.H) || gx.staticCam != g.cam {
+		if gx.static == nil || gx.static.Bounds().Dx() != int(r.W) || gx.static.Bounds().Dy() != int(r.H) {
+			if gx.static != nil {
+				gx.static.Deallocate()
+			}
+			gx.static = ebiten.NewImage(int(r.W), int(r.H))
+		}
+		g.renderStatic(gx.static)
+		gx.staticCam = g.cam
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(r.X, r.Y)
+	screen.DrawImage(gx.static, op)
+	g.drawFlights(screen)
+	g.drawLegend(screen)
+}
+
+// renderStatic draws regions, links, icons and labels into img, whose
+// origin is the map's top-left corner.
+func (g *Game) renderStatic(img *ebiten.Image) {
+	gx, t, c := g.gfx, g.m.Topo, g.cam
+	img.Fill(bgColor)
+	ox, oy := c.View.X, c.View.Y
+	at := func(x, y float64) (float32, float32) {
+		sx, sy := c.ToScreen(x, y)
+		return float32(sx - ox), float32(sy - oy)
+	}
+	for _, reg := range t.Regions {
+		x, y := at(reg.X, reg.Y)
+		w, h := float32(reg.W*c.Zoom), float32(reg.H*c.Zoom)
+		vector.DrawFilledRect(img, x, y, w, h, regionColor, true)
+		vector.StrokeRect(img, x, y, w, h, 1.5, regionEdge, true)
+		label := reg.ISP
+		if reg.Domain != "" {
+			label += "  (" + reg.Domain + ")"
+		}
+		if c.Zoom > 0.12 {
+			drawText(img, fit(label, gx.bold, float64(w)-8), gx.bold, float64(x)+6, float64(y)+5, inkColor)
+		}
+	}
+	for _, l := range t.Links {
+		a, b := &t.Nodes[l.A], &t.Nodes[l.B]
+		x0, y0 := at(a.X, a.Y)
+		x1, y1 := at(b.X, b.Y)
+		vector.StrokeLine(img, x0, y0, x1, y1, float32(max(1, 2*c.Zoom)), lineColor, true)
+	}
+	size := view.IconSize * c.Zoom
+	for _, n := range t.Nodes {
+		icon := gx.icons[n.Kind]
+		if n.Name == "internet" {
+			icon = gx.internet
+			size *= 1.6
+		}
+		if icon == nil {
+			icon = gx.icons["server"]
+		}
+		x, y := at(n.X, n.Y)
+		op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+		s := size / float64(icon.Bounds().Dx())
+		op.GeoM.Scale(s, s)
+		op.GeoM.Translate(float64(x)-size/2, float64(y)-size/2)
+		img.DrawImage(icon, op)
+		if c.Zoom >= 0.42 {
+			label := n.Name
+			if n.Person != "" {
+				label = n.Person + " (" + n.Name + ")"
+			}
+			lw := text.Advance(label, gx.small)
+			drawText(img, label, gx.small, float64(x)-lw/2, float64(y)+size/2+1, dimColor)
+		}
+		if n.Name == "internet" {
+			size /= 1.6
+		}
+	}
+}
+
+// drawFlights draws each segment in flight as its protocol's shape, and
+// labels them (port and protocol line) when there are few enough to read.
+func (g *Game) drawFlights(screen *ebiten.Image) {
+	gx, c := g.gfx, g.cam
+	mr := g.mapRect()
+	s := max(0.7, min(1.4, c.Zoom*1.4))
+	labelAll := len(g.flights) <= 12
+	var sel uint64
+	if g.m.Selected != nil {
+		sel = g.m.Selected.Conn
+	}
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	for i := range g.flights {
+		f := &g.flights[i]
+		x, y := c.ToScreen(f.X, f.Y)
+		if !mr.Contains(x, y) {
+			continue
+		}
+		p := f.Proto
+		if f.Ctl {
+			p = view.Control
+		}
+		sp := gx.sprites[p]
+		op.GeoM.Reset()
+		op.GeoM.Translate(-13, -9)
+		op.GeoM.Scale(s, s)
+		op.GeoM.Translate(x, y)
+		screen.DrawImage(sp, op)
+	}
+	for i := range g.flights {
+		f := &g.flights[i]
+		if !labelAll && f.Ev.Conn != sel {
+			continue
+		}
+		x, y := c.ToScreen(f.X, f.Y)
+		if !mr.Contains(x, y) {
+			continue
+		}
+		label := fmt.Sprintf("%d  %s", view.ServicePort(f.Ev), f.Ev.Summary)
+		label = fit(label, gx.small, 260)
+		w := float32(text.Advance(label, gx.small)) + 8
+		lx, ly := float32(x)+14, float32(y)-20
+		vector.DrawFilledRect(screen, lx, ly, w, 15, panelColor, false)
+		vector.StrokeRect(screen, lx, ly, w, 15, 1, f.Proto.Color(), false)
+		drawText(screen, label, gx.small, float64(lx)+4, float64(ly)+1, inkColor)
+	}
+}
+
+// drawLegend explains shapes and colours, bottom-left of the map.
+func (g *Game) drawLegend(screen *ebiten.Image) {
+	gx := g.gfx
+	mr := g.mapRect()
+	rows := []view.Proto{view.SMTP, view.LMTP, view.POP3, view.DNS, view.Control}
+	h := float32(len(rows)*18 + 8)
+	x0, y0 := float32(mr.X)+8, float32(mr.Y+mr.H)-h-8
+	vector.DrawFilledRect(screen, x0, y0, 270, h, panelColor, false)
+	vector.StrokeRect(screen, x0, y0, 270, h, 1, lineColor, false)
+	for i, p := range rows {
+		y := float64(y0) + 4 + float64(i)*18
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Scale(0.8, 0.8)
+		op.GeoM.Translate(float64(x0)+6, y+1)
+		screen.DrawImage(gx.legend[p], op)
+		name := p.String()
+		if p.Port() != 0 {
+			name = fmt.Sprintf("%s %d", p, p.Port())
+		}
+		drawText(screen, name, gx.bold, float64(x0)+32, y, inkColor)
+		drawText(screen, p.Describe(), gx.small, float64(x0)+102, y+2, dimColor)
+	}
+}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"mailsim/cmd/mailsim-view/view"
+	"mailsim/sim"
+)
+
+const (
+	rowH       = 16
+	listHeader = 22
+)
+
+func fillRect(dst *ebiten.Image, r image.Rectangle, c color.Color) {
+	vector.DrawFilledRect(dst, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), c, false)
+}
+
+// chipRects are the clickable protocol filters in the top bar.
+func (g *Game) chipRects() []image.Rectangle {
+	var rs []image.Rectangle
+	x := g.w - panelW + 8
+	for i := 0; i < 4; i++ {
+		rs = append(rs, image.Rect(x, 5, x+74, 25))
+		x += 80
+	}
+	return rs
+}
+
+// drawTop: title, time, speed, state and the filter chips.
+func (g *Game) drawTop(screen *ebiten.Image) {
+	gx, m := g.gfx, g.m
+	fillRect(screen, image.Rect(0, 0, g.w, topH), panelColor)
+	state := "playing"
+	if !m.Playing {
+		state = "paused"
+	}
+	if m.Live {
+		state += " (live)"
+	}
+	head := fmt.Sprintf("%s   t = %s / %s   %s at %g×", m.Topo.Title, view.FmtTime(m.T), view.FmtTime(m.Until()), state, m.Speed())
+	if m.Live {
+		head = fmt.Sprintf("%s   t = %s   %s", m.Topo.Title, view.FmtTime(m.T), state)
+	}
+	drawText(screen, fit(head, gx.bold, float64(g.w-panelW-90)), gx.bold, 10, 7, inkColor)
+	drawText(screen, "H: help", gx.small, float64(g.w-panelW-60), 9, dimColor)
+	for i, r := range g.chipRects() {
+		p := view.Proto(i)
+		bg, fg := panelColor, dimColor
+		if m.Filter[p] {
+			bg, fg = p.Color(), inkColor
+		}
+		vector.DrawFilledRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), bg, false)
+		vector.StrokeRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), 1, inkColor, false)
+		drawText(screen, fmt.Sprintf("%d %s", i+1, p), gx.bold, float64(r.Min.X)+8, float64(r.Min.Y)+3, fg)
+	}
+	vector.StrokeLine(screen, 0, topH, float32(g.w), topH, 1, lineColor, false)
+}
+
+func (g *Game) listRect() image.Rectangle {
+	p := g.panelRect()
+	return image.Rect(p.Min.X, p.Min.Y, p.Max.X, p.Min.Y+p.Dy()*52/100)
+}
+
+// drawPanel: the event list, then the transcript of the selected
+// conversation or the inspector of the clicked node.
+func (g *Game) drawPanel(screen *ebiten.Image) {
+	gx, m := g.gfx, g.m
+	p := g.panelRect()
+	fillRect(screen, p, panelColor)
+	vector.StrokeLine(screen, float32(p.Min.X), float32(p.Min.Y), float32(p.Min.X), float32(p.Max.Y), 1, lineColor, false)
+	lr := g.listRect()
+	x := float64(lr.Min.X) + 8
+	drawText(screen, "time      from → to                proto  summary", gx.bold, x, float64(lr.Min.Y)+4, inkColor)
+	n := (lr.Dy() - listHeader) / rowH
+	g.rows = m.Rows(n, g.back)
+	for i, e := range g.rows {
+		y := float64(lr.Min.Y + listHeader + i*rowH)
+		if e == m.Selected {
+			fillRect(screen, image.Rect(lr.Min.X+1, int(y), lr.Max.X, int(y)+rowH), selColor)
+		}
+		drawText(screen, g.rowText(e), gx.mono, x, y+1, rowColor(e))
+	}
+	vector.StrokeLine(screen, float32(lr.Min.X), float32(lr.Max.Y), float32(lr.Max.X), float32(lr.Max.Y), 1, lineColor, false)
+	y := float64(lr.Max.Y) + 6
+	maxLines := (p.Max.Y - int(y) - 24) / rowH
+	if m.Node != "" {
+		drawText(screen, "Inspector: "+m.Node+" at "+view.FmtTime(m.T), gx.bold, x, y, inkColor)
+		for i, l := range g.inspect {
+			if i >= maxLines {
+				break
+			}
+			drawText(screen, fit(l, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), inkColor)
+		}
+		return
+	}
+	if m.Selected == nil || m.Selected.Kind != sim.KindHop {
+		drawText(screen, "Click an event above to see its conversation,", gx.normal, x, y, dimColor)
+		drawText(screen, "or a computer on the map to look inside it.", gx.normal, x, y+18, dimColor)
+		return
+	}
+	e := m.Selected
+	drawText(screen, fmt.Sprintf("Conversation: %s ↔ %s, port %d", e.SrcHost, e.DstHost, view.ServicePort(e)), gx.bold, x, y, inkColor)
+	for i, l := range m.Transcript(maxLines) {
+		who, c := "S: ", serverColor
+		if l.Client {
+			who, c = "C: ", clientColor
+		}
+		drawText(screen, fit(who+l.Text, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), c)
+	}
+}
+
+func (g *Game) rowText(e *sim.Event) string {
+	t := fmt.Sprintf("%8.3f", e.Depart.Seconds())
+	var s string
+	switch e.Kind {
+	case sim.KindHop:
+		route := shortName(e.SrcHost) + "→" + shortName(e.DstHost)
+		s = fmt.Sprintf("%s %-24s %-5s %s", t, route, view.Classify(e), e.Summary)
+	default:
+		s = fmt.Sprintf("%s %-24s %-5s %s", t, shortName(e.Host), "note", e.Text)
+	}
+	return fit(s, g.gfx.mono, panelW-16)
+}
+
+func shortName(s string) string {
+	if i := strings.IndexByte(s, '.'); i > 0 && strings.Count(s, ".") > 1 {
+		return s[:i] + "." + strings.SplitN(s[i+1:], ".", 2)[0]
+	}
+	return s
+}
+
+func rowColor(e *sim.Event) color.Color {
+	switch {
+	case e.Kind == sim.KindDrop:
+		return errColor
+	case e.Kind == sim.KindNote:
+		return dimColor
+	}
+	return inkColor
+}
+
+// drawBottom: the caption and the timeline.
+func (g *Game) drawBottom(screen *ebiten.Image) {
+	gx, m := g.gfx, g.m
+	top := g.h - bottomH
+	fillRect(screen, image.Rect(0, top, g.w, g.h), panelColor)
+	vector.StrokeLine(screen, 0, float32(top), float32(g.w), float32(top), 1, lineColor, false)
+	cap, _ := m.Caption()
+	if m.Err != nil {
+		cap = m.Err.Error()
+	}
+	for i, l := range wrap(cap, gx.normal, float64(g.w-24)) {
+		if i == 2 {
+			break
+		}
+		drawText(screen, l, gx.normal, 12, float64(top)+8+float64(i)*18, inkColor)
+	}
+	tr := g.timelineRect()
+	fillRect(screen, tr, regionColor)
+	// Ticks where mail moves: one mark per visible first hop, thinned.
+	if u := m.Until(); u > 0 && !m.Live {
+		last := -1
+		for _, e := range m.Log {
+			if e.Kind != sim.KindHop || e.Hop != 1 || len(e.Payload) == 0 {
+				continue
+			}
+			px := tr.Min.X + int(float64(tr.Dx())*float64(e.Depart)/float64(u))
+			if px == last {
+				continue
+			}
+			last = px
+			vector.StrokeLine(screen, float32(px), float32(tr.Min.Y), float32(px), float32(tr.Max.Y), 1, view.ByPort(e.Src.Port(), e.Dst.Port()).Color(), false)
+		}
+		px := float32(tr.Min.X) + float32(tr.Dx())*float32(float64(m.T)/float64(u))
+		vector.DrawFilledRect(screen, px-2, float32(tr.Min.Y)-4, 4, float32(tr.Dy())+8, inkColor, false)
+	}
+	vector.StrokeRect(screen, float32(tr.Min.X), float32(tr.Min.Y), float32(tr.Dx()), float32(tr.Dy()), 1, regionEdge, false)
+	drawText(screen, "Space play/pause   → next event   ← previous   [ ] speed   R restart   T TCP handshakes   1-4 filters   drag timeline to scrub", gx.small, 12, float64(g.h-13), dimColor)
+}
+
+var helpText = []string{
+	"mailsim — how email works",
+	"",
+	"Space        play / pause (at the end: play again)",
+	"→ / ←        next / previous event",
+	"[  ]         slower / faster (0.1× … 100×)",
+	"R            restart from the beginning",
+	"drag the timeline   go to any moment",
+	"T            show or hide TCP handshakes, ACKs and FINs",
+	"1 2 3 4      show or hide SMTP, LMTP, POP3, DNS (or click the chips)",
+	"wheel, + -   zoom the map;  0 fits it to the window",
+	"drag, Shift+arrows   pan the map",
+	"click an event      see the whole conversation (C: client, S: server)",
+	"click a computer    look inside: mailboxes, downloaded mail, DNS zone",
+	"PgUp / PgDn, wheel  scroll the event list",
+	"drop a .yaml file   open that scenario; edits reload it",
+	"Esc          close this help / the inspector;  H or ? toggles help",
+}
+
+func (g *Game) drawHelp(screen *ebiten.Image) {
+	g.drawBox(screen, helpText, inkColor)
+}
+
+func (g *Game) drawErrors(screen *ebiten.Image) {
+	g.drawBox(screen, append(g.errs, "", "Fix the file and save it: the window reloads it. Or drop another scenario here."), errColor)
+}
+
+func (g *Game) drawBox(screen *ebiten.Image, lines []string, c color.Color) {
+	gx := g.gfx
+	w := 0.0
+	for _, l := range lines {
+		w = max(w, text.Advance(l, gx.mono))
+	}
+	w = min(w+32, float64(g.w-40))
+	h := float64(len(lines)*18 + 24)
+	x, y := (float64(g.w)-w)/2, max(20, (float64(g.h)-h)/2)
+	vector.DrawFilledRect(screen, float32(x), float32(y), float32(w), float32(h), panelColor, false)
+	vector.StrokeRect(screen, float32(x), float32(y), float32(w), float32(h), 2, c, false)
+	for i, l := range lines {
+		drawText(screen, fit(l, gx.mono, w-24), gx.mono, x+16, y+12+float64(i*18), c)
+	}
+}

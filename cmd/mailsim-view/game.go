@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"mailsim/cmd/mailsim-view/view"
+	"mailsim/sim"
+	"mailsim/sim/scenario"
+)
+
+// options come from the command line.
+type options struct {
+	screenshot  string
+	at          time.Duration
+	synth       int
+	benchFrames int
+	live        bool
+	showControl bool
+}
+
+// benchStats accumulate the --bench-frames measurement.
+type benchStats struct {
+	frames       int
+	update, draw time.Duration
+	wall         time.Duration
+	start        time.Time
+	inFlight     int
+}
+
+// Game implements ebiten.Game: Update changes the model, Draw reads it.
+type Game struct {
+	opts    options
+	path    string    // scenario file, "" for the embedded default
+	mtime   time.Time // of path when loaded
+	ticks   int       // Updates since start; the file is polled every TPS ticks
+	m       *view.Model
+	errs    []string // why the scenario could not be opened
+	cam     view.Camera
+	camOK   bool
+	w, h    int
+	gfx     *graphics
+	flights []view.Flight
+	help    bool
+	back    int // event list scrolled back by this many rows
+	drag    struct {
+		on         bool
+		x, y       int
+		moved      bool
+		scrubbing  bool
+		fromMapSet bool
+	}
+	rows     []*sim.Event // rows drawn last frame, for clicks
+	inspect  []string
+	shotDone bool
+	frame    int
+	exitErr  error
+	bench    benchStats
+	live     func() error // closes the live exposure
+}
+
+func newGame(path string, o options) *Game {
+	g := &Game{opts: o, path: path, w: 1280, h: 800}
+	g.open(path)
+	return g
+}
+
+// open (re)loads the scenario at path, keeping the old picture on error.
+func (g *Game) open(path string) {
+	g.path, g.mtime = path, modTime(path)
+	sc, err := loadScenario(path)
+	if err != nil {
+		g.setErr(path, err)
+		return
+	}
+	g.use(sc)
+}
+
+func (g *Game) setErr(name string, err error) {
+	if name == "" {
+		name = "the default scenario"
+	}
+	g.errs = append([]string{"Cannot open " + name + ":"}, strings.Split(err.Error(), "\n")...)
+}
+
+// use shows a freshly loaded scenario.
+func (g *Game) use(sc *scenario.Scenario) {
+	m, err := openModel(sc)
+	if err != nil {
+		g.setErr(sc.Source, err)
+		return
+	}
+	if g.live != nil {
+		g.live()
+		g.live = nil
+	}
+	m.ShowControl = g.opts.showControl
+	g.m, g.errs, g.camOK, g.back, g.inspect = m, nil, false, 0, nil
+	switch {
+	case g.opts.screenshot != "" || g.opts.benchFrames > 0:
+		m.Seek(g.opts.at)
+		m.AddSynthetic(g.opts.synth, g.opts.at)
+		m.Playing = g.opts.benchFrames > 0 && g.opts.synth == 0
+	case g.opts.live:
+		g.startLive(m)
+	default:
+		m.Playing = true
+	}
+}
+
+// Layout follows the window size.
+func (g *Game) Layout(w, h int) (int, int) {
+	if w != g.w || h != g.h {
+		g.w, g.h = w, h
+		g.camOK = false
+	}
+	return w, h
+}
+
+// Areas of the screen.
+const (
+	topH    = 30
+	bottomH = 92
+	panelW  = 440
+)
+
+func (g *Game) mapRect() view.Rect {
+	return view.Rect{X: 0, Y: topH, W: float64(g.w - panelW), H: float64(g.h - topH - bottomH)}
+}
+
+func (g *Game) panelRect() image.Rectangle {
+	return image.Rect(g.w-panelW, topH, g.w, g.h-bottomH)
+}
+
+func (g *Game) timelineRect() image.Rectangle {
+	return image.Rect(12, g.h-30, g.w-12, g.h-14)
+}
+
+// Update advances the model by one tick and handles input.
+func (g *Game) Update() error {
+	start := time.Now() // measurement only (--bench-frames); game state never reads it
+	defer func() {
+		if g.opts.benchFrames > 0 {
+			g.bench.update += time.Since(start)
+		}
+	}()
+	g.ticks++
+	if g.shotDone || g.exitErr != nil {
+		return ebiten.Termination
+	}
+	if g.opts.benchFrames > 0 && g.bench.frames >= g.opts.benchFrames {
+		g.bench.wall = time.Since(g.bench.start)
+		return ebiten.Termination
+	}
+	if g.ticks%view.TPS == 0 && g.path != "" { // poll the file once a second
+		if mt := modTime(g.path); !mt.IsZero() && !mt.Equal(g.mtime) {
+			g.open(g.path)
+		}
+	}
+	if files := ebiten.DroppedFiles(); files != nil {
+		if name, sc, err, ok := readDropped(files); ok {
+			if err != nil {
+				g.setErr(name, err)
+			} else {
+				g.path, g.mtime = "", time.Time{}
+				g.use(sc)
+			}
+		}
+	}
+	if g.m == nil {
+		if g.opts.screenshot != "" && g.frame > 0 {
+			g.exitErr = fmt.Errorf("%s", strings.Join(g.errs, "\n"))
+		}
+		return nil
+	}
+	if !g.camOK {
+		g.cam.Fit(g.m.Topo.Bounds, g.mapRect())
+		g.camOK = true
+	}
+	g.input()
+	g.m.Tick()
+	g.flights = g.m.InFlight(g.flights)
+	return nil
+}

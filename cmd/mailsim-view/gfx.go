@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	_ "image/png" // icons are PNG
+	"log"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"mailsim/assets"
+	"mailsim/cmd/mailsim-view/view"
+	"mailsim/sim/scenario"
+)
+
+// graphics holds what is made once: fonts, icons, protocol sprites.
+type graphics struct {
+	small, normal, bold, mono *text.GoTextFace
+	icons                     map[scenario.Kind]*ebiten.Image
+	internet                  *ebiten.Image
+	sprites                   [view.NumProto]*ebiten.Image
+	legend                    [view.NumProto]*ebiten.Image
+	static                    *ebiten.Image // the topology at the current camera
+	staticCam                 view.Camera
+	white                     *ebiten.Image
+}
+
+// Colours of the window (on a light background; protocol colours are
+// Okabe–Ito, see view.Proto).
+var (
+	bgColor     = color.RGBA{0xF7, 0xF7, 0xF2, 0xFF}
+	panelColor  = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	inkColor    = color.RGBA{0x22, 0x26, 0x2E, 0xFF}
+	dimColor    = color.RGBA{0x6B, 0x72, 0x80, 0xFF}
+	lineColor   = color.RGBA{0x9A, 0xA3, 0xAE, 0xFF}
+	regionColor = color.RGBA{0xE4, 0xEC, 0xF5, 0xFF}
+	regionEdge  = color.RGBA{0x8F, 0xA8, 0xC4, 0xFF}
+	selColor    = color.RGBA{0xFF, 0xF2, 0xB3, 0xFF}
+	errColor    = color.RGBA{0xB0, 0x1E, 0x1E, 0xFF}
+	clientColor = color.RGBA{0x00, 0x5A, 0x8C, 0xFF}
+	serverColor = color.RGBA{0x8C, 0x3A, 0x00, 0xFF}
+)
+
+func face(src []byte, size float64) *text.GoTextFace {
+	s, err := text.NewGoTextFaceSource(bytes.NewReader(src))
+	if err != nil {
+		log.Fatalf("embedded font: %v", err) // the embedded bytes are fixed at build time
+	}
+	return &text.GoTextFace{Source: s, Size: size}
+}
+
+func decodeIcon(b []byte) *ebiten.Image {
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		log.Fatalf("embedded icon: %v", err)
+	}
+	return ebiten.NewImageFromImage(img)
+}
+
+func newGraphics() *graphics {
+	gx := &graphics{
+		small: face(assets.FontRegular, 11), normal: face(assets.FontRegular, 13),
+		bold: face(assets.FontBold, 13), mono: face(assets.FontMono, 12),
+		icons: map[scenario.Kind]*ebiten.Image{
+			scenario.KindPC: decodeIcon(assets.PC), scenario.KindServer: decodeIcon(assets.Server),
+			scenario.KindRouter: decodeIcon(assets.Router), scenario.KindRoot: decodeIcon(assets.Root),
+		},
+		internet: decodeIcon(assets.Internet),
+		white:    ebiten.NewImage(3, 3),
+	}
+	gx.white.Fill(color.White)
+	for p := view.Proto(0); p < view.NumProto; p++ {
+		gx.sprites[p] = ebiten.NewImageFromImage(view.Sprite(p, 26, 18))
+		gx.legend[p] = gx.sprites[p]
+	}
+	return gx
+}
+
+// drawText draws s with its top-left corner at (x, y).
+func drawText(dst *ebiten.Image, s string, f *text.GoTextFace, x, y float64, c color.Color) {
+	op := &text.DrawOptions{}
+	op.GeoM.Translate(x, y)
+	op.ColorScale.ScaleWithColor(c)
+	text.Draw(dst, s, f, op)
+}
+
+// fit cuts s with "…" so it is at most w pixels wide in f.
+func fit(s string, f *text.GoTextFace, w float64) string {
+	if text.Advance(s, f) <= w {
+		return s
+	}
+	r := []rune(s)
+	lo, hi := 0, len(r)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if text.Advance(string(r[:mid])+"…", f) <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return string(r[:lo]) + "…"
+}
+
+// wrap splits s into lines at most w pixels wide.
+func wrap(s string, f *text.GoTextFace, w float64) []string {
+	var lines []string
+	line := ""
+	for _, word := range splitWords(s) {
+		try := word
+		if line != "" {
+			try = line + " " + word
+		}
+		if line != "" && text.Advance(try, f) > w {
+			lines = append(lines, line)
+			line = word
+		} else {
+			line = try
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func splitWords(s string) []string {
+	var out []string
+	start := -1
+	for i, c := range s {
+		if c == ' ' {
+			if start >= 0 {
+				out = append(out, s[start:i])
+			}
+			start = -1
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"time"
+
+	"mailsim/cmd/mailsim-view/view"
+	"mailsim/scenarios"
+	"mailsim/servers/world"
+	"mailsim/sim/scenario"
+)
+
+// loadScenario reads a scenario file, or the embedded default when path
+// is "". It never panics: every problem comes back as an error.
+func loadScenario(path string) (*scenario.Scenario, error) {
+	if path == "" {
+		data, err := scenarios.FS.ReadFile(scenarios.Default)
+		if err != nil {
+			return nil, err
+		}
+		return scenario.Parse(scenarios.Default, data)
+	}
+	return scenario.Load(path)
+}
+
+// readDropped loads the first YAML file dropped on the window.
+func readDropped(fsys fs.FS) (name string, sc *scenario.Scenario, err error, ok bool) {
+	entries, e := fs.ReadDir(fsys, ".")
+	if e != nil || len(entries) == 0 {
+		return "", nil, nil, false
+	}
+	name = entries[0].Name()
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return name, nil, err, true
+	}
+	sc, err = scenario.Parse(name, data)
+	return name, sc, err, true
+}
+
+// openModel builds the model of sc on servers/world.
+func openModel(sc *scenario.Scenario) (*view.Model, error) {
+	return view.NewModel(sc, view.WorldBuilder(sc, world.Options{}))
+}
+
+// modTime is the file's modification time, zero when it cannot be read.
+func modTime(path string) time.Time {
+	if path == "" {
+		return time.Time{}
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	return st.ModTime()
+}

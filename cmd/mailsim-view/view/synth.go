@@ -1,0 +1,34 @@
+package view
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"mailsim/sim"
+)
+
+// AddSynthetic puts n made-up SMTP segments in flight at time at, spread
+// over every link, for load tests of the window (the --synth flag and
+// the benchmarks). They are marked "synthetic" in their summary and are
+// never part of a real run's log.
+func (m *Model) AddSynthetic(n int, at time.Duration) {
+	if len(m.Topo.Links) == 0 {
+		return
+	}
+	src := netip.MustParseAddrPort("192.0.2.200:40000")
+	dst := netip.MustParseAddrPort("192.0.2.201:25")
+	for i := 0; i < n; i++ {
+		l := m.Topo.Links[i%len(m.Topo.Links)]
+		a, b := m.Topo.Nodes[l.A].Name, m.Topo.Nodes[l.B].Name
+		if i/len(m.Topo.Links)%2 == 1 {
+			a, b = b, a
+		}
+		// Spread departures so the segments sit at different places.
+		dep := at - time.Duration(i%97)*time.Millisecond
+		m.add(&sim.Event{Seq: uint64(1<<40 + i), Kind: sim.KindHop, Depart: dep, Arrive: dep + 100*time.Millisecond,
+			Link: l.Name, From: a, To: b, Hop: 1, Hops: 1, Proto: "tcp", Src: src, Dst: dst, SrcHost: a, DstHost: b,
+			Flags: sim.ACK | sim.PSH, Payload: []byte("synthetic\r\n"), Conn: uint64(1<<40 + i),
+			Summary: fmt.Sprintf("synthetic segment %d", i)})
+	}
+}
