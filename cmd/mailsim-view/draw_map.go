@@ -51,7 +51,12 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 			label += "  (" + reg.Domain + ")"
 		}
 		if c.Zoom > 0.12 {
-			drawText(img, fit(label, gx.bold, float64(w)-8), gx.bold, float64(x)+6, float64(y)+5, inkColor)
+			// Above the box when zoomed out, so it never covers the router.
+			ly := float64(y) + 5
+			if c.Zoom < 0.7 {
+				ly = float64(y) - 17
+			}
+			drawText(img, fit(label, gx.bold, max(float64(w), 120)), gx.bold, float64(x)+4, ly, inkColor)
 		}
 	}
 	for _, l := range t.Links {
@@ -97,10 +102,7 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 	mr := g.mapRect()
 	s := max(0.7, min(1.4, c.Zoom*1.4))
 	labelAll := len(g.flights) <= 12
-	var sel uint64
-	if g.m.Selected != nil {
-		sel = g.m.Selected.Conn
-	}
+	sel := g.m.Selected
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
 	for i := range g.flights {
 		f := &g.flights[i]
@@ -121,7 +123,7 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 	}
 	for i := range g.flights {
 		f := &g.flights[i]
-		if !labelAll && f.Ev.Conn != sel {
+		if !labelAll && (sel == nil || !view.SameConversation(f.Ev, sel)) {
 			continue
 		}
 		x, y := c.ToScreen(f.X, f.Y)

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"net/netip"
 	"testing"
 
 	"mailsim/scenarios"
@@ -32,3 +33,5 @@ func newModel(t testing.TB, name string) *Model {
 	}
 	return m
 }
+
+func mustAP(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }

@@ -58,7 +58,7 @@ func (m *Model) Transcript(max int) []Line {
 		if e.Depart > m.T {
 			break
 		}
-		if e.Kind != sim.KindHop || e.Hop != 1 || e.Conn != sel.Conn || e.Proto != sel.Proto || len(e.Payload) == 0 {
+		if e.Kind != sim.KindHop || e.Hop != 1 || !SameConversation(e, sel) || len(e.Payload) == 0 {
 			continue
 		}
 		client := FromClient(e)
@@ -86,6 +86,13 @@ func (m *Model) Transcript(max int) []Line {
 		lines = lines[len(lines)-max:]
 	}
 	return lines
+}
+
+// SameConversation reports whether two hops belong to one TCP connection
+// or UDP flow: the same two endpoints, either way round. (The sim's Conn
+// id names one end of a connection, so it differs by direction.)
+func SameConversation(a, b *sim.Event) bool {
+	return a.Proto == b.Proto && (a.Src == b.Src && a.Dst == b.Dst || a.Src == b.Dst && a.Dst == b.Src)
 }
 
 // printableLine drops the CR and shows control bytes as \xNN.
