@@ -33,6 +33,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.drawHelp(screen)
 	}
 	g.frame++
+	g.gfx.text.endFrame()
 	if g.opts.benchFrames > 0 {
 		if g.bench.frames == 0 {
 			g.bench.start = time.Now()

@@ -136,7 +136,7 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 		lx, ly := float32(x)+14, float32(y)-20
 		vector.DrawFilledRect(screen, lx, ly, w, 15, panelColor, false)
 		vector.StrokeRect(screen, lx, ly, w, 15, 1, f.Proto.Color(), false)
-		drawText(screen, label, gx.small, float64(lx)+4, float64(ly)+1, inkColor)
+		gx.text.draw(screen, label, gx.small, float64(lx)+4, float64(ly)+1, inkColor)
 	}
 }
 
@@ -159,7 +159,7 @@ func (g *Game) drawLegend(screen *ebiten.Image) {
 		if p.Port() != 0 {
 			name = fmt.Sprintf("%s %d", p, p.Port())
 		}
-		drawText(screen, name, gx.bold, float64(x0)+32, y, inkColor)
-		drawText(screen, p.Describe(), gx.small, float64(x0)+102, y+2, dimColor)
+		gx.text.draw(screen, name, gx.bold, float64(x0)+32, y, inkColor)
+		gx.text.draw(screen, p.Describe(), gx.small, float64(x0)+102, y+2, dimColor)
 	}
 }

@@ -49,8 +49,8 @@ func (g *Game) drawTop(screen *ebiten.Image) {
 	if m.Live {
 		head = fmt.Sprintf("%s   t = %s   %s", m.Topo.Title, view.FmtTime(m.T), state)
 	}
-	drawText(screen, fit(head, gx.bold, float64(g.w-panelW-90)), gx.bold, 10, 7, inkColor)
-	drawText(screen, "H: help", gx.small, float64(g.w-panelW-60), 9, dimColor)
+	drawText(screen, fit(head, gx.bold, float64(g.w-panelW-90)), gx.bold, 10, 7, inkColor) // changes every frame: not cached
+	gx.text.draw(screen, "H: help", gx.small, float64(g.w-panelW-60), 9, dimColor)
 	for i, r := range g.chipRects() {
 		p := view.Proto(i)
 		bg, fg := panelColor, dimColor
@@ -59,7 +59,7 @@ func (g *Game) drawTop(screen *ebiten.Image) {
 		}
 		vector.DrawFilledRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), bg, false)
 		vector.StrokeRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), 1, inkColor, false)
-		drawText(screen, fmt.Sprintf("%d %s", i+1, p), gx.bold, float64(r.Min.X)+8, float64(r.Min.Y)+3, fg)
+		gx.text.draw(screen, fmt.Sprintf("%d %s", i+1, p), gx.bold, float64(r.Min.X)+8, float64(r.Min.Y)+3, fg)
 	}
 	vector.StrokeLine(screen, 0, topH, float32(g.w), topH, 1, lineColor, false)
 }
@@ -78,7 +78,7 @@ func (g *Game) drawPanel(screen *ebiten.Image) {
 	vector.StrokeLine(screen, float32(p.Min.X), float32(p.Min.Y), float32(p.Min.X), float32(p.Max.Y), 1, lineColor, false)
 	lr := g.listRect()
 	x := float64(lr.Min.X) + 8
-	drawText(screen, "time      from → to                proto  summary", gx.bold, x, float64(lr.Min.Y)+4, inkColor)
+	gx.text.draw(screen, "time      from → to                proto  summary", gx.bold, x, float64(lr.Min.Y)+4, inkColor)
 	n := (lr.Dy() - listHeader) / rowH
 	g.rows = m.Rows(n, g.back)
 	for i, e := range g.rows {
@@ -86,34 +86,34 @@ func (g *Game) drawPanel(screen *ebiten.Image) {
 		if e == m.Selected {
 			fillRect(screen, image.Rect(lr.Min.X+1, int(y), lr.Max.X, int(y)+rowH), selColor)
 		}
-		drawText(screen, g.rowText(e), gx.mono, x, y+1, rowColor(e))
+		gx.text.draw(screen, g.rowText(e), gx.mono, x, y+1, rowColor(e))
 	}
 	vector.StrokeLine(screen, float32(lr.Min.X), float32(lr.Max.Y), float32(lr.Max.X), float32(lr.Max.Y), 1, lineColor, false)
 	y := float64(lr.Max.Y) + 6
 	maxLines := (p.Max.Y - int(y) - 24) / rowH
 	if m.Node != "" {
-		drawText(screen, "Inspector: "+m.Node+" at "+view.FmtTime(m.T), gx.bold, x, y, inkColor)
+		gx.text.draw(screen, "Inspector: "+m.Node+" at "+view.FmtTime(m.T), gx.bold, x, y, inkColor)
 		for i, l := range g.inspect {
 			if i >= maxLines {
 				break
 			}
-			drawText(screen, fit(l, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), inkColor)
+			gx.text.draw(screen, fit(l, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), inkColor)
 		}
 		return
 	}
 	if m.Selected == nil || m.Selected.Kind != sim.KindHop {
-		drawText(screen, "Click an event above to see its conversation,", gx.normal, x, y, dimColor)
-		drawText(screen, "or a computer on the map to look inside it.", gx.normal, x, y+18, dimColor)
+		gx.text.draw(screen, "Click an event above to see its conversation,", gx.normal, x, y, dimColor)
+		gx.text.draw(screen, "or a computer on the map to look inside it.", gx.normal, x, y+18, dimColor)
 		return
 	}
 	e := m.Selected
-	drawText(screen, fmt.Sprintf("Conversation: %s ↔ %s, port %d", e.SrcHost, e.DstHost, view.ServicePort(e)), gx.bold, x, y, inkColor)
+	gx.text.draw(screen, fmt.Sprintf("Conversation: %s ↔ %s, port %d", e.SrcHost, e.DstHost, view.ServicePort(e)), gx.bold, x, y, inkColor)
 	for i, l := range m.Transcript(maxLines) {
 		who, c := "S: ", serverColor
 		if l.Client {
 			who, c = "C: ", clientColor
 		}
-		drawText(screen, fit(who+l.Text, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), c)
+		gx.text.draw(screen, fit(who+l.Text, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), c)
 	}
 }
 
@@ -161,29 +161,19 @@ func (g *Game) drawBottom(screen *ebiten.Image) {
 		if i == 2 {
 			break
 		}
-		drawText(screen, l, gx.normal, 12, float64(top)+8+float64(i)*18, inkColor)
+		gx.text.draw(screen, l, gx.normal, 12, float64(top)+8+float64(i)*18, inkColor)
 	}
 	tr := g.timelineRect()
 	fillRect(screen, tr, regionColor)
-	// Ticks where mail moves: one mark per visible first hop, thinned.
 	if u := m.Until(); u > 0 && !m.Live {
-		last := -1
-		for _, e := range m.Log {
-			if e.Kind != sim.KindHop || e.Hop != 1 || len(e.Payload) == 0 {
-				continue
-			}
-			px := tr.Min.X + int(float64(tr.Dx())*float64(e.Depart)/float64(u))
-			if px == last {
-				continue
-			}
-			last = px
-			vector.StrokeLine(screen, float32(px), float32(tr.Min.Y), float32(px), float32(tr.Max.Y), 1, view.ByPort(e.Src.Port(), e.Dst.Port()).Color(), false)
-		}
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(float64(tr.Min.X), float64(tr.Min.Y))
+		screen.DrawImage(g.timelineMarks(tr.Dx(), tr.Dy()), op)
 		px := float32(tr.Min.X) + float32(tr.Dx())*float32(float64(m.T)/float64(u))
 		vector.DrawFilledRect(screen, px-2, float32(tr.Min.Y)-4, 4, float32(tr.Dy())+8, inkColor, false)
 	}
 	vector.StrokeRect(screen, float32(tr.Min.X), float32(tr.Min.Y), float32(tr.Dx()), float32(tr.Dy()), 1, regionEdge, false)
-	drawText(screen, "Space play/pause   → next event   ← previous   [ ] speed   R restart   T TCP handshakes   1-4 filters   drag timeline to scrub", gx.small, 12, float64(g.h-13), dimColor)
+	gx.text.draw(screen, "Space play/pause   → next event   ← previous   [ ] speed   R restart   T TCP handshakes   1-4 filters   drag timeline to scrub", gx.small, 12, float64(g.h-13), dimColor)
 }
 
 var helpText = []string{
@@ -225,6 +215,43 @@ func (g *Game) drawBox(screen *ebiten.Image, lines []string, c color.Color) {
 	vector.DrawFilledRect(screen, float32(x), float32(y), float32(w), float32(h), panelColor, false)
 	vector.StrokeRect(screen, float32(x), float32(y), float32(w), float32(h), 2, c, false)
 	for i, l := range lines {
-		drawText(screen, fit(l, gx.mono, w-24), gx.mono, x+16, y+12+float64(i*18), c)
+		gx.text.draw(screen, fit(l, gx.mono, w-24), gx.mono, x+16, y+12+float64(i*18), c)
 	}
+}
+
+// timelineMarks is the timeline's strip with one mark per moment mail
+// moves (first hops with payload, coloured by protocol). It is cached and
+// redrawn at most twice a second while the log grows.
+func (g *Game) timelineMarks(w, h int) *ebiten.Image {
+	gx, m := g.gfx, g.m
+	img := gx.marks
+	if img == nil || img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+		if img != nil {
+			img.Deallocate()
+		}
+		img = ebiten.NewImage(w, h)
+		gx.marks, gx.marksLog = img, -1
+	}
+	if gx.marksLog == len(m.Log) && gx.marksModel == m || gx.marksModel == m && g.ticks-gx.marksTick < view.TPS/2 {
+		return img
+	}
+	gx.marksLog, gx.marksModel, gx.marksTick = len(m.Log), m, g.ticks
+	img.Fill(regionColor)
+	u := m.Until()
+	cols := make([]int8, w) // protocol+1 per pixel column, 0 for none
+	for _, e := range m.Log {
+		if e.Kind != sim.KindHop || e.Hop != 1 || len(e.Payload) == 0 {
+			continue
+		}
+		px := int(float64(w) * float64(e.Depart) / float64(u))
+		if px >= 0 && px < w && cols[px] == 0 {
+			cols[px] = int8(view.ByPort(e.Src.Port(), e.Dst.Port())) + 1
+		}
+	}
+	for x, c := range cols {
+		if c > 0 {
+			vector.DrawFilledRect(img, float32(x), 0, 1, float32(h), view.Proto(c-1).Color(), false)
+		}
+	}
+	return img
 }

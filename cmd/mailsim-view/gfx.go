@@ -25,6 +25,10 @@ type graphics struct {
 	static                    *ebiten.Image // the topology at the current camera
 	staticCam                 view.Camera
 	white                     *ebiten.Image
+	marks                     *ebiten.Image // the timeline's marks
+	marksLog, marksTick       int
+	marksModel                *view.Model
+	text                      textCache
 }
 
 // Colours of the window (on a light background; protocol colours are
@@ -59,6 +63,12 @@ func decodeIcon(b []byte) *ebiten.Image {
 	return ebiten.NewImageFromImage(img)
 }
 
+// monoSource is the Go Mono font; monoAdvance its advance per point size.
+var (
+	monoSource  *text.GoTextFaceSource
+	monoAdvance float64
+)
+
 func newGraphics() *graphics {
 	gx := &graphics{
 		small: face(assets.FontRegular, 11), normal: face(assets.FontRegular, 13),
@@ -71,6 +81,8 @@ func newGraphics() *graphics {
 		white:    ebiten.NewImage(3, 3),
 	}
 	gx.white.Fill(color.White)
+	monoSource = gx.mono.Source
+	monoAdvance = text.Advance("M", gx.mono) / gx.mono.Size
 	for p := view.Proto(0); p < view.NumProto; p++ {
 		gx.sprites[p] = ebiten.NewImageFromImage(view.Sprite(p, 26, 18))
 		gx.legend[p] = gx.sprites[p]
@@ -78,7 +90,8 @@ func newGraphics() *graphics {
 	return gx
 }
 
-// drawText draws s with its top-left corner at (x, y).
+// drawText draws s with its top-left corner at (x, y), shaping it anew;
+// per-frame text goes through graphics.text instead.
 func drawText(dst *ebiten.Image, s string, f *text.GoTextFace, x, y float64, c color.Color) {
 	op := &text.DrawOptions{}
 	op.GeoM.Translate(x, y)
@@ -88,6 +101,16 @@ func drawText(dst *ebiten.Image, s string, f *text.GoTextFace, x, y float64, c c
 
 // fit cuts s with "…" so it is at most w pixels wide in f.
 func fit(s string, f *text.GoTextFace, w float64) string {
+	if f.Source == monoSource {
+		// Fixed width: count runes instead of shaping.
+		adv := monoAdvance * f.Size
+		r := []rune(s)
+		if float64(len(r))*adv <= w {
+			return s
+		}
+		n := max(0, int(w/adv)-1)
+		return string(r[:min(n, len(r))]) + "…"
+	}
 	if text.Advance(s, f) <= w {
 		return s
 	}

@@ -26,7 +26,7 @@ func (m *Model) AddSynthetic(n int, at time.Duration) {
 		}
 		// Spread departures so the segments sit at different places.
 		dep := at - time.Duration(i%97)*time.Millisecond
-		m.add(&sim.Event{Seq: uint64(1<<40 + i), Kind: sim.KindHop, Depart: dep, Arrive: dep + 100*time.Millisecond,
+		m.add(&sim.Event{Seq: uint64(1<<40 + i), Kind: sim.KindHop, Depart: dep, Arrive: dep + time.Second,
 			Link: l.Name, From: a, To: b, Hop: 1, Hops: 1, Proto: "tcp", Src: src, Dst: dst, SrcHost: a, DstHost: b,
 			Flags: sim.ACK | sim.PSH, Payload: []byte("synthetic\r\n"), Conn: uint64(1<<40 + i),
 			Summary: fmt.Sprintf("synthetic segment %d", i)})
