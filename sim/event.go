@@ -190,8 +190,12 @@ func (w *World) Note(text string) {
 
 func (w *World) summarize(p *packet) string {
 	if w.summary != nil {
-		ev := &Event{Proto: p.proto, Src: p.src, Dst: p.dst, Flags: p.flags, Payload: p.payload}
-		if s := w.summary(ev); s != "" {
+		// One scratch event serves every call: the kernel is single-threaded here.
+		ev := &w.scratch
+		*ev = Event{Proto: p.proto, Src: p.src, Dst: p.dst, Flags: p.flags, Payload: p.payload}
+		s := w.summary(ev)
+		ev.Payload = nil
+		if s != "" {
 			return s
 		}
 	}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"os"
 	"container/heap"
 	"fmt"
 	"math/rand"
@@ -57,7 +58,15 @@ func (w *World) schedule(at time.Duration, fn func()) {
 		at = w.now
 	}
 	w.seq++
-	heap.Push(&w.items, &item{at: at, seq: w.seq, fn: fn})
+	var it *item
+	if n := len(w.free); n > 0 {
+		it = w.free[n-1]
+		w.free = w.free[:n-1]
+		it.at, it.seq, it.fn = at, w.seq, fn
+	} else {
+		it = &item{at: at, seq: w.seq, fn: fn}
+	}
+	heap.Push(&w.items, it)
 }
 
 // newWaiter registers the calling goroutine as about to block, giving
@@ -117,6 +126,8 @@ func (w *World) hold(what string) (done func()) {
 }
 
 func noop() {}
+
+var debugSlow = os.Getenv("MAILSIM_DEBUG_SLOW") != ""
 
 // release forgets that gid holds control: it is about to exit.
 func (w *World) release(gid int64) {
@@ -250,10 +261,19 @@ func (w *World) waitQuiet() error {
 			// Slow path: maybe a goroutine holding control simply exited.
 			checked = true
 			live := liveGoroutines()
-			for gid := range w.running {
+			for gid, g := range w.running {
 				if !live[gid] {
+					if debugSlow {
+						println("exited without release:", g.what)
+					}
 					delete(w.running, gid)
 				}
+			}
+			if debugSlow {
+				for _, g := range w.running {
+					println("still running:", g.what)
+				}
+				println("tokens", w.tokens)
 			}
 			continue
 		}

@@ -356,6 +356,25 @@ func (w *World) dijkstra(a, b *node) []hop {
 	if a == b {
 		return []hop{}
 	}
+	// A host with one link can only leave through it: its routes are the
+	// router's, one hop longer. That spares a tree per PC.
+	if a.host != nil && len(a.links) == 1 && a.links[0].up {
+		l := a.links[0]
+		h := hop{l, 0}
+		if l.b == a {
+			h.dir = 1
+		}
+		if h.to() == b {
+			return []hop{h}
+		}
+		if h.to().host == nil {
+			rest := w.route(h.to(), b)
+			if rest == nil {
+				return nil
+			}
+			return append([]hop{h}, rest...)
+		}
+	}
 	t := w.tree(a)
 	if !t.reached[b.idx] {
 		return nil

@@ -46,19 +46,29 @@ func (w *World) waitQuietSignal(checked bool, since *time.Time) bool {
 	if since.IsZero() {
 		*since = time.Now() // wall clock: stall watchdog
 	}
-	limit := 2 * time.Millisecond
+	limit := 25 * time.Millisecond
 	if checked {
 		limit = w.cfg.StallTimeout - time.Since(*since)
 		if limit <= 0 {
 			return false
 		}
 	}
-	t := time.NewTimer(limit) // wall clock: stall watchdog
-	defer t.Stop()
+	// Most waits end within microseconds: look before arming a timer.
 	select {
 	case <-w.quiet:
 		return true
-	case <-t.C:
+	default:
+	}
+	if w.timer == nil {
+		w.timer = time.NewTimer(limit) // wall clock: stall watchdog
+	} else {
+		w.timer.Reset(limit)
+	}
+	defer w.timer.Stop()
+	select {
+	case <-w.quiet:
+		return true
+	case <-w.timer.C:
 		return false
 	}
 }

@@ -70,6 +70,9 @@ type World struct {
 	subsMu  sync.Mutex
 	subs    []func(*Event)
 	summary func(*Event) string
+	scratch Event
+	free    []*item
+	timer   *time.Timer
 	connSeq uint64
 	rnd     *rand.Rand
 }
@@ -150,7 +153,10 @@ func (w *World) step(limit time.Duration) (bool, error) {
 	if it.at > w.now {
 		w.now = it.at
 	}
-	it.fn()
+	fn := it.fn
+	it.fn = nil
+	w.free = append(w.free, it)
+	fn()
 	if err := w.waitQuiet(); err != nil {
 		w.failLocked(err)
 		return true, err

@@ -66,6 +66,7 @@ type cli struct {
 }
 
 func main() {
+	tuneGC()
 	c := &cli{stdout: os.Stdout, stderr: os.Stderr}
 	stop := startProfiles(os.Stderr)
 	code := c.main(os.Args[1:])

@@ -1,7 +1,6 @@
 package world
 
 import (
-	"bufio"
 	"bytes"
 	"mime"
 	"net/mail"
@@ -90,23 +89,33 @@ func (ev *evidence) event(e *sim.Event) {
 	default:
 		return
 	}
-	sc := bufio.NewScanner(bytes.NewReader(e.Payload))
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
+	rest := e.Payload
+	for len(rest) > 0 {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		line = bytes.TrimRight(line, "\r")
 		r := reply{at: e.Depart, proto: proto, server: e.SrcHost, client: e.DstHost}
 		if proto == "smtp" {
-			m := smtpReplyRE.FindStringSubmatch(line)
+			// A reply line: three digits, then a space or a hyphen.
+			if len(line) < 4 || line[0] < '2' || line[0] > '5' || !isDigit(line[1]) || !isDigit(line[2]) || (line[3] != ' ' && line[3] != '-') {
+				continue
+			}
+			m := smtpReplyRE.FindSubmatch(line)
 			if m == nil {
 				continue
 			}
-			r.code, _ = strconv.Atoi(m[1])
-			r.enhanced, r.text = m[2], m[3]
+			r.code, _ = strconv.Atoi(string(m[1]))
+			r.enhanced, r.text = string(m[2]), string(m[3])
 		} else {
-			m := pop3ReplyRE.FindStringSubmatch(line)
+			m := pop3ReplyRE.FindSubmatch(line)
 			if m == nil {
 				break
 			}
-			r.status, r.text = m[1], m[2]
+			r.status, r.text = string(m[1]), string(m[2])
 		}
 		ev.mu.Lock()
 		ev.replies = append(ev.replies, r)
@@ -116,6 +125,8 @@ func (ev *evidence) event(e *sim.Event) {
 		}
 	}
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // headerInfo returns a message's decoded Subject and From address.
 func headerInfo(data []byte) (subject, from string) {
