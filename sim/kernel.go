@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"os"
 	"container/heap"
 	"fmt"
 	"math/rand"
+	"os"
 	"sort"
 	"strings"
 	"sync"
