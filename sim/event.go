@@ -69,7 +69,7 @@ type Event struct {
 	TCPSeq  uint32   // TCP sequence number, as on the wire
 	TCPAck  uint32   // TCP acknowledgement number (valid with ACK)
 	Payload []byte   // shared by every hop of the segment: do not modify
-	Conn    uint64   // id of the TCP connection or UDP flow, for transcripts
+	Conn    uint64   // TCP connection id (shared by both ends) or sending UDP socket id
 	Summary string   // one line: "MAIL FROM:<lisa@otherisp.com>", "MX? comentum.com"
 
 	Host string // for notes: who says it ("" for the world)

@@ -352,6 +352,7 @@ func (h *Host) acceptSYN(p *packet) {
 		return // duplicate SYN
 	}
 	c := w.newTCPConn(h, p.srcHost, p.dst, p.src)
+	c.id = p.conn // both ends of a connection share its id
 	c.state = synRcvd
 	c.sndNxt = h.rnd.Uint32()
 	c.rcvNxt = p.seq + 1
