@@ -84,17 +84,30 @@ func inspect(rt *world.Runtime, name string) []string {
 				}
 			}
 		}
-		if isp != nil && isp.DNS == name {
-			for _, d := range isp.Domains {
-				for _, r := range d.Zone {
-					out = append(out, "  "+r.String())
+		if isp != nil && isp.SMTP == name {
+			q := rt.SMTPQueue(name)
+			out = append(out, fmt.Sprintf("SMTP queue: %d message(s)", len(q)))
+			for _, m := range q {
+				line := fmt.Sprintf("  %s %s → %s, %d attempt(s)", m.ID, m.From, strings.Join(m.Rcpts, ","), m.Attempts)
+				if m.LastError != "" {
+					line += ": " + m.LastError
 				}
+				out = append(out, line)
 			}
 		}
 	}
-	if h.Kind == scenario.KindRoot {
-		for _, r := range sc.Root.Zone {
+	if recs := rt.DNSRecords(name); len(recs) > 0 {
+		out = append(out, "DNS records:")
+		for _, r := range recs {
 			out = append(out, "  "+r.String())
+		}
+	}
+	if h.Kind != scenario.KindRoot && len(h.Services) > 0 {
+		if cache := rt.DNSCache(name); cache != nil || (h.ISP != "" && sc.ISP(h.ISP) != nil && sc.ISP(h.ISP).DNS == name) {
+			out = append(out, fmt.Sprintf("DNS cache: %d entr(ies)", len(cache)))
+			for _, c := range cache {
+				out = append(out, fmt.Sprintf("  %s %s %s (%s left)", c.Name, c.Type, c.Kind, c.TTL.Round(time.Second)))
+			}
 		}
 	}
 	return out
