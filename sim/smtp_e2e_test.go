@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -134,14 +135,60 @@ func TestDeterministicTrace(t *testing.T) {
 	if testing.Short() {
 		runs = 5
 	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for i := 1; i < runs; i++ {
+		procs := []int{1, 2, 8}[i%3]
+		runtime.GOMAXPROCS(procs)
 		got, _, _ := smtpExchange(t, 7, 2)
 		if got != first {
-			t.Fatalf("run %d differs from run 0:\n%s\n---\n%s", i, got, first)
+			t.Fatalf("run %d (GOMAXPROCS=%d) differs from run 0:\n%s\n---\n%s", i, procs, got, first)
 		}
 	}
 	other, _, _ := smtpExchange(t, 8, 2)
 	if other == first {
 		t.Error("a different seed gave the same trace (sequence numbers and ports should differ)")
+	}
+}
+
+func TestStep(t *testing.T) {
+	w, a, b := twoISPs(t, 3)
+	var n int
+	w.Subscribe(func(*Event) { n++ })
+	srv := gosmtp.NewServer(&memBackend{})
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	ln, _ := b.Listen("tcp", ":25")
+	b.Go("smtpd", func() { srv.Serve(ln) })
+	a.Go("client", func() {
+		conn, err := a.Dial(context.Background(), "tcp", "server:25")
+		if err == nil {
+			err = gosmtp.NewClient(conn).Quit()
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		ln.Close()
+	})
+	var last time.Duration
+	steps := 0
+	for {
+		before := n
+		ok, err := w.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		steps++
+		if n == before {
+			t.Fatalf("step %d emitted no event", steps)
+		}
+		if w.Now() < last {
+			t.Fatalf("time went back at step %d", steps)
+		}
+		last = w.Now()
+	}
+	if steps < 9 { // SYN, SYN-ACK, ACK, greeting, QUIT, 221, FINs: each crosses 3 links
+		t.Errorf("only %d steps", steps)
 	}
 }

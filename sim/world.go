@@ -208,7 +208,7 @@ func (w *World) RunUntil(t time.Duration) error {
 }
 
 // Step runs the simulation until at least one event has been emitted, or
-// nothing is left to do. It reports whether anything happened.
+// nothing is left to do. It reports whether an event was emitted.
 func (w *World) Step() (bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -216,16 +216,11 @@ func (w *World) Step() (bool, error) {
 		return false, err
 	}
 	before := w.evSeq
-	any := false
 	for w.evSeq == before {
 		ran, err := w.step(maxDuration)
-		if err != nil {
-			return any, err
+		if err != nil || !ran {
+			return w.evSeq != before, err
 		}
-		if !ran {
-			return any, nil
-		}
-		any = true
 	}
 	return true, nil
 }
