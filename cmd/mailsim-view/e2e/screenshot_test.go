@@ -12,7 +12,7 @@ import (
 )
 
 // build compiles mailsim-view into a temporary directory.
-func build(t *testing.T) string {
+func build(t testing.TB) string {
 	t.Helper()
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("DISPLAY is unset: the window needs X (run under xvfb-run -a, as `make test` does)")
@@ -110,28 +110,31 @@ func TestScreenshotInvalidScenarioShowsErrors(t *testing.T) {
 	}
 }
 
-// TestFrameRate measures Update+Draw CPU time per frame and the frame rate
-// at 1280×800 on the classroom scenario with 1,000 segments in flight.
-func TestFrameRate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("frame-rate measurement skipped in -short mode")
+// BenchmarkWindowFrames measures Update+Draw CPU time per frame and the
+// frame rate at 1280×800 on the classroom scenario with 1,000 segments in
+// flight (a benchmark, not a test: timings on a shared machine vary).
+// Run it under xvfb-run: make bench does.
+func BenchmarkWindowFrames(b *testing.B) {
+	if os.Getenv("DISPLAY") == "" {
+		b.Skip("no DISPLAY: run under xvfb-run -a (make bench does)")
 	}
-	bin := build(t)
+	bin := build(b)
 	root, _ := filepath.Abs("../../../scenarios/classroom.yaml")
-	out, err := exec.Command(bin, "--bench-frames", "180", "--synth", "1000", "--at", "5s", root).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	t.Logf("%s", out)
-	m := regexp.MustCompile(`cpu ([\d.]+) ms/frame\s+fps ([\d.]+)\s+in-flight (\d+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("no measurement in output:\n%s", out)
-	}
-	fps, _ := strconv.ParseFloat(string(m[2]), 64)
-	if n, _ := strconv.Atoi(string(m[3])); n < 1000 {
-		t.Errorf("%d segments in flight, want ≥ 1000", n)
-	}
-	if fps < 20 {
-		t.Errorf("%.1f FPS, want ≥ 20 even on software GL", fps)
+	for i := 0; i < b.N; i++ {
+		out, err := exec.Command(bin, "--bench-frames", "180", "--synth", "1000", "--at", "5s", root).CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		m := regexp.MustCompile(`cpu ([\d.]+) ms/frame\s+fps ([\d.]+)\s+in-flight (\d+)`).FindSubmatch(out)
+		if m == nil {
+			b.Fatalf("no measurement in output:\n%s", out)
+		}
+		if n, _ := strconv.Atoi(string(m[3])); n < 1000 {
+			b.Errorf("%d segments in flight, want ≥ 1000", n)
+		}
+		cpu, _ := strconv.ParseFloat(string(m[1]), 64)
+		fps, _ := strconv.ParseFloat(string(m[2]), 64)
+		b.ReportMetric(cpu, "cpu-ms/frame")
+		b.ReportMetric(fps, "fps")
 	}
 }
