@@ -140,20 +140,24 @@ func (w *World) forward(p *packet) {
 	if depart == w.now {
 		w.emit(ev)
 	} else {
-		w.schedule(depart, func() { w.emit(ev) })
+		w.push(depart).emit = ev
 	}
-	w.schedule(arrive, func() {
-		if !l.up {
-			w.drop(p, l)
-			return
-		}
-		p.idx++
-		if p.idx == len(p.route) {
-			p.deliver(p)
-			return
-		}
-		w.forward(p)
-	})
+	it := w.push(arrive)
+	it.pkt, it.link = p, l
+}
+
+// arrive moves p to the far end of l: on to the next link, or delivered.
+func (w *World) arrive(p *packet, l *Link) {
+	if !l.up {
+		w.drop(p, l)
+		return
+	}
+	p.idx++
+	if p.idx == len(p.route) {
+		p.deliver(p)
+		return
+	}
+	w.forward(p)
 }
 
 func (w *World) drop(p *packet, l *Link) {

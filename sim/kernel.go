@@ -16,7 +16,13 @@ import (
 type item struct {
 	at  time.Duration
 	seq uint64
-	fn  func()
+	// One of these says what to do; the typed ones spare the hot paths a
+	// closure allocation.
+	fn   func()
+	wake *waiter  // hand control to this goroutine
+	emit *Event   // publish this hop event
+	pkt  *packet  // this packet reaches the far end of link
+	link *Link
 }
 
 type itemHeap []*item
@@ -53,7 +59,11 @@ type gor struct {
 }
 
 // schedule queues fn at virtual time at. w.mu must be held.
-func (w *World) schedule(at time.Duration, fn func()) {
+func (w *World) schedule(at time.Duration, fn func()) { w.push(at).fn = fn }
+
+// push queues an empty item at virtual time at, for the caller to fill
+// in. w.mu must be held.
+func (w *World) push(at time.Duration) *item {
 	if at < w.now {
 		at = w.now
 	}
@@ -62,11 +72,26 @@ func (w *World) schedule(at time.Duration, fn func()) {
 	if n := len(w.free); n > 0 {
 		it = w.free[n-1]
 		w.free = w.free[:n-1]
-		it.at, it.seq, it.fn = at, w.seq, fn
+		it.at, it.seq = at, w.seq
 	} else {
-		it = &item{at: at, seq: w.seq, fn: fn}
+		it = &item{at: at, seq: w.seq}
 	}
 	heap.Push(&w.items, it)
+	return it
+}
+
+// run does what an item says.
+func (w *World) run(it *item) {
+	switch {
+	case it.wake != nil:
+		w.wakeNow(it.wake)
+	case it.emit != nil:
+		w.emit(it.emit)
+	case it.pkt != nil:
+		w.arrive(it.pkt, it.link)
+	default:
+		it.fn()
+	}
 }
 
 // newWaiter registers the calling goroutine as about to block, giving
@@ -93,7 +118,7 @@ func (w *World) wait(wt *waiter) {
 // is always a kernel step of its own, so only one woken goroutine runs at
 // a time. w.mu must be held.
 func (w *World) wakeLater(wt *waiter, at time.Duration) {
-	w.schedule(at, func() { w.wakeNow(wt) })
+	w.push(at).wake = wt
 }
 
 func (w *World) wake(wt *waiter) { w.wakeLater(wt, w.now) }

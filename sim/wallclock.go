@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"runtime"
 	"context"
 	"time"
 )
@@ -53,11 +54,15 @@ func (w *World) waitQuietSignal(checked bool, since *time.Time) bool {
 			return false
 		}
 	}
-	// Most waits end within microseconds: look before arming a timer.
-	select {
-	case <-w.quiet:
-		return true
-	default:
+	// Most waits end within microseconds: yield a few times before
+	// arming a timer, so the woken goroutine can run on this thread.
+	for i := 0; i < 10; i++ {
+		select {
+		case <-w.quiet:
+			return true
+		default:
+			runtime.Gosched()
+		}
 	}
 	if w.timer == nil {
 		w.timer = time.NewTimer(limit) // wall clock: stall watchdog

@@ -153,10 +153,10 @@ func (w *World) step(limit time.Duration) (bool, error) {
 	if it.at > w.now {
 		w.now = it.at
 	}
-	fn := it.fn
-	it.fn = nil
+	do := *it
+	*it = item{}
 	w.free = append(w.free, it)
-	fn()
+	w.run(&do)
 	if err := w.waitQuiet(); err != nil {
 		w.failLocked(err)
 		return true, err

@@ -24,6 +24,9 @@ type evidence struct {
 	replies    []reply
 	counts     map[int]int // mailbox expectation index → count seen at its time
 	sendErrors []string
+	// wantReplies is set when some expectation looks at server replies;
+	// otherwise segments need not be parsed at all.
+	wantReplies bool
 }
 
 type delivery struct {
@@ -52,7 +55,13 @@ type reply struct {
 	client   string
 }
 
-func newEvidence(rt *Runtime) *evidence { return &evidence{rt: rt, counts: map[int]int{}} }
+func newEvidence(rt *Runtime) *evidence {
+	ev := &evidence{rt: rt, counts: map[int]int{}}
+	for _, e := range rt.Scenario.Expect {
+		ev.wantReplies = ev.wantReplies || e.Kind == scenario.ExpSMTPReply || e.Kind == scenario.ExpPOP3Reply
+	}
+	return ev
+}
 
 // delivered is called by a store after each delivery, in a simulated goroutine.
 func (ev *evidence) delivered(isp, box string, m store.Message) {
@@ -77,7 +86,7 @@ var (
 
 // event collects server replies from the first hop of each segment.
 func (ev *evidence) event(e *sim.Event) {
-	if e.Kind != sim.KindHop || e.Hop != 1 || e.Proto != "tcp" || len(e.Payload) == 0 {
+	if !ev.wantReplies || e.Kind != sim.KindHop || e.Hop != 1 || e.Proto != "tcp" || len(e.Payload) == 0 {
 		return
 	}
 	var proto string

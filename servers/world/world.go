@@ -67,7 +67,9 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 	}
 	rt.ev = newEvidence(rt)
 	w.SetSummarizer(summarize)
-	w.Subscribe(rt.ev.event)
+	if rt.ev.wantReplies {
+		w.Subscribe(rt.ev.event)
+	}
 	for _, h := range sc.Hosts {
 		if h.Kind == scenario.KindRouter {
 			if err := w.AddRouter(h.Name); err != nil {
