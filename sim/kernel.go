@@ -19,9 +19,9 @@ type item struct {
 	// One of these says what to do; the typed ones spare the hot paths a
 	// closure allocation.
 	fn   func()
-	wake *waiter  // hand control to this goroutine
-	emit *Event   // publish this hop event
-	pkt  *packet  // this packet reaches the far end of link
+	wake *waiter // hand control to this goroutine
+	emit *Event  // publish this hop event
+	pkt  *packet // this packet reaches the far end of link
 	link *Link
 }
 

@@ -1,8 +1,8 @@
 package sim
 
 import (
-	"runtime"
 	"context"
+	"runtime"
 	"time"
 )
 
