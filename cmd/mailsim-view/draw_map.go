@@ -66,7 +66,8 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 		vector.StrokeLine(img, x0, y0, x1, y1, float32(max(1, 2*c.Zoom)), lineColor, true)
 	}
 	size := view.IconSize * c.Zoom
-	for _, n := range t.Nodes {
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
 		icon := gx.icons[n.Kind]
 		if n.Name == "internet" {
 			icon = gx.internet
@@ -82,10 +83,7 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 		op.GeoM.Translate(float64(x)-size/2, float64(y)-size/2)
 		img.DrawImage(icon, op)
 		if c.Zoom >= 0.42 {
-			label := n.Name
-			if n.Person != "" {
-				label = n.Person + " (" + n.Name + ")"
-			}
+			label := t.Label(n)
 			lw := text.Advance(label, gx.small)
 			drawText(img, label, gx.small, float64(x)-lw/2, float64(y)+size/2+1, dimColor)
 		}

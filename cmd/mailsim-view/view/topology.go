@@ -127,3 +127,21 @@ func (n *Node) Has(s scenario.Service) bool {
 	}
 	return false
 }
+
+// Label is what the map writes under a node: a server's name without its
+// ISP's domain, which the region's title already shows ("smtp", "pop3",
+// "ns" inside "comentum (comentum.com)"), so neighbours' labels don't
+// collide; a PC's owner with its host name.
+func (t *Topology) Label(n *Node) string {
+	if n.Person != "" {
+		return n.Person + " (" + n.Name + ")"
+	}
+	if n.Kind == scenario.KindServer {
+		for _, r := range t.Regions {
+			if r.ISP == n.ISP && r.Domain != "" && strings.HasSuffix(n.Name, "."+r.Domain) {
+				return strings.TrimSuffix(n.Name, "."+r.Domain)
+			}
+		}
+	}
+	return n.Name
+}

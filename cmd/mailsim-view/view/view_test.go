@@ -266,3 +266,20 @@ func TestSpriteShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestLabels(t *testing.T) {
+	top := NewTopology(loadScenario(t, "figure-b.yaml"))
+	want := map[string]string{
+		"smtp.comentum.com": "smtp", "pop3.otherisp.com": "pop3", "ns.comentum.com": "ns",
+		"bob-pc": "Bob (bob-pc)", "comentum-router": "comentum-router", "root-dns": "root-dns",
+	}
+	for name, label := range want {
+		n := top.Node(name)
+		if n == nil {
+			t.Fatalf("no node %s", name)
+		}
+		if got := top.Label(n); got != label {
+			t.Errorf("label of %s = %q, want %q", name, got, label)
+		}
+	}
+}
