@@ -52,6 +52,10 @@ func (h *Host) Now() time.Time {
 	return h.w.cfg.Epoch.Add(h.w.Now())
 }
 
+// Deadline is d of virtual time from now, for SetDeadline on this host's
+// conns.
+func (h *Host) Deadline(d time.Duration) time.Time { return h.Now().Add(d) }
+
 // Sleep blocks the calling goroutine for d of virtual time.
 func (h *Host) Sleep(d time.Duration) {
 	h.w.sleep(d, fmt.Sprintf("%s: sleep %s", h.name, d))

@@ -33,4 +33,8 @@ type Env interface {
 	Logf(format string, args ...any)
 	// Name is the host's name, e.g. "smtp.comentum.com".
 	Name() string
+	// Deadline is the instant to pass to a conn's SetDeadline for a
+	// timeout of d from now: d of virtual time in the simulation, of real
+	// time on real sockets.
+	Deadline(d time.Duration) time.Time
 }

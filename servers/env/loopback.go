@@ -81,3 +81,8 @@ func (l *Loopback) Logf(format string, args ...any) {
 }
 
 func (l *Loopback) Name() string { return l.HostName }
+
+// Deadline is d from now on the real clock: Loopback's conns are real
+// sockets, whose deadlines the kernel measures in real time (wall clock:
+// real sockets only, never the simulation).
+func (l *Loopback) Deadline(d time.Duration) time.Time { return time.Now().Add(d) }
