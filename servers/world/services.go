@@ -104,6 +104,23 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			}
 			zones = append(zones, z)
 		}
+		// Reverse zones (PTR) for the ISP's LAN, delegated from the root.
+		var hosts []dns.Host
+		for _, h := range sc.Hosts {
+			if h.ISP == isp.Name {
+				hosts = append(hosts, dns.Host{Name: h.Name, Addr: h.Addr})
+			}
+		}
+		for _, z := range dns.ReverseZones(isp.Domains[0].Name, hosts) {
+			z.MName = fqdn(isp.DNS)
+			z.Records[0].Value = fqdn(isp.DNS) // the zone's NS record
+			zones = append(zones, z)
+			if root := rt.services[sc.Root.Host]; root != nil && root.zones != nil {
+				if err := root.zones.AddRecord(".", dns.Record{Name: z.Origin, Type: "NS", TTL: 172800, Value: fqdn(isp.DNS)}); err != nil {
+					return fmt.Errorf("%s: delegating %s: %w", isp.Pos, z.Origin, err)
+				}
+			}
+		}
 		auth, err := dns.NewAuthoritative(zones...)
 		if err != nil {
 			return fmt.Errorf("%s: zones of %s: %w", isp.Pos, isp.Name, err)
@@ -235,6 +252,9 @@ func dnsRecord(r scenario.Record) dns.Record {
 }
 
 func dnsValue(r scenario.Record) string {
+	if r.Value == "" {
+		return "" // a removal pattern: every value matches
+	}
 	switch r.Type {
 	case "NS", "MX", "CNAME", "PTR":
 		return fqdn(r.Value)
