@@ -161,12 +161,17 @@ func (w *World) arrive(p *packet, l *Link) {
 }
 
 func (w *World) drop(p *packet, l *Link) {
+	w.lost(p, l.Name, fmt.Sprintf("lost on link %s (down)", l.Name))
+}
+
+// lost records a segment that never arrives, and lets TCP retransmit it.
+func (w *World) lost(p *packet, link, why string) {
 	w.evSeq++
 	w.pending = append(w.pending, &Event{
-		Seq: w.evSeq, Kind: KindDrop, Depart: w.now, Arrive: w.now, Link: l.Name,
+		Seq: w.evSeq, Kind: KindDrop, Depart: w.now, Arrive: w.now, Link: link,
 		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
 		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Conn: p.conn, Summary: p.summary,
-		Text: fmt.Sprintf("lost on link %s (down)", l.Name),
+		Text: why,
 	})
 	if p.onDrop != nil {
 		p.onDrop()

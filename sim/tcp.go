@@ -206,9 +206,10 @@ func (w *World) transmit(p *packet) {
 	p.deliver = w.deliverPacket
 	r := w.route(p.srcHost.node, p.dstHost.node)
 	if r == nil {
-		if p.onDrop != nil {
-			p.onDrop()
+		if p.summary == "" {
+			p.summary = w.summarize(p)
 		}
+		w.lost(p, "", fmt.Sprintf("no route from %s to %s (a link is down)", p.srcHost.name, p.dstHost.name))
 		return
 	}
 	p.route, p.idx = r, 0

@@ -23,7 +23,11 @@ func TextLine(e *Event) string {
 		}
 		return fmt.Sprintf("%12s  %-22s  %s", fmtDur(e.Depart), who, e.Text)
 	case KindDrop:
-		return fmt.Sprintf("%12s  %-22s  DROP %s %s → %s %s", fmtDur(e.Depart), e.Link, e.Proto, e.Src, e.Dst, e.Text)
+		where := e.Link
+		if where == "" {
+			where = e.SrcHost
+		}
+		return fmt.Sprintf("%12s  %-22s  DROP %s %s → %s %s: %s", fmtDur(e.Depart), where, e.Proto, e.Src, e.Dst, e.Summary, e.Text)
 	}
 	hop := e.From + " → " + e.To
 	var tcp string
@@ -56,7 +60,7 @@ type jsonEvent struct {
 	Flags    string `json:"flags,omitempty"`
 	TCPSeq   uint32 `json:"tcp_seq,omitempty"`
 	TCPAck   uint32 `json:"tcp_ack,omitempty"`
-	Len      int    `json:"len"`
+	Len      *int   `json:"len,omitempty"` // hops and drops only
 	Payload  []byte `json:"payload,omitempty"`
 	Conn     uint64 `json:"conn,omitempty"`
 	Summary  string `json:"summary,omitempty"`
@@ -70,10 +74,12 @@ func JSONLine(e *Event) []byte {
 		Seq: e.Seq, Kind: e.Kind, DepartUS: e.Depart.Microseconds(), ArriveUS: e.Arrive.Microseconds(),
 		Link: e.Link, From: e.From, To: e.To, Hop: e.Hop, Hops: e.Hops, Proto: e.Proto,
 		SrcHost: e.SrcHost, DstHost: e.DstHost, TCPSeq: e.TCPSeq, TCPAck: e.TCPAck,
-		Len: len(e.Payload), Payload: e.Payload, Conn: e.Conn, Summary: e.Summary, Host: e.Host, Text: e.Text,
+		Payload: e.Payload, Conn: e.Conn, Summary: e.Summary, Host: e.Host, Text: e.Text,
 	}
 	if e.Src.IsValid() {
 		je.Src, je.Dst = e.Src.String(), e.Dst.String()
+		n := len(e.Payload)
+		je.Len = &n
 	}
 	if e.Proto == "tcp" {
 		je.Flags = e.Flags.String()

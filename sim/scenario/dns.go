@@ -1,7 +1,9 @@
 package scenario
 
 import (
+	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -75,7 +77,7 @@ func longestDomain(name string, domains []Domain) string {
 	return best
 }
 
-var typeOrder = map[string]int{"NS": 0, "MX": 1, "A": 2, "CNAME": 3, "TXT": 4}
+var typeOrder = map[string]int{"NS": 0, "MX": 1, "A": 2, "CNAME": 3, "TXT": 4, "PTR": 5}
 
 func sortRecords(z []Record) {
 	sort.SliceStable(z, func(i, j int) bool {
@@ -90,7 +92,11 @@ func sortRecords(z []Record) {
 	})
 }
 
-// zoneFor returns the ISP and domain whose zone holds name, or nil.
+// zoneFor returns the ISP and zone that hold name, or nil. Names under
+// in-addr.arpa that no ISP domain holds belong to the reverse zone
+// (RFC 1035 section 3.5) of their /24, "c.b.a.in-addr.arpa", which the
+// DNS host of the ISP whose LAN holds a.b.c.0/24 serves when one of that
+// ISP's hosts has an address in it.
 func (s *Scenario) zoneFor(name string) (*ISP, string) {
 	var best *ISP
 	dom := ""
@@ -99,5 +105,45 @@ func (s *Scenario) zoneFor(name string) (*ISP, string) {
 			best, dom = &s.ISPs[i], d
 		}
 	}
-	return best, dom
+	if best != nil {
+		return best, dom
+	}
+	net, zone, ok := reverseZone(name)
+	if !ok {
+		return nil, ""
+	}
+	for _, h := range s.Hosts {
+		if h.ISP == "" || !h.Addr.Is4() {
+			continue
+		}
+		if p, err := h.Addr.Prefix(24); err == nil && p == net {
+			return s.ISP(h.ISP), zone
+		}
+	}
+	return nil, ""
+}
+
+// reverseZone returns the /24 and the reverse zone name of an in-addr.arpa
+// name with at least three address labels, e.g. 7.100.51.198.in-addr.arpa
+// or 100.51.198.in-addr.arpa give 198.51.100.0/24, 100.51.198.in-addr.arpa.
+func reverseZone(name string) (netip.Prefix, string, bool) {
+	const suffix = ".in-addr.arpa"
+	rest, ok := strings.CutSuffix(strings.ToLower(name), suffix)
+	if !ok {
+		return netip.Prefix{}, "", false
+	}
+	labels := strings.Split(rest, ".")
+	if len(labels) < 3 {
+		return netip.Prefix{}, "", false
+	}
+	var b [4]byte
+	for i, l := range labels[len(labels)-3:] {
+		v, err := strconv.Atoi(l)
+		if err != nil || v < 0 || v > 255 || strconv.Itoa(v) != l {
+			return netip.Prefix{}, "", false
+		}
+		b[2-i] = byte(v)
+	}
+	zone := strings.Join(labels[len(labels)-3:], ".") + suffix
+	return netip.PrefixFrom(netip.AddrFrom4(b), 24), zone, true
 }

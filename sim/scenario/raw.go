@@ -152,13 +152,16 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 	if n, ok := m["internet"]; ok {
 		d.readInternet(doc, n)
 	}
+	ispsOK := true
 	if n, ok := m["isps"]; ok {
-		ps, _ := d.pairs(n, "isps")
+		var ps []kv
+		ps, ispsOK = d.pairs(n, "isps")
 		for _, p := range ps {
 			doc.isps = append(doc.isps, d.readISP(p))
 		}
 	}
-	if len(doc.isps) == 0 {
+	// isps: that is not a mapping was reported already.
+	if len(doc.isps) == 0 && ispsOK {
 		d.errf(keyNode(root, "isps"), "add isps: with at least one ISP, e.g. comentum: {domain: comentum.com, users: {bob: secret}}", "the scenario has no ISPs")
 	}
 	if n, ok := m["hosts"]; ok {

@@ -118,18 +118,27 @@ func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 			pc = nil
 		}
 	}
+	// via: is checked even when the sender is unknown, so both show up
+	// in one run; a bad via: is reported once, not again as "no SMTP server".
+	vn, hasVia := m["via"]
+	if hasVia {
+		if name, good := d.str(vn); good {
+			mail.Via = nw.serverRef(name, SMTP, d.pos(vn))
+		}
+		if mail.Via == "" {
+			ok = false
+		}
+	}
 	if pc == nil {
 		return false
 	}
 	a.Host = pc.Host
-	mail.Via = pc.SMTP
-	if v, has := m["via"]; has {
-		name, _ := d.str(v)
-		mail.Via = nw.serverRef(name, SMTP, d.pos(v))
-	}
-	if mail.Via == "" {
-		d.errf(n, "say via: <smtp server host>", "host %s has no SMTP server to send through", pc.Host)
-		return false
+	if !hasVia {
+		mail.Via = pc.SMTP
+		if mail.Via == "" {
+			d.errf(n, "say via: <smtp server host>", "host %s has no SMTP server to send through", pc.Host)
+			return false
+		}
 	}
 	a.Mail = mail
 	return ok
@@ -254,8 +263,10 @@ func (nw *world) readService(a *Action, n *yaml.Node) bool {
 	return true
 }
 
-var recordTypes = []string{"A", "NS", "MX", "CNAME", "TXT"}
+var recordTypes = []string{"A", "NS", "MX", "CNAME", "TXT", "PTR"}
 
+// readDNSAction reads dns_add and dns_remove. Every field is checked even
+// when an earlier one is wrong, so one run reports all the problems.
 func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
 	d := nw.d
 	m, ok := d.fields(n, string(a.Kind), "name", "type", "value", "pref", "ttl")
@@ -264,21 +275,29 @@ func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
 	tn, hasType := m["type"]
 	if !hasName || !hasType {
 		d.errf(n, "e.g. {name: comentum.com, type: MX}", "%s needs name: and type:", a.Kind)
-		return false
+		ok = false
 	}
-	name, _ := d.str(nn)
-	r.Name = strings.ToLower(strings.TrimSuffix(name, "."))
-	isp, zone := nw.s.zoneFor(r.Name)
-	if isp == nil {
-		d.errf(nn, "records live in the zone of an ISP's domain", "no zone holds %q", name)
-		return false
+	if hasName {
+		name, good := d.str(nn)
+		r.Name = strings.ToLower(strings.TrimSuffix(name, "."))
+		if isp, zone := nw.s.zoneFor(r.Name); isp != nil {
+			a.Zone, a.Host = zone, isp.DNS
+		} else if good {
+			d.errf(nn, "records live in the zone of an ISP's domain, or in the in-addr.arpa zone of a /24 of an ISP's LAN", "no zone holds %q", name)
+			ok = false
+		} else {
+			ok = false
+		}
 	}
-	a.Zone, a.Host = zone, isp.DNS
-	t, _ := d.str(tn)
-	r.Type = strings.ToUpper(t)
-	if !contains(recordTypes, r.Type) {
-		d.errf(tn, didYouMean(r.Type, recordTypes), "unknown record type %q (types: %s)", t, strings.Join(recordTypes, ", "))
-		return false
+	typeOK := false
+	if hasType {
+		t, good := d.str(tn)
+		r.Type = strings.ToUpper(t)
+		typeOK = good && contains(recordTypes, r.Type)
+		if good && !typeOK {
+			d.errf(tn, didYouMean(r.Type, recordTypes), "unknown record type %q (types: %s)", t, strings.Join(recordTypes, ", "))
+		}
+		ok = ok && typeOK
 	}
 	if r.Type == "MX" {
 		r.Pref = DefaultMXPref
@@ -288,18 +307,21 @@ func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
 		r.Pref, ok = uint16(p), ok && good
 	}
 	if v, has := m["ttl"]; has {
-		r.TTL, _ = d.duration(v)
+		var good bool
+		r.TTL, good = d.duration(v)
+		ok = ok && good
 	}
-	vn, hasValue := m["value"]
-	if hasValue {
-		r.Value, _ = d.str(vn)
-		if msg := checkValue(r.Type, r.Value); msg != "" {
+	if vn, has := m["value"]; has {
+		v, good := d.str(vn)
+		r.Value = v
+		if msg := checkValue(r.Type, r.Value); good && typeOK && msg != "" {
 			d.errf(vn, "", "%s", msg)
-			return false
+			good = false
 		}
+		ok = ok && good
 	} else if a.Kind == ActDNSAdd {
 		d.errf(n, "e.g. value: 198.51.100.25", "dns_add needs value:")
-		return false
+		ok = false
 	}
 	a.Record = r
 	return ok
@@ -312,7 +334,7 @@ func checkValue(typ, v string) string {
 		if a, err := netip.ParseAddr(v); err != nil || !a.Is4() {
 			return fmt.Sprintf("expected an IPv4 address for an A record, got %q", v)
 		}
-	case "NS", "MX", "CNAME":
+	case "NS", "MX", "CNAME", "PTR":
 		if !validName(strings.TrimSuffix(v, ".")) {
 			return fmt.Sprintf("expected a host name for a %s record, got %q", typ, v)
 		}
