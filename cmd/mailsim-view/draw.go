@@ -19,7 +19,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	screen.Fill(bgColor)
 	if g.m != nil {
 		if !g.camOK {
-			g.cam.Fit(g.m.Topo.Bounds, g.mapRect())
+			g.cam.Fit(withTitles(g.m.Topo.Bounds), g.fitRect())
 			g.camOK = true
 		}
 		g.drawMap(screen)

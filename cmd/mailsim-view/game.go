@@ -132,6 +132,24 @@ func (g *Game) mapRect() view.Rect {
 	return view.Rect{X: 0, Y: topH, W: float64(g.w - panelW), H: float64(g.h - topH - bottomH)}
 }
 
+// legendH is the height the legend takes at the bottom of the map.
+const legendH = 5*18 + 8 + 8
+
+// fitRect is the part of the map a fitted topology fills: above the
+// legend, so the legend never covers a region.
+func (g *Game) fitRect() view.Rect {
+	r := g.mapRect()
+	r.H -= legendH
+	return r
+}
+
+// withTitles grows the topology's bounds upward by room for the ISP
+// region titles, which are drawn above the regions.
+func withTitles(b view.Rect) view.Rect {
+	const title = 70
+	return view.Rect{X: b.X, Y: b.Y - title, W: b.W, H: b.H + title}
+}
+
 func (g *Game) panelRect() image.Rectangle {
 	return image.Rect(g.w-panelW, topH, g.w, g.h-bottomH)
 }
@@ -178,7 +196,7 @@ func (g *Game) Update() error {
 		return nil
 	}
 	if !g.camOK {
-		g.cam.Fit(g.m.Topo.Bounds, g.mapRect())
+		g.cam.Fit(withTitles(g.m.Topo.Bounds), g.fitRect())
 		g.camOK = true
 	}
 	g.input()

@@ -11,17 +11,26 @@ import (
 	"mailsim/sim/scenario"
 )
 
-// loadScenario reads a scenario file, or the embedded default when path
-// is "". It never panics: every problem comes back as an error.
+// loadScenario reads a scenario file, or a library scenario by name when
+// no such file exists ("figure-a"), or the embedded default when path is
+// "". It never panics: every problem comes back as an error.
 func loadScenario(path string) (*scenario.Scenario, error) {
-	if path == "" {
-		data, err := scenarios.FS.ReadFile(scenarios.Default)
-		if err != nil {
-			return nil, err
+	name := scenarios.Default
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			return scenario.Load(path)
 		}
-		return scenario.Parse(scenarios.Default, data)
+		lib, ok := scenarios.Lookup(path)
+		if !ok {
+			return scenario.Load(path) // reports the missing file
+		}
+		name = lib
 	}
-	return scenario.Load(path)
+	data, err := scenarios.FS.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Parse(name, data)
 }
 
 // readDropped loads the first YAML file dropped on the window.

@@ -25,12 +25,12 @@ func main() {
 	at := flag.Duration("at", 0, "virtual time of the --screenshot frame, e.g. 12.5s")
 	width := flag.Int("width", 1280, "window width")
 	height := flag.Int("height", 800, "window height")
-	serve := flag.Bool("serve", false, "run the world in real time (live mode; servers on loopback are not wired yet)")
+	serve := flag.Bool("serve", false, "run in real time and expose the servers on loopback for real clients, as mailsim serve does (the address map goes to stderr)")
 	synth := flag.Int("synth", 0, "load test: put this many synthetic SMTP segments in flight at --at")
 	benchFrames := flag.Int("bench-frames", 0, "load test: run this many frames, print CPU time per frame and FPS, exit")
 	control := flag.Bool("tcp", false, "start with TCP handshake/ACK/FIN segments shown (key T)")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: mailsim-view [flags] [SCENARIO.yaml]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: mailsim-view [flags] [SCENARIO]\n\nSCENARIO is a YAML file or a library scenario by name (e.g. figure-a);\nwithout one, the default (figure-b). The window needs an X display.\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()

@@ -46,21 +46,7 @@ func loadArg(arg string) (*scenario.Scenario, string, error) {
 }
 
 // libraryName maps "figure-a" or "figure-a.yaml" to the library file.
-func libraryName(arg string) (string, bool) {
-	if strings.ContainsAny(arg, `/\`) {
-		return "", false
-	}
-	name := arg
-	if !strings.HasSuffix(name, ".yaml") {
-		name += ".yaml"
-	}
-	for _, n := range scenarios.List() {
-		if n == name {
-			return n, true
-		}
-	}
-	return "", false
-}
+func libraryName(arg string) (string, bool) { return scenarios.Lookup(arg) }
 
 // libraryNames lists the library without the .yaml suffix.
 func libraryNames() []string {
