@@ -90,7 +90,7 @@ func (c *cli) main(args []string) (code int) {
 	name, rest := args[0], args[1:]
 	switch name {
 	case "-h", "-help", "--help", "help":
-		if name == "help" && len(rest) > 0 {
+		if name == "help" && len(rest) > 0 && !isHelpFlag(rest[0]) {
 			return c.help(rest[0])
 		}
 		c.usage(c.stdout)
@@ -203,9 +203,10 @@ func (c *cli) commandHelp(w io.Writer, cmd *command, fs *flag.FlagSet) {
 const exitText = `
 exit status:
   0  everything held
-  1  an expectation failed (run), or some scenarios failed (test)
+  1  an expectation failed (run), or some scenarios failed or were invalid (test)
   2  bad usage, or an invalid scenario (errors as file:line:col: message (hint))
   3  the simulation itself failed (e.g. a stall)
+serve exits 0 after Ctrl-C whatever its expectations say (it prints them).
 `
 
 func (c *cli) usage(w io.Writer) {
