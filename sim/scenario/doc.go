@@ -11,7 +11,8 @@
 // Formats followed: YAML 1.2 (via gopkg.in/yaml.v3 nodes), mail addresses as
 // in RFC 5321 section 4.1.2 (local@domain, no display names), host and domain
 // names as in RFC 1035 section 2.3.1, enhanced status codes as in RFC 3463,
-// DNS record types of RFC 1035 (A, NS, MX, CNAME, TXT) and prefixes in CIDR
-// notation (RFC 4632); documentation address ranges follow RFC 5737, the
+// DNS record types of RFC 1035 (A, NS, MX, CNAME, TXT, PTR; reverse names
+// under in-addr.arpa as in section 3.5) and prefixes in CIDR notation
+// (RFC 4632); documentation address ranges follow RFC 5737, the
 // benchmarking range RFC 2544.
 package scenario

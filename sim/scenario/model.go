@@ -81,7 +81,7 @@ type Link struct {
 // the trailing dot.
 type Record struct {
 	Name  string        `json:"name"`
-	Type  string        `json:"type"`           // A, NS, MX, CNAME or TXT
+	Type  string        `json:"type"`           // A, NS, MX, CNAME, TXT or PTR
 	Value string        `json:"value"`          // address, target host name or text
 	Pref  uint16        `json:"pref,omitempty"` // MX preference
 	TTL   time.Duration `json:"ttl"`

@@ -283,7 +283,11 @@ func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
 		if isp, zone := nw.s.zoneFor(r.Name); isp != nil {
 			a.Zone, a.Host = zone, isp.DNS
 		} else if good {
-			d.errf(nn, "records live in the zone of an ISP's domain, or in the in-addr.arpa zone of a /24 of an ISP's LAN", "no zone holds %q", name)
+			hint := "records live in the zone of an ISP's domain"
+			if strings.HasSuffix(r.Name, ".in-addr.arpa") {
+				hint = "reverse names live in the in-addr.arpa zone of a /24 that holds an ISP's hosts"
+			}
+			d.errf(nn, hint, "no zone holds %q", name)
 			ok = false
 		} else {
 			ok = false
