@@ -8,6 +8,9 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
+
+	"mailsim/servers/env"
 )
 
 // Client limits, chosen to bound what a hostile server can make us hold.
@@ -33,13 +36,40 @@ type Client struct {
 	w  *bufio.Writer
 }
 
-// NewClient reads the server's greeting on conn.
+// NewClient reads the server's greeting on conn. It sets no deadlines: a
+// server that goes quiet blocks it until the conn fails. Use
+// NewClientTimeout, or set deadlines on conn yourself.
 func NewClient(conn net.Conn) (*Client, error) {
+	return newClient(conn, conn)
+}
+
+// NewClientTimeout is NewClient with a server timeout: if the server sends
+// nothing for timeout while the client waits for the greeting or a reply
+// (or accepts nothing of a command for that long), the call fails with an
+// error for which IsTimeout is true, wrapping the conn's net.Error. The
+// deadlines come from e.Deadline, so the timeout is virtual time in the
+// simulator. timeout 0 means DefaultClientTimeout; <0 or a nil e, none.
+//
+// The timer restarts whenever data moves, so a slow link downloading a big
+// message is not cut off; MaxResponse bounds what a server can send.
+func NewClientTimeout(conn net.Conn, e env.Env, timeout time.Duration) (*Client, error) {
+	if timeout == 0 {
+		timeout = DefaultClientTimeout
+	}
+	var deadline func(time.Duration) time.Time
+	if e != nil {
+		deadline = e.Deadline
+	}
+	return newClient(conn, withIdle(conn, timeout, deadline))
+}
+
+// newClient reads and writes through rw and closes conn.
+func newClient(conn, rw net.Conn) (*Client, error) {
 	c := &Client{
 		MaxResponse: DefaultClientMaxResponse,
 		nc:          conn,
-		lr:          newLineReader(conn, DefaultClientMaxLine),
-		w:           bufio.NewWriter(conn),
+		lr:          newLineReader(rw, DefaultClientMaxLine),
+		w:           bufio.NewWriter(rw),
 	}
 	text, err := c.status()
 	if err != nil {

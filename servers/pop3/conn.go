@@ -35,7 +35,11 @@ type conn struct {
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
-	return &conn{srv: s, nc: nc, lr: newLineReader(nc, s.maxLine()), w: bufio.NewWriter(nc)}
+	// Reads and writes go through the autologout timer; Close goes to
+	// the raw conn.
+	timeout, deadline := s.idle()
+	rw := withIdle(nc, timeout, deadline)
+	return &conn{srv: s, nc: nc, lr: newLineReader(rw, s.maxLine()), w: bufio.NewWriter(rw)}
 }
 
 // serve runs the connection to its end. On the way out it always closes
@@ -64,6 +68,10 @@ func (c *conn) serve() {
 			}
 			continue
 		}
+		if IsTimeout(err) {
+			c.autologout(true)
+			return
+		}
 		if err != nil {
 			if c.state == stateTransaction {
 				c.srv.logf("%s's POP3 connection dropped without QUIT; nothing deleted", c.user)
@@ -71,12 +79,48 @@ func (c *conn) serve() {
 			return
 		}
 		c.handle(line)
-		if c.w.Flush() != nil {
+		if err := c.w.Flush(); err != nil {
+			if IsTimeout(err) {
+				c.autologout(false)
+			}
 			return
 		}
 		if c.tooManyBad() {
 			return
 		}
+	}
+}
+
+// autologout ends a session whose timer ran out (RFC 1939 section 3):
+// the server closes the connection without entering UPDATE, so no
+// message is deleted. The maildrop is unlocked before anything else, so
+// the user's next session finds it free. Like Dovecot, the server says
+// "-ERR Disconnected for inactivity." when the client went quiet
+// (idleRead), and says nothing when the client stopped reading a reply:
+// more output would only block again.
+func (c *conn) autologout(idleRead bool) {
+	timeout, _ := c.srv.idle()
+	who := "an unauthenticated client"
+	if c.state == stateTransaction {
+		who = c.user
+	}
+	marked := 0
+	for _, d := range c.deleted {
+		if d {
+			marked++
+		}
+	}
+	what := "sent nothing"
+	if !idleRead {
+		what = "read nothing of our reply"
+	}
+	c.srv.logf("POP3 autologout: %s %s for %v; disconnected, %d message(s) marked for deletion kept", who, what, timeout, marked)
+	if c.sess != nil {
+		c.sess.Close()
+		c.sess = nil
+	}
+	if idleRead {
+		c.reply("-ERR Disconnected for inactivity.")
 	}
 }
 

@@ -36,6 +36,13 @@ func newStore(t testing.TB) *store.Store {
 // startServer serves st on a loopback port and returns its address.
 func startServer(t testing.TB, st *store.Store) (string, *Server) {
 	t.Helper()
+	return startServerWith(t, st, nil)
+}
+
+// startServerWith is startServer with conf applied to the server before
+// it starts serving.
+func startServerWith(t testing.TB, st *store.Store, conf func(*Server)) (string, *Server) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +50,9 @@ func startServer(t testing.TB, st *store.Store) (string, *Server) {
 	srv := NewServer(NewStoreBackend(st))
 	srv.Domain = "pop.comentum.com"
 	srv.Env = env.NewLoopback("pop.comentum.com", 1)
+	if conf != nil {
+		conf(srv)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	t.Cleanup(func() {

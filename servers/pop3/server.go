@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"time"
 
 	"mailsim/servers/env"
 )
@@ -34,7 +35,17 @@ type Server struct {
 	MaxBadCommands int
 	// Backend checks logins and holds the maildrops.
 	Backend Backend
-	// Env, if set, receives short notes (logins, deletions) via Logf.
+	// IdleTimeout is the autologout timer of RFC 1939 section 3: a
+	// client that sends nothing for this long (or stops reading our
+	// replies for this long) is disconnected without entering UPDATE, so
+	// nothing it marked with DELE is deleted and its maildrop is
+	// unlocked. 0 means DefaultIdleTimeout, <0 no timer. It needs Env:
+	// the deadlines come from Env.Deadline.
+	IdleTimeout time.Duration
+	// Env, if set, receives short notes (logins, deletions) via Logf and
+	// supplies the clock for IdleTimeout. Without an Env the server sets
+	// no deadlines at all, so an idle client holds its maildrop lock
+	// until it disconnects or Close is called.
 	Env env.Env
 
 	mu        sync.Mutex
@@ -45,7 +56,7 @@ type Server struct {
 
 // NewServer returns a server for be with default limits.
 func NewServer(be Backend) *Server {
-	return &Server{Backend: be, MaxLineLength: DefaultMaxLineLength, MaxBadCommands: DefaultMaxBadCommands}
+	return &Server{Backend: be, MaxLineLength: DefaultMaxLineLength, MaxBadCommands: DefaultMaxBadCommands, IdleTimeout: DefaultIdleTimeout}
 }
 
 // Serve accepts connections on l, one goroutine per connection, until l
@@ -145,4 +156,16 @@ func (s *Server) maxBad() int {
 		return DefaultMaxBadCommands
 	}
 	return s.MaxBadCommands
+}
+
+// idle returns the autologout timeout and the clock to measure it with,
+// or a nil clock when there is no timer.
+func (s *Server) idle() (time.Duration, func(time.Duration) time.Time) {
+	if s.Env == nil || s.IdleTimeout < 0 {
+		return 0, nil
+	}
+	if s.IdleTimeout == 0 {
+		return DefaultIdleTimeout, s.Env.Deadline
+	}
+	return s.IdleTimeout, s.Env.Deadline
 }
