@@ -32,6 +32,13 @@ const (
 	// DefaultMaxHops is the Received count past which a message is
 	// considered looping (RFC 5321 §6.3; Postfix uses 50 too).
 	DefaultMaxHops = 50
+	// DefaultIdleTimeout is how long the server waits for a command
+	// (RFC 5321 §4.5.3.2.7: at least 5 minutes).
+	DefaultIdleTimeout = 5 * time.Minute
+	// DefaultDataTimeout is how long a whole DATA transfer may take,
+	// after the 354 reply (RFC 5321 §4.5.3.2.6 gives the client 10
+	// minutes for the end of DATA).
+	DefaultDataTimeout = 10 * time.Minute
 )
 
 // Config describes one ISP's mail server. It is plain data, so a
@@ -47,6 +54,12 @@ type Config struct {
 	// store, e.g. "bob@comentum.com" → "bob". The domain part is matched
 	// case-insensitively.
 	Mailboxes map[string]string
+	// Postmaster is the mailbox (a store name) that gets mail for
+	// postmaster and <postmaster> (RFC 5321 §4.5.1) when Mailboxes has no
+	// entry for the postmaster address used. Default: the mailbox of
+	// postmaster@<first domain> if Mailboxes has it, else the mailbox of
+	// the alphabetically first address in Mailboxes.
+	Postmaster string
 	// LocalNets is the ISP's own network; clients from there may relay.
 	LocalNets []netip.Prefix
 	// Store receives local mail, and is the password database for AUTH.
@@ -69,6 +82,12 @@ type Config struct {
 	// 10 MiB and 100).
 	MaxMessageBytes int64
 	MaxRecipients   int
+	// IdleTimeout is how long the server waits for a client's next
+	// command before it says 421 and hangs up (default 5m); it also
+	// bounds writing one reply. DataTimeout bounds a whole DATA
+	// transfer (default 10m, never less than IdleTimeout).
+	IdleTimeout time.Duration
+	DataTimeout time.Duration
 	// Env is the host the server runs on.
 	Env env.Env
 }
@@ -115,6 +134,9 @@ func (c Config) withDefaults() (Config, error) {
 			errs = append(errs, fmt.Errorf("mailbox address %q: domain is not in Domains", addr))
 		}
 	}
+	if c.Postmaster != "" && len(c.Domains) == 0 {
+		errs = append(errs, errors.New("Postmaster needs a local domain"))
+	}
 	if c.RemotePort < 0 || c.RemotePort > 65535 {
 		errs = append(errs, fmt.Errorf("RemotePort %d out of range", c.RemotePort))
 	}
@@ -141,6 +163,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxRecipients <= 0 {
 		c.MaxRecipients = DefaultMaxRecipients
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.DataTimeout <= 0 {
+		c.DataTimeout = DefaultDataTimeout
+	}
+	if c.DataTimeout < c.IdleTimeout {
+		c.DataTimeout = c.IdleTimeout
 	}
 	return c, nil
 }

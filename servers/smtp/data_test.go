@@ -80,19 +80,24 @@ func TestDeliverLocal(t *testing.T) {
 
 // TestDataFailures covers messages that must not be delivered: a
 // client hanging up mid-DATA, an overlong line, a size overrun, a loop.
+// Each DATA gets exactly one reply: after it the session either goes on
+// (NOOP answers) or the connection is closed with nothing more said.
 func TestDataFailures(t *testing.T) {
 	loop := strings.Repeat("Received: from a by b; Mon, 05 Jan 2026 09:00:00 +0000\r\n", DefaultMaxHops)
 	tests := []struct {
-		name string
-		body string // sent after 354; "" ends with a hang-up
-		hang bool
-		code int
-		text string
+		name   string
+		body   string // sent after 354
+		hang   bool   // the client hangs up after body
+		code   int
+		text   string // the whole reply text after the code
+		closed bool   // the server hangs up after its reply
 	}{
-		{"disconnect mid-DATA", "Subject: cut\r\n\r\nhalf a mess", true, 0, ""},
-		{"overlong line in DATA", "Subject: x\r\n\r\n" + strings.Repeat("y", 1200) + "\r\n.\r\n", false, 500, "Line too long"},
-		{"too big", "Subject: x\r\n\r\n" + strings.Repeat(strings.Repeat("z", 900)+"\r\n", 20) + ".\r\n", false, 552, "5.3.4"},
-		{"mail loop", loop + "\r\nbody\r\n.\r\n", false, 554, "5.4.6 Too many hops"},
+		{"disconnect mid-DATA", "Subject: cut\r\n\r\nhalf a mess", true, 0, "", true},
+		{"overlong line in DATA", "Subject: x\r\n\r\n" + strings.Repeat("y", 2000) + "\r\nmore\r\n.\r\n", false,
+			500, "5.5.2 Line too long, closing connection", true},
+		{"too big", "Subject: x\r\n\r\n" + strings.Repeat(strings.Repeat("z", 900)+"\r\n", 20) + ".\r\n", false,
+			552, "5.3.4 Maximum message size exceeded", false},
+		{"mail loop", loop + "\r\nbody\r\n.\r\n", false, 554, "5.4.6 Too many hops (mail forwarding loop)", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,8 +117,17 @@ func TestDataFailures(t *testing.T) {
 			if tc.hang {
 				d.c.Close()
 				waitFor(t, func() bool { return strings.Contains(log.String(), "aborted DATA") })
-			} else if code, text := d.read(); code != tc.code || !strings.Contains(text, tc.text) {
-				t.Fatalf("end of data: %d %q, want %d %q", code, text, tc.code, tc.text)
+			} else {
+				if code, text := d.read(); code != tc.code || text != tc.text {
+					t.Fatalf("end of data: %d %q, want %d %q", code, text, tc.code, tc.text)
+				}
+				if tc.closed {
+					if code, text := d.read(); code != 0 || text != "" {
+						t.Fatalf("after the reply: %d %q, want the connection closed", code, text)
+					}
+				} else {
+					d.expect("NOOP", 250, "")
+				}
 			}
 			if n := len(st.Messages("bob")); n != 0 {
 				t.Errorf("bob has %d messages, want 0", n)

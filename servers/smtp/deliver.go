@@ -7,6 +7,7 @@ import (
 	"net"
 	"sort"
 	"strconv"
+	"strings"
 
 	gosmtp "github.com/emersion/go-smtp"
 )
@@ -28,7 +29,7 @@ func (s *Server) mxHosts(domain string) ([]string, *DeliveryError) {
 	switch {
 	case err != nil && !isNotFound(err):
 		return nil, &DeliveryError{Status: "4.4.3", Err: err,
-			Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=MX: %v", domain, err)}
+			Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=MX: %s", domain, dnsErrText(err))}
 	case err == nil && isNullMX(mxs):
 		// RFC 7505 §4.3: the domain says it takes no mail.
 		return nil, &DeliveryError{Status: "5.1.10", Text: fmt.Sprintf("Domain %s does not accept mail (null MX)", domain)}
@@ -58,7 +59,7 @@ func (s *Server) attemptRemote(j *job) []*DeliveryError {
 		ips, err := s.cfg.Resolver.LookupHost(context.Background(), host)
 		if err != nil {
 			last = &DeliveryError{Status: "4.4.3", Err: err,
-				Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=A: %v", host, err)}
+				Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=A: %s", host, dnsErrText(err))}
 			if isNotFound(err) && len(hosts) == 1 && host == j.dest {
 				// No MX and no address: the domain has no mail service.
 				last.Status = "5.1.2"
@@ -151,6 +152,31 @@ func (s *Server) transact(c *gosmtp.Client, host string, j *job) (res []*Deliver
 	s.env.Logf("relayed %s to %s: 250 %s", j.id, host, resp.StatusText)
 	c.Quit()
 	return res, false
+}
+
+// dnsErrText is a resolver error as the end of a note, Postfix style: the
+// resolver's own words without Go's "lookup name on server:" prefix
+// (the note names the query already). A reason that ends in a colon
+// with nothing after it gets the wrapped cause, or loses the colon.
+func dnsErrText(err error) string {
+	var de *net.DNSError
+	if !errors.As(err, &de) {
+		return err.Error()
+	}
+	text := strings.TrimSpace(de.Err)
+	if dangling := strings.HasSuffix(text, ":"); dangling || text == "" {
+		text = strings.TrimSpace(strings.TrimSuffix(text, ":"))
+		if cause := de.Unwrap(); cause != nil {
+			if text == "" {
+				return cause.Error()
+			}
+			return text + " (" + cause.Error() + ")"
+		}
+		if text == "" {
+			return "lookup failed"
+		}
+	}
+	return text
 }
 
 // netErrText is a network error without Go's "dial tcp a:b:" prefix.

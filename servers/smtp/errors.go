@@ -45,9 +45,18 @@ func errSenderNullMX(addr string) *gosmtp.SMTPError {
 
 var (
 	errTooManyHops = reply(554, gosmtp.EnhancedCode{5, 4, 6}, "Too many hops (mail forwarding loop)")
-	errLineTooLong = reply(500, gosmtp.EnhancedCode{5, 5, 2}, "Line too long")
+	// RFC 5321 §4.5.3.1.6 limits a line to 1000 octets. Past that the
+	// stream cannot be resynchronised, so the one reply says the
+	// connection closes; X.5.2 is RFC 3463's syntax error.
+	errLineTooLong = reply(500, gosmtp.EnhancedCode{5, 5, 2}, "Line too long, closing connection")
 	errStoreFailed = reply(451, gosmtp.EnhancedCode{4, 3, 0}, "Local delivery failed, try again later")
 )
+
+// errTimeout ends a session the client left idle (RFC 5321 §4.5.3.2.7),
+// worded like Postfix; §3.8 wants the server's name in a 421.
+func errTimeout(hostname string) *gosmtp.SMTPError {
+	return reply(421, gosmtp.EnhancedCode{4, 4, 2}, "%s Error: timeout exceeded", hostname)
+}
 
 // DeliveryError says why the queue could not deliver to some recipients:
 // the RFC 3463 status, and the remote reply when there was one. Bounces

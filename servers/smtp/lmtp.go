@@ -70,7 +70,9 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 }
 
 // Serve accepts LMTP connections on ln until Close.
-func (l *LMTPServer) Serve(ln net.Listener) error { return l.smtp.Serve(seqListener{ln}) }
+func (l *LMTPServer) Serve(ln net.Listener) error {
+	return l.smtp.Serve(wireListener{ln, wireOpts{replies: lmtpReplies()}})
+}
 
 // Close stops the listeners and connections.
 func (l *LMTPServer) Close() { l.smtp.Close() }

@@ -94,8 +94,9 @@ func TestPolicy(t *testing.T) {
 		}},
 		{"overlong line", []step{
 			{"EHLO x.example", 250, ""},
-			{"NOOP " + strings.Repeat("x", 1001), 500, "Too long line"},
-			{"NOOP", 0, ""},
+			// One reply, then the connection closes (see errLineTooLong).
+			{"NOOP " + strings.Repeat("x", 1001), 500, "5.5.2 Line too long, closing connection"},
+			{"", 0, ""},
 		}},
 		{"AUTH PLAIN lets an outsider relay", []step{
 			{"EHLO laptop", 250, ""},

@@ -22,6 +22,8 @@ type Server struct {
 	domains map[string]bool
 	boxes   map[string]string // normalized address → mailbox
 	folded  map[string]string // the same, local part lower-cased
+	pmBox   string            // the postmaster's mailbox, "" if none
+	pmAddr  address           // where postmaster aliases are re-addressed
 
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job
@@ -59,6 +61,9 @@ func New(cfg Config) (*Server, error) {
 			s.folded[f] = s.boxes[a]
 		}
 	}
+	if s.pmBox = s.postmasterBox(); s.pmBox != "" {
+		s.pmAddr = s.postmasterTarget()
+	}
 	gs := gosmtp.NewServer(backend{s})
 	gs.Domain = cfg.Hostname
 	// RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with CRLF.
@@ -68,6 +73,12 @@ func New(cfg Config) (*Server, error) {
 	// No TLS exists in the simulation, so AUTH is offered in clear text.
 	gs.AllowInsecureAuth = true
 	gs.ErrorLog = envLogger{cfg.Env, "smtp"}
+	// RFC 5321 §4.5.3.2.7: wait at least 5 minutes for a command. go-smtp
+	// sets deadlines from time.Now(); the simulator's connections turn
+	// them into virtual time. A client that does not read its replies
+	// is given as long.
+	gs.ReadTimeout = cfg.IdleTimeout
+	gs.WriteTimeout = cfg.IdleTimeout
 	s.smtp = gs
 	return s, nil
 }
@@ -75,7 +86,14 @@ func New(cfg Config) (*Server, error) {
 // Serve accepts SMTP connections on l until Close. It returns nil after
 // Close.
 func (s *Server) Serve(l net.Listener) error {
-	return s.smtp.Serve(seqListener{l})
+	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname)}
+	if s.pmBox != "" {
+		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
+	}
+	if s.cfg.DataTimeout > s.cfg.IdleTimeout {
+		opts.dataExtra = s.cfg.DataTimeout - s.cfg.IdleTimeout
+	}
+	return s.smtp.Serve(wireListener{l, opts})
 }
 
 // Close stops the listeners and connections. Queued messages stop being
@@ -95,8 +113,19 @@ func (s *Server) isLocalDomain(d string) bool { return s.domains[normDomain(d)] 
 
 // mailbox finds the mailbox of a local address. Local parts are
 // case-sensitive by the RFC, but like most servers we fall back to a
-// case-insensitive match.
+// case-insensitive match. Postmaster always has one (postmaster.go).
 func (s *Server) mailbox(a address) (string, bool) {
+	if box, ok := s.explicitBox(a); ok {
+		return box, true
+	}
+	if s.isPostmasterAlias(a) {
+		return s.pmBox, true
+	}
+	return "", false
+}
+
+// explicitBox looks a up in Config.Mailboxes.
+func (s *Server) explicitBox(a address) (string, bool) {
 	if box, ok := s.boxes[a.String()]; ok {
 		return box, true
 	}

@@ -104,6 +104,7 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 		return errBadRecipient(to, err)
 	}
 	if ss.s.isLocalDomain(a.Domain) {
+		a = ss.s.expandPostmaster(a)
 		box, ok := ss.s.mailbox(a)
 		if !ok || (ss.s.cfg.LMTPAddr == "" && !ss.s.cfg.Store.HasUser(box)) {
 			ss.s.env.Logf("rejected recipient %s from %s: user unknown", a, ss.ip)
@@ -129,13 +130,24 @@ func (ss *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		var se *gosmtp.SMTPError
+		var ne net.Error
 		switch {
 		case errors.Is(err, gosmtp.ErrTooLongLine):
+			// go-smtp's reader stays failed, so it would answer its
+			// next read with a reply of its own; hanging up after ours
+			// keeps it to one reply for the DATA.
+			ss.s.env.Logf("rejected message from %s: line too long", ss.ip)
+			hangUpAfterReply(ss.conn.Conn())
 			return errLineTooLong
 		case errors.As(err, &se):
-			return se
+			return se // over the size limit: go-smtp skips the rest
+		case errors.As(err, &ne) && ne.Timeout():
+			ss.s.env.Logf("timeout in DATA from %s", ss.ip)
+			hangUpAfterReply(ss.conn.Conn())
+			return errTimeout(ss.s.cfg.Hostname)
 		}
 		ss.s.env.Logf("aborted DATA from %s: %v", ss.ip, err)
+		hangUpAfterReply(ss.conn.Conn())
 		return err
 	}
 	with := "ESMTP"
