@@ -1,6 +1,9 @@
 package mua
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Account is the mail program's configuration, as its Tools → Accounts
 // dialog would hold it.
@@ -24,6 +27,12 @@ type Account struct {
 	// LeaveOnServer keeps downloaded messages on the POP3 server, as Web
 	// Mail users want; otherwise they are deleted after download.
 	LeaveOnServer bool
+	// ServerTimeout is Outlook Express's "Server Timeouts" setting: how
+	// long to wait for a server that sends nothing before giving up on
+	// the Send/Recv with a timeout error. It is measured on the host's
+	// clock (env.Env.Deadline: virtual time in the simulator). 0 means
+	// DefaultServerTimeout.
+	ServerTimeout time.Duration
 }
 
 // owner is the user's short name for log notes: "lisa" for

@@ -34,7 +34,9 @@ type Report struct {
 }
 
 // FetchError is a failed Send/Recv: which server, at which POP3 step, and
-// why. Err is often a *pop3.Error carrying the server's response code.
+// why. Err is often a *pop3.Error carrying the server's response code, or,
+// when the server went quiet for the account's ServerTimeout, a net.Error
+// whose Timeout() is true.
 type FetchError struct {
 	Server string
 	Step   string // "connect", "greeting", "USER", "PASS", "UIDL", "RETR n", "DELE n", "QUIT"
@@ -54,12 +56,23 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // Messages downloaded before a failure stay in the Inbox; since nothing
 // was deleted without QUIT, the next CheckMail deletes them without
 // downloading them again.
+//
+// A server that sends nothing for the account's ServerTimeout ends the
+// check with a timeout error instead of a hang; the connection is closed
+// without QUIT, so nothing is deleted.
 func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 	var rep Report
 	srv := p.acct.POP3Server
 	who := p.acct.owner()
+	timeout := p.acct.timeout()
 	fail := func(step string, err error) (Report, error) {
-		p.e.Logf("%s's mail program: checking %s failed at %s: %v", who, srv, step, err)
+		// Without a successful QUIT nothing marked was deleted.
+		rep.Deleted = 0
+		if isTimeout(err) {
+			p.e.Logf("%s's mail program: %s sent nothing for %v at %s; gave up, nothing deleted", who, srv, timeout, step)
+		} else {
+			p.e.Logf("%s's mail program: checking %s failed at %s: %v", who, srv, step, err)
+		}
 		return rep, &FetchError{Server: srv, Step: step, Err: err}
 	}
 	p.e.Logf("%s's mail program checks mail at %s", who, srv)
@@ -67,7 +80,9 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 	if err != nil {
 		return fail("connect", err)
 	}
-	c, err := pop3.NewClient(nc)
+	// The dial itself is bounded by ctx and the host's TCP connect
+	// timeout; from here on, the server timeout bounds every wait.
+	c, err := pop3.NewClientTimeout(nc, p.e, timeout)
 	if err != nil {
 		nc.Close()
 		return fail("greeting", err)
@@ -102,7 +117,6 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 		rep.Deleted++
 	}
 	if err := c.Quit(); err != nil {
-		rep.Deleted = 0
 		return fail("QUIT", err)
 	}
 	p.e.Logf("%s's mail program: %d new, %d deleted from the server, %d left there", who, rep.New, rep.Deleted, rep.Kept)

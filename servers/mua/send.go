@@ -12,7 +12,8 @@ import (
 
 // SendError is a failed send: which server, at which SMTP step, and why.
 // Err is often a *smtp.SMTPError with the server's reply code, which
-// errors.As finds through SendError.
+// errors.As finds through SendError, or, when the server went quiet for
+// the account's ServerTimeout, a net.Error whose Timeout() is true.
 type SendError struct {
 	Server string // host:port
 	Step   string // "connect", "EHLO", "AUTH", "MAIL FROM", "RCPT TO <addr>", "DATA", "QUIT"
@@ -37,13 +38,18 @@ func (p *Program) Send(ctx context.Context, to []string, subject, body string) e
 // SendRaw sends msg, an RFC 5322 message, to the given recipients through
 // the account's SMTP server. The envelope sender is the account address.
 //
-// ctx bounds the dial only: go-smtp's client has its own per-command
-// timeouts, which count virtual time in the simulator.
+// ctx bounds the dial (as does the host's TCP connect timeout). After it,
+// go-smtp's client bounds every wait, the greeting included, with its
+// CommandTimeout, set here to the account's ServerTimeout; it computes
+// its deadlines from the wall clock, which the simulator's conns convert
+// to virtual time.
 func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 	srv := p.acct.SMTPServer
 	fail := func(step string, err error) error {
 		var se *smtp.SMTPError
-		if errors.As(err, &se) {
+		if isTimeout(err) {
+			p.e.Logf("%s's mail program: %s sent nothing for %v at %s; gave up", p.acct.owner(), srv, p.acct.timeout(), step)
+		} else if errors.As(err, &se) {
 			p.e.Logf("%s's mail program: %s refused %s: %d %s", p.acct.owner(), srv, step, se.Code, se.Message)
 		} else {
 			p.e.Logf("%s's mail program: sending via %s failed at %s: %v", p.acct.owner(), srv, step, err)
@@ -58,9 +64,11 @@ func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 	if err != nil {
 		return fail("connect", err)
 	}
-	// NewClient keeps go-smtp's default CommandTimeout: its deadlines
-	// are relative to the conn's clock.
 	c := smtp.NewClient(nc)
+	// go-smtp waits 5 minutes per command and 12 for the reply to the
+	// end of DATA; keep that ratio for the account's setting.
+	c.CommandTimeout = p.acct.timeout()
+	c.SubmissionTimeout = c.CommandTimeout * 12 / 5
 	defer c.Close()
 	if err := c.Hello(p.e.Name()); err != nil {
 		return fail("EHLO", err)
