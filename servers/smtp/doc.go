@@ -10,7 +10,9 @@
 //
 // Standards followed:
 //   - RFC 5321 (SMTP): commands, reply codes, implicit MX (§5.1), trace
-//     fields (§4.4), line and hop limits (§4.5.3, §6.3).
+//     fields (§4.4), line and hop limits (§4.5.3, §6.3), the reserved
+//     <postmaster> recipient (§4.5.1) and server timeouts (§4.5.3.2).
+//   - RFC 3030 (CHUNKING), only so far as to leave BDAT data untouched.
 //   - RFC 5322 (message format): Date, Message-ID, header folding.
 //   - RFC 3463 (enhanced status codes) and RFC 2034 (ENHANCEDSTATUSCODES).
 //   - RFC 4954 (AUTH) with RFC 4616 PLAIN and the LOGIN mechanism.

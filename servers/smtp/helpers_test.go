@@ -23,6 +23,7 @@ type memResolver struct {
 	mx    map[string][]*net.MX
 	hosts map[string][]string
 	temp  map[string]bool
+	errs  map[string]error // names whose lookups fail with this error
 }
 
 var _ Resolver = (*memResolver)(nil)
@@ -46,6 +47,9 @@ func (r *memResolver) addHost(host string, ips ...string) {
 func (r *memResolver) LookupMX(_ context.Context, domain string) ([]*net.MX, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.errs[domain]; err != nil {
+		return nil, err
+	}
 	if r.temp[domain] {
 		return nil, &net.DNSError{Err: "server misbehaving", Name: domain, IsTemporary: true}
 	}
@@ -58,6 +62,9 @@ func (r *memResolver) LookupMX(_ context.Context, domain string) ([]*net.MX, err
 func (r *memResolver) LookupHost(_ context.Context, host string) ([]string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.errs[host]; err != nil {
+		return nil, err
+	}
 	if r.temp[host] {
 		return nil, &net.DNSError{Err: "server misbehaving", Name: host, IsTemporary: true}
 	}

@@ -48,6 +48,16 @@ func (c *wireConn) next() error {
 			c.bdatLeft -= n
 			return nil
 		}
+		if c.dataMode.Load() && !c.midLine && c.bdatLeft == 0 {
+			// Message lines go up together, as far as the lone ".".
+			if n, end := dataRun(c.in); n > 0 {
+				c.out, c.in = c.in[:n], c.in[n:]
+				if end {
+					c.dataMode.Store(false)
+				}
+				return nil
+			}
+		}
 		if i := bytes.IndexByte(c.in, '\n'); i >= 0 && c.bdatLeft == 0 {
 			line := c.in[:i+1]
 			c.in = c.in[i+1:]
@@ -92,6 +102,22 @@ func (c *wireConn) filter(line []byte) []byte {
 		return []byte(out + string(line[len(text):]))
 	}
 	return line
+}
+
+// dataRun measures the whole message lines at the start of b, up to and
+// including the lone "." that ends the message (end is then set).
+func dataRun(b []byte) (n int, end bool) {
+	for {
+		i := bytes.IndexByte(b[n:], '\n')
+		if i < 0 {
+			return n, false
+		}
+		line := b[n : n+i+1]
+		n += i + 1
+		if string(bytes.TrimRight(line, "\r\n")) == "." {
+			return n, true
+		}
+	}
 }
 
 // bdatSize parses "BDAT n [LAST]" as go-smtp does.
