@@ -66,7 +66,7 @@ type cli struct {
 }
 
 func main() {
-	tuneGC()
+	tuneRuntime()
 	c := &cli{stdout: os.Stdout, stderr: os.Stderr}
 	stop := startProfiles(os.Stderr)
 	code := c.main(os.Args[1:])
