@@ -50,6 +50,9 @@ type waiter struct {
 	what string
 	ch   chan struct{}
 	done bool
+	// baton: the goroutine held control when it blocked, so it may run
+	// the kernel's next items itself (see batonRun).
+	baton bool
 }
 
 // gor is a goroutine that currently holds control.
@@ -102,16 +105,56 @@ func (w *World) newWaiter(what string) *waiter {
 	w.flushWrites()
 	if _, ok := w.running[gid]; ok {
 		delete(w.running, gid)
-		w.signalIfQuiet()
+		wt.baton = true // wait signals the driver, or runs the kernel itself
 	}
 	return wt
 }
 
 // wait releases w.mu, blocks until wt is woken, and takes w.mu again.
 func (w *World) wait(wt *waiter) {
+	if wt.baton {
+		if w.batonRun(wt) {
+			return // woken by an item it ran itself: no switch at all
+		}
+		w.signalIfQuiet()
+	}
 	w.mu.Unlock()
 	<-wt.ch
 	w.mu.Lock()
+}
+
+// batonRun lets a goroutine that has just given up control run the
+// kernel's next items itself, while a driver is running, instead of
+// waking the driver to do it: one goroutine switch per hand-off instead of
+// two. It stops as soon as an item hands control to some goroutine (or a
+// spawned one must start), when the driver's limit is reached, or on
+// error. It reports whether wt itself was woken. w.mu must be held.
+func (w *World) batonRun(wt *waiter) bool {
+	if !w.driving || w.baton {
+		return false
+	}
+	w.baton = true
+	defer func() { w.baton = false }()
+	for len(w.running) == 0 && w.tokens == 0 && w.err == nil && !w.stopped &&
+		len(w.items) > 0 && w.items[0].at <= w.limit && !(w.stepping && w.evSeq != w.stepFrom) {
+		it := heapPop(&w.items)
+		if it.at > w.now {
+			w.now = it.at
+		}
+		do := *it
+		*it = item{}
+		w.free = append(w.free, it)
+		w.run(&do)
+		w.progress++
+		if wt.done {
+			return true
+		}
+		if len(w.running) > 0 || w.tokens > 0 {
+			return false
+		}
+		w.flush()
+	}
+	return false
 }
 
 // wakeLater schedules wt to be handed control at virtual time at. Waking
@@ -174,7 +217,7 @@ func (w *World) flushWrites() {
 }
 
 func (w *World) signalIfQuiet() {
-	if len(w.running) == 0 && w.tokens == 0 {
+	if len(w.running) == 0 && w.tokens == 0 && !w.baton {
 		select {
 		case w.quiet <- struct{}{}:
 		default:
@@ -275,11 +318,17 @@ func (w *World) waitQuiet() error {
 	checked := false
 	var stallStart time.Time
 	defer w.flushWrites()
-	for len(w.running) > 0 || w.tokens > 0 {
+	progress := w.progress
+	for len(w.running) > 0 || w.tokens > 0 || w.baton {
 		w.mu.Unlock()
 		quiet := w.waitQuietSignal(checked, &stallStart)
 		w.mu.Lock()
 		if quiet {
+			continue
+		}
+		if w.progress != progress {
+			// Goroutines are passing the baton: not a stall.
+			progress, checked, stallStart = w.progress, false, time.Time{}
 			continue
 		}
 		if !checked {

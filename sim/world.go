@@ -51,7 +51,15 @@ type World struct {
 	kickCh  chan struct{}
 	err     error
 	stopped bool
-	speed   float64
+	// What the driver allows batonRun to do: run items due by limit,
+	// or (stepping) until the event count moves past stepFrom.
+	driving  bool
+	limit    time.Duration
+	stepping bool
+	stepFrom uint64
+	baton    bool   // a goroutine is running kernel items
+	progress uint64 // items run by baton holders
+	speed    float64
 
 	// topology
 	nodes  map[string]*node
@@ -192,6 +200,8 @@ func (w *World) RunUntil(t time.Duration) error {
 		return err
 	}
 	w.flush()
+	w.driving, w.limit, w.stepping = true, t, false
+	defer func() { w.driving = false }()
 	for {
 		ran, err := w.step(t)
 		if err != nil {
@@ -216,6 +226,8 @@ func (w *World) Step() (bool, error) {
 		return false, err
 	}
 	before := w.evSeq
+	w.driving, w.limit, w.stepping, w.stepFrom = true, maxDuration, true, before
+	defer func() { w.driving = false }()
 	for w.evSeq == before {
 		ran, err := w.step(maxDuration)
 		if err != nil || !ran {
