@@ -46,6 +46,7 @@ type tcpConn struct {
 	reader *waiter
 	dialer *waiter
 	rdl    deadline
+	rtimer readTimer
 	wdl    deadline
 
 	token bool  // accepted, not yet touched: the kernel waits for its first use
@@ -123,7 +124,7 @@ func (c *tcpConn) Read(b []byte) (int, error) {
 		wt := w.newWaiter("read " + c.desc)
 		c.reader = wt
 		if c.rdl.set {
-			w.wakeLater(wt, c.rdl.at)
+			c.rtimer.arm(w, c.rdl, func() *waiter { return c.reader })
 		}
 		w.wait(wt)
 		if c.reader == wt {

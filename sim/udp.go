@@ -24,6 +24,7 @@ type udpConn struct {
 	queue  []datagram
 	reader *waiter
 	rdl    deadline
+	rtimer readTimer
 	wdl    deadline
 	closed bool
 	flow   uint64
@@ -107,7 +108,7 @@ func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
 		wt := w.newWaiter("read " + c.desc)
 		c.reader = wt
 		if c.rdl.set {
-			w.wakeLater(wt, c.rdl.at)
+			c.rtimer.arm(w, c.rdl, func() *waiter { return c.reader })
 		}
 		w.wait(wt)
 		if c.reader == wt {

@@ -1,0 +1,36 @@
+package sim
+
+import "time"
+
+// readTimer is a conn's read-deadline timer. Servers set a new deadline
+// before every read (go-smtp: now+5m), so a timer item per blocked read
+// would fill the kernel's queue with stale items. Instead each conn keeps
+// at most one pending item; when it fires and the deadline has moved
+// later, it re-arms itself for the new one.
+type readTimer struct {
+	pending bool
+	at      time.Duration
+}
+
+// arm makes sure a timer item fires by d. reader returns the waiter
+// blocked on the conn when it fires, if any. w.mu must be held.
+func (t *readTimer) arm(w *World, d deadline, reader func() *waiter) {
+	if !d.set || (t.pending && t.at <= d.at) {
+		return
+	}
+	t.pending, t.at = true, d.at
+	at := d.at
+	w.schedule(at, func() {
+		if !t.pending || t.at != at {
+			return // superseded by an earlier timer
+		}
+		t.pending = false
+		r := reader()
+		if r == nil {
+			return // nobody is blocked; the next read arms a timer again
+		}
+		if w.now >= at {
+			w.wakeNow(r) // the read sees its deadline passed and fails
+		}
+	})
+}
