@@ -263,3 +263,49 @@ func TestStallIsReported(t *testing.T) {
 		t.Fatalf("got %v, want a StallError naming the goroutine", err)
 	}
 }
+
+// A deadline moved while a read is blocked takes effect: later (as
+// servers do before every read) and earlier.
+func TestDeadlineMovedWhileBlocked(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		first, now time.Duration // deadlines set before and during the read
+		want       time.Duration // virtual time the read fails at
+	}{
+		{"later", 2 * time.Second, 10 * time.Second, 11 * time.Second},
+		{"earlier", 20 * time.Second, 3 * time.Second, 4 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, a, b := twoISPs(t, 1)
+			ln, _ := b.Listen("tcp", ":7")
+			b.Go("server", func() {
+				c, _ := ln.Accept()
+				c.Read(make([]byte, 1))
+				c.Close()
+			})
+			var failedAt time.Duration
+			var err error
+			a.Go("client", func() {
+				c, _ := a.Dial(context.Background(), "tcp", "server:7")
+				c.SetReadDeadline(a.Deadline(tc.first))
+				a.Go("mover", func() {
+					a.Sleep(time.Second)
+					c.SetReadDeadline(a.Deadline(tc.now))
+				})
+				_, err = c.Read(make([]byte, 1))
+				failedAt = w.Now()
+				c.Close()
+			})
+			if err := w.RunUntil(time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatalf("read: %v, want a timeout", err)
+			}
+			// The dial took a round trip (~44ms) before the deadlines were set.
+			if d := failedAt - tc.want; d < 0 || d > 100*time.Millisecond {
+				t.Errorf("read failed at %s, want about %s", failedAt, tc.want)
+			}
+		})
+	}
+}
