@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ type options struct {
 	synth       int
 	benchFrames int
 	live        bool
+	loopback    netip.Addr // --serve: where host addresses start
 	showControl bool
 }
 

@@ -16,7 +16,7 @@ func (g *Game) startLive(m *view.Model) {
 		g.exitErr = fmt.Errorf("live mode needs a servers/world runtime")
 		return
 	}
-	x, err := rt.Runtime().Expose(world.ExposeOptions{})
+	x, err := rt.Runtime().Expose(world.ExposeOptions{Base: g.opts.loopback})
 	if err != nil {
 		g.setErr(m.Scenario.Source, fmt.Errorf("live mode: %w", err))
 		return

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net/netip"
 	"os"
 	"time"
 
@@ -28,6 +29,7 @@ func main() {
 	serve := flag.Bool("serve", false, "run in real time and expose the servers on loopback for real clients, as mailsim serve does (the address map goes to stderr)")
 	synth := flag.Int("synth", 0, "load test: put this many synthetic SMTP segments in flight at --at")
 	benchFrames := flag.Int("bench-frames", 0, "load test: run this many frames, print CPU time per frame and FPS, exit")
+	loopback := flag.String("loopback", "127.1.0.0", "with --serve: loopback `ADDR` host addresses count up from")
 	control := flag.Bool("tcp", false, "start with TCP handshake/ACK/FIN segments shown (key T)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: mailsim-view [flags] [SCENARIO]\n\nSCENARIO is a YAML file or a library scenario by name (e.g. figure-a);\nwithout one, the default (figure-b). The window needs an X display.\n\n")
@@ -38,7 +40,13 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
+	base, err := netip.ParseAddr(*loopback)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mailsim-view: --loopback: %v\n", err)
+		os.Exit(2)
+	}
 	g := newGame(flag.Arg(0), options{
+		loopback:   base,
 		screenshot: *shot, at: *at, synth: *synth, benchFrames: *benchFrames,
 		live: *serve, showControl: *control,
 	})

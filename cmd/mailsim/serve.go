@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/signal"
 	"sync"
@@ -21,8 +22,8 @@ const serveUsage = `usage: mailsim serve [flags] [SCENARIO]
 
 Run the scenario's world in real time and expose every simulated server on
 loopback, so real clients (swaks, Thunderbird, Python's smtplib and poplib,
-dig) can talk to it. Each simulated server host gets its own 127.1.x.y
-address; services keep their real port numbers (25 SMTP, 24 LMTP, 110 POP3,
+dig) can talk to it. Each simulated server host gets its own 127.x.y.z
+address (127.1.0.1, 127.1.0.2, … in scenario order; --loopback moves it); services keep their real port numbers (25 SMTP, 24 LMTP, 110 POP3,
 53 DNS over UDP and TCP) where they can be bound, else the port plus
 --port-offset (25 → 10025). Real clients appear inside the simulation as
 the --from host, so that host's ISP's relaying rules apply to them: mail
@@ -45,6 +46,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	speed := fs.Float64("speed", 1, "virtual seconds per real second (`X`, 0.01 to 10000)")
 	offset := fs.Int("port-offset", 10000, "added to a port that cannot be bound as is (`N`)")
 	always := fs.Bool("offset", false, "always use the offset ports, even where the real ones are free")
+	base := fs.String("loopback", "127.1.0.0", "loopback `ADDR` host addresses count up from (ADDR+1, ADDR+2, …)")
 	asJSON := fs.Bool("json", false, "print the address map as JSON (one object) instead of a table")
 	quiet := fs.Bool("quiet", false, "do not print the trace")
 	tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
@@ -99,7 +101,12 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		rt.World.Subscribe(tw.Event)
 		defer func() { tw.Flush(); f.Close() }()
 	}
-	x, err := rt.Expose(world.ExposeOptions{From: *from, PortOffset: *offset, AlwaysOffset: *always})
+	baseAddr, err := netip.ParseAddr(*base)
+	if err != nil {
+		fmt.Fprintf(stderr, "mailsim serve: --loopback: %v\n", err)
+		return exitUsage
+	}
+	x, err := rt.Expose(world.ExposeOptions{From: *from, PortOffset: *offset, AlwaysOffset: *always, Base: baseAddr})
 	if err != nil {
 		fmt.Fprintf(stderr, "mailsim serve: %v\n", err)
 		return exitUsage

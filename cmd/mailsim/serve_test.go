@@ -23,7 +23,7 @@ func TestServeWithRealClients(t *testing.T) {
 			t.Skipf("%s not installed (make deps installs it): %v", tool, err)
 		}
 	}
-	cmd := exec.Command(binary, "serve", "--json", "--offset", "--quiet", "--speed", "20", "figure-b")
+	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "20", "figure-b")
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {

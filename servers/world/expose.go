@@ -24,6 +24,9 @@ type ExposeOptions struct {
 	PortOffset int
 	// AlwaysOffset uses the offset ports even when the real ones are free.
 	AlwaysOffset bool
+	// Base is the loopback address host addresses count up from: the
+	// i-th host gets Base+i+1. Default 127.1.0.0. It must be in 127/8.
+	Base netip.Addr
 }
 
 // Endpoint is one simulated service reachable on loopback.
@@ -44,11 +47,16 @@ type Exposure struct {
 	wg        sync.WaitGroup
 }
 
+// DefaultBase is where loopback host addresses start: 127.1.0.1, …
+var DefaultBase = netip.AddrFrom4([4]byte{127, 1, 0, 0})
+
 // LoopbackAddr is the 127.x.y.z address given to the i-th host (0-based)
-// of a scenario: 127.1.0.1, 127.1.0.2, … 127.1.1.0, …
-func LoopbackAddr(i int) netip.Addr {
-	n := i + 1
-	return netip.AddrFrom4([4]byte{127, 1, byte(n >> 8), byte(n)})
+// of a scenario: base+1, base+2, … (127.1.0.1, 127.1.0.2, … by default).
+func LoopbackAddr(base netip.Addr, i int) netip.Addr {
+	b := base.As4()
+	n := uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	n += uint32(i) + 1
+	return netip.AddrFrom4([4]byte{127, byte(n >> 16), byte(n >> 8), byte(n)})
 }
 
 // Expose listens on loopback for every service of every server host and
@@ -57,6 +65,12 @@ func LoopbackAddr(i int) netip.Addr {
 func (rt *Runtime) Expose(opts ExposeOptions) (*Exposure, error) {
 	if opts.PortOffset == 0 {
 		opts.PortOffset = 10000
+	}
+	if !opts.Base.IsValid() {
+		opts.Base = DefaultBase
+	}
+	if !opts.Base.Is4() || opts.Base.As4()[0] != 127 {
+		return nil, fmt.Errorf("loopback base %s is not in 127.0.0.0/8: only loopback is ever bound", opts.Base)
 	}
 	from := opts.From
 	if from == "" && len(rt.Scenario.PCs) > 0 {
@@ -79,7 +93,7 @@ func (rt *Runtime) Expose(opts ExposeOptions) (*Exposure, error) {
 	sort.SliceStable(names, func(i, j int) bool { return idx[names[i]] < idx[names[j]] })
 	for _, name := range names {
 		hs := rt.services[name]
-		ip := LoopbackAddr(idx[name])
+		ip := LoopbackAddr(opts.Base, idx[name])
 		simIP := hs.host.Addr()
 		type svc struct {
 			name, proto string

@@ -16,7 +16,7 @@ func TestLiveWindowAcceptsRealClient(t *testing.T) {
 		t.Skipf("swaks not installed (make deps installs it): %v", err)
 	}
 	bin := build(t)
-	cmd := exec.Command(bin, "--serve")
+	cmd := exec.Command(bin, "--serve", "--loopback", "127.4.0.0") // its own range: other tests expose worlds too
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
