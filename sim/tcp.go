@@ -45,9 +45,7 @@ type tcpConn struct {
 
 	reader *waiter
 	dialer *waiter
-	rdl    deadline
-	rtimer readTimer
-	wdl    deadline
+	timeouts
 
 	token bool  // accepted, not yet touched: the kernel waits for its first use
 	owner int64 // goroutine that adopted the conn at its first use, if fresh
@@ -455,14 +453,5 @@ func (c *tcpConn) setDeadline(t time.Time, r, wr bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer c.enter()()
-	d := w.virtualDeadline(t)
-	if r {
-		c.rdl = d
-		if c.reader != nil {
-			w.wake(c.reader) // re-evaluate with the new deadline
-		}
-	}
-	if wr {
-		c.wdl = d
-	}
+	c.timeouts.set(w, t, r, wr, c.reader)
 }

@@ -34,3 +34,26 @@ func (t *readTimer) arm(w *World, d deadline, reader func() *waiter) {
 		}
 	})
 }
+
+// timeouts are a conn's deadlines, in virtual time.
+type timeouts struct {
+	rdl    deadline
+	wdl    deadline
+	rtimer readTimer
+}
+
+// set applies SetDeadline (r and wr), SetReadDeadline or
+// SetWriteDeadline. A reader blocked now is woken to look again. w.mu
+// must be held.
+func (o *timeouts) set(w *World, t time.Time, r, wr bool, reader *waiter) {
+	d := w.virtualDeadline(t)
+	if r {
+		o.rdl = d
+		if reader != nil {
+			w.wake(reader)
+		}
+	}
+	if wr {
+		o.wdl = d
+	}
+}

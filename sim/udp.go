@@ -23,9 +23,7 @@ type udpConn struct {
 	remote netip.AddrPort // valid when connected
 	queue  []datagram
 	reader *waiter
-	rdl    deadline
-	rtimer readTimer
-	wdl    deadline
+	timeouts
 	closed bool
 	flow   uint64
 	desc   string
@@ -216,14 +214,5 @@ func (c *udpConn) setDeadline(t time.Time, r, wr bool) {
 	if !c.closed {
 		defer w.hold(c.desc)()
 	}
-	d := w.virtualDeadline(t)
-	if r {
-		c.rdl = d
-		if c.reader != nil {
-			w.wake(c.reader)
-		}
-	}
-	if wr {
-		c.wdl = d
-	}
+	c.timeouts.set(w, t, r, wr, c.reader)
 }
