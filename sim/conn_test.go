@@ -114,12 +114,10 @@ func TestConnSemantics(t *testing.T) {
 		}
 		local = c.LocalAddr().String()
 		buf := make([]byte, 5) // smaller than what was sent: partial reads
-		var got []byte
 		for {
 			n, err := c.Read(buf)
 			if n > 0 {
 				reads = append(reads, string(buf[:n]))
-				got = append(got, buf[:n]...)
 			}
 			if err != nil {
 				eof = err

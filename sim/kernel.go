@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -374,12 +373,3 @@ func (w *World) newRand(name string) *rand.Rand {
 	}
 	return rand.New(rand.NewSource(w.cfg.Seed ^ int64(h)))
 }
-
-// locked runs fn with w.mu held.
-func (w *World) locked(fn func()) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fn()
-}
-
-var _ sync.Locker = (*sync.Mutex)(nil)

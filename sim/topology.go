@@ -2,7 +2,6 @@ package sim
 
 import (
 	"container/heap"
-	"errors"
 	"fmt"
 	"net/netip"
 	"sort"
@@ -252,8 +251,6 @@ func (w *World) buildLocked() error {
 	w.built = true
 	return nil
 }
-
-var errNoRoute = errors.New("no route to host")
 
 // route returns the hops from a to b over links that are up: the path of
 // least total latency, ties broken by fewer hops, then by node order.

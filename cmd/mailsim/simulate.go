@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -89,14 +88,6 @@ var runWorld = (*world.Runtime).Run
 // simSeconds formats simulated time as the test summary shows it: "600s".
 func simSeconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
-}
-
-// isScenarioError reports whether err is a problem of the scenario file
-// (positions in it) rather than of the run.
-func isScenarioError(err error) bool {
-	var list scenario.ErrorList
-	var one *scenario.Error
-	return errors.As(err, &list) || errors.As(err, &one)
 }
 
 // seedFlag is an optional int64 flag: nil until set.

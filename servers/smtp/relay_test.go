@@ -1,7 +1,6 @@
 package smtp
 
 import (
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +52,6 @@ type isps struct {
 	otherLog, comLog     *syncBuffer
 	otherEnv             *gatedEnv
 	otherAddr, comAddr   string
-	comListener          net.Listener
 	comCfg               Config
 	startCom             func()
 }

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"encoding/binary"
-	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
@@ -202,16 +201,4 @@ func inDomains(name string, domains []Domain) string {
 		}
 	}
 	return ""
-}
-
-func fmtBits(bps int64) string {
-	switch {
-	case bps%1e9 == 0:
-		return fmt.Sprintf("%dGbit", bps/1e9)
-	case bps%1e6 == 0:
-		return fmt.Sprintf("%dMbit", bps/1e6)
-	case bps%1e3 == 0:
-		return fmt.Sprintf("%dkbit", bps/1e3)
-	}
-	return fmt.Sprintf("%dbit", bps)
 }

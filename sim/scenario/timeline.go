@@ -75,7 +75,8 @@ func (nw *world) readTimeline(items []*yaml.Node) []Action {
 
 func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 	d := nw.d
-	m, ok := d.fields(n, "send", "from", "to", "subject", "body", "host", "via")
+	m, _ := d.fields(n, "send", "from", "to", "subject", "body", "host", "via") // unknown keys are reported there
+	var ok bool
 	mail := &Mail{}
 	if v, has := m["from"]; has {
 		mail.From, ok = d.email(v)
