@@ -105,14 +105,6 @@ func (p *packet) size() int {
 	return 20 + 20 + len(p.payload)
 }
 
-// send puts p on the first link of its route. w.mu must be held.
-func (w *World) send(p *packet) {
-	if p.summary == "" {
-		p.summary = w.summarize(p)
-	}
-	w.forward(p)
-}
-
 // forward sends p across the link at p.idx. w.mu must be held.
 func (w *World) forward(p *packet) {
 	h := p.route[p.idx]

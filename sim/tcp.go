@@ -203,11 +203,11 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 // transmit routes p from its source host and sends it. w.mu held.
 func (w *World) transmit(p *packet) {
 	p.deliver = w.deliverPacket
+	if p.summary == "" { // once per segment, not per hop or retransmission
+		p.summary = w.summarize(p)
+	}
 	r := w.route(p.srcHost.node, p.dstHost.node)
 	if r == nil {
-		if p.summary == "" {
-			p.summary = w.summarize(p)
-		}
 		w.lost(p, "", fmt.Sprintf("no route from %s to %s (a link is down)", p.srcHost.name, p.dstHost.name))
 		return
 	}
@@ -216,7 +216,7 @@ func (w *World) transmit(p *packet) {
 		w.schedule(w.now, func() { p.deliver(p) })
 		return
 	}
-	w.send(p)
+	w.forward(p)
 }
 
 func (w *World) deliverPacket(p *packet) {

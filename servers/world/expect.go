@@ -170,8 +170,7 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 		}
 		return false, firstNonEmpty(late, fmt.Sprintf("%s downloaded %d message(s), none matching", e.Host, len(p.Inbox())))
 	case scenario.ExpBounced:
-		_, login, _ := rt.Scenario.Mailbox(e.Sender)
-		isp, _, _ := rt.Scenario.Mailbox(e.Sender)
+		isp, login, _ := rt.Scenario.Mailbox(e.Sender)
 		var seen []string
 		for _, d := range ev.deliveries {
 			if d.bounce == nil || d.isp != isp || d.login != login {

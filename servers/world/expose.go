@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"sort"
 	"sync"
 
 	"mailsim/sim"
@@ -81,19 +80,20 @@ func (rt *Runtime) Expose(opts ExposeOptions) (*Exposure, error) {
 		return nil, fmt.Errorf("no host %q to connect from", from)
 	}
 	x := &Exposure{From: from}
-	idx := map[string]int{}
-	n := 0
+	// Hosts are numbered in scenario order, routers left out, so an
+	// address stays the same whichever services a host runs.
+	i := -1
 	for _, h := range rt.Scenario.Hosts {
-		if h.Kind != scenario.KindRouter {
-			idx[h.Name] = n
-			n++
+		if h.Kind == scenario.KindRouter {
+			continue
 		}
-	}
-	names := sortedKeys(rt.services)
-	sort.SliceStable(names, func(i, j int) bool { return idx[names[i]] < idx[names[j]] })
-	for _, name := range names {
-		hs := rt.services[name]
-		ip := LoopbackAddr(opts.Base, idx[name])
+		i++
+		hs := rt.services[h.Name]
+		if hs == nil {
+			continue
+		}
+		name := h.Name
+		ip := LoopbackAddr(opts.Base, i)
 		simIP := hs.host.Addr()
 		type svc struct {
 			name, proto string
