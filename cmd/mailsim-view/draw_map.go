@@ -142,7 +142,7 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 func (g *Game) drawLegend(screen *ebiten.Image) {
 	gx := g.gfx
 	mr := g.mapRect()
-	rows := []view.Proto{view.SMTP, view.LMTP, view.POP3, view.DNS, view.Control}
+	rows := append(view.Services(), view.Control)
 	h := float32(len(rows)*18 + 8)
 	x0, y0 := float32(mr.X)+8, float32(mr.Y+mr.H)-h-8
 	vector.DrawFilledRect(screen, x0, y0, 270, h, panelColor, false)
@@ -152,7 +152,7 @@ func (g *Game) drawLegend(screen *ebiten.Image) {
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Scale(0.8, 0.8)
 		op.GeoM.Translate(float64(x0)+6, y+1)
-		screen.DrawImage(gx.legend[p], op)
+		screen.DrawImage(gx.sprites[p], op)
 		name := p.String()
 		if p.Port() != 0 {
 			name = fmt.Sprintf("%s %d", p, p.Port())

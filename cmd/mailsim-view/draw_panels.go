@@ -23,13 +23,17 @@ func fillRect(dst *ebiten.Image, r image.Rectangle, c color.Color) {
 	vector.DrawFilledRect(dst, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), c, false)
 }
 
+// chipLabel is a filter chip's text: its key and protocol, "1 SMTP".
+func chipLabel(p view.Proto) string { return p.Key() + " " + p.String() }
+
 // chipRects are the clickable protocol filters in the top bar.
 func (g *Game) chipRects() []image.Rectangle {
 	var rs []image.Rectangle
 	x := g.w - panelW + 8
-	for i := 0; i < 4; i++ {
-		rs = append(rs, image.Rect(x, 5, x+74, 25))
-		x += 80
+	for _, p := range view.Services() {
+		w := int(text.Advance(chipLabel(p), g.gfx.bold)) + 16
+		rs = append(rs, image.Rect(x, 5, x+w, 25))
+		x += w + 6
 	}
 	return rs
 }
@@ -59,7 +63,7 @@ func (g *Game) drawTop(screen *ebiten.Image) {
 		}
 		vector.DrawFilledRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), bg, false)
 		vector.StrokeRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), 1, inkColor, false)
-		gx.text.draw(screen, fmt.Sprintf("%d %s", i+1, p), gx.bold, float64(r.Min.X)+8, float64(r.Min.Y)+3, fg)
+		gx.text.draw(screen, chipLabel(p), gx.bold, float64(r.Min.X)+8, float64(r.Min.Y)+3, fg)
 	}
 	vector.StrokeLine(screen, 0, topH, float32(g.w), topH, 1, lineColor, false)
 }
@@ -185,7 +189,7 @@ var helpText = []string{
 	"R            restart from the beginning",
 	"drag the timeline   go to any moment",
 	"T            show or hide TCP handshakes, ACKs and FINs",
-	"1 2 3 4      show or hide SMTP, LMTP, POP3, DNS (or click the chips)",
+	filterHelp(),
 	"wheel, + -   zoom the map;  0 fits it to the window",
 	"drag, Shift+arrows   pan the map",
 	"click an event      see the whole conversation (C: client, S: server)",
@@ -193,6 +197,17 @@ var helpText = []string{
 	"PgUp / PgDn, wheel  scroll the event list",
 	"drop a .yaml file   open that scenario; edits reload it",
 	"Esc          close this help / the inspector;  H or ? toggles help",
+}
+
+// filterHelp is the help line for the protocol filter keys, from the
+// service table.
+func filterHelp() string {
+	var keys, names []string
+	for _, p := range view.Services() {
+		keys = append(keys, p.Key())
+		names = append(names, p.String())
+	}
+	return fmt.Sprintf("%-12s show or hide %s (or click the chips)", strings.Join(keys, " "), strings.Join(names, ", "))
 }
 
 func (g *Game) drawHelp(screen *ebiten.Image) {

@@ -20,15 +20,15 @@ type graphics struct {
 	small, normal, bold, mono *text.GoTextFace
 	icons                     map[scenario.Kind]*ebiten.Image
 	internet                  *ebiten.Image
-	sprites                   [view.NumProto]*ebiten.Image
-	legend                    [view.NumProto]*ebiten.Image
-	static                    *ebiten.Image // the topology at the current camera
-	staticCam                 view.Camera
-	white                     *ebiten.Image
-	marks                     *ebiten.Image // the timeline's marks
-	marksLog, marksTick       int
-	marksModel                *view.Model
-	text                      textCache
+	sprites                   []*ebiten.Image // by view.Proto
+
+	static              *ebiten.Image // the topology at the current camera
+	staticCam           view.Camera
+	white               *ebiten.Image
+	marks               *ebiten.Image // the timeline's marks
+	marksLog, marksTick int
+	marksModel          *view.Model
+	text                textCache
 }
 
 // Colours of the window (on a light background; protocol colours are
@@ -83,9 +83,9 @@ func newGraphics() *graphics {
 	gx.white.Fill(color.White)
 	monoSource = gx.mono.Source
 	monoAdvance = text.Advance("M", gx.mono) / gx.mono.Size
-	for p := view.Proto(0); p < view.NumProto; p++ {
-		gx.sprites[p] = ebiten.NewImageFromImage(view.Sprite(p, 26, 18))
-		gx.legend[p] = gx.sprites[p]
+	gx.sprites = make([]*ebiten.Image, view.NumProto)
+	for p := range gx.sprites {
+		gx.sprites[p] = ebiten.NewImageFromImage(view.Sprite(view.Proto(p), 26, 18))
 	}
 	return gx
 }

@@ -6,10 +6,23 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"mailsim/cmd/mailsim-view/view"
 )
 
-// chipKeys toggle the protocol filters: 1 SMTP, 2 LMTP, 3 POP3, 4 DNS.
-var chipKeys = []ebiten.Key{ebiten.Key1, ebiten.Key2, ebiten.Key3, ebiten.Key4}
+// chipKeys toggle the protocol filters, by view.Proto: the keys of the
+// service table (1 SMTP, 2 Submission, …).
+var chipKeys = func() []ebiten.Key {
+	var ks []ebiten.Key
+	for _, p := range view.Services() {
+		var k ebiten.Key
+		if err := k.UnmarshalText([]byte("Digit" + p.Key())); err != nil {
+			panic("service table: filter key " + p.Key() + ": " + err.Error())
+		}
+		ks = append(ks, k)
+	}
+	return ks
+}()
 
 func pressed(k ebiten.Key) bool {
 	return inpututil.IsKeyJustPressed(k) || inpututil.KeyPressDuration(k) > 20 && inpututil.KeyPressDuration(k)%4 == 0

@@ -64,6 +64,29 @@ func TestServeWithRealClients(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "250 2.0.0 OK: queued") {
 		t.Fatalf("swaks: %v\n%s", err, out)
 	}
+	// Submission (587): the same server, but a login is required even
+	// from the ISP's own LAN.
+	ip, port = addr("smtp.otherisp.com", "submission")
+	if ep := port; ep != "10587" {
+		t.Errorf("submission exposed on port %s, want 10587 (587 + the offset)", ep)
+	}
+	sub := func(extra ...string) (string, error) {
+		args := append([]string{"--server", ip, "--port", port, "--from", "lisa@otherisp.com",
+			"--to", "bob@comentum.com", "--helo", "lisa-pc", "--header", "Subject: via submission",
+			"--timeout", "30"}, extra...)
+		out, err := exec.Command("swaks", args...).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := sub(); err == nil || !strings.Contains(out, "<** 530 5.7.0 Authentication required") {
+		t.Errorf("submission without AUTH: err=%v, want 530 5.7.0 in:\n%s", err, out)
+	}
+	if out, err := sub("--auth", "PLAIN", "--auth-user", "lisa", "--auth-password", "secret1"); err != nil ||
+		!strings.Contains(out, "<-  235 2.0.0") || !strings.Contains(out, "250 2.0.0 OK: queued") {
+		t.Errorf("submission with AUTH PLAIN: err=%v, want 235 then 250 queued in:\n%s", err, out)
+	}
+	if out, err := sub("--auth", "LOGIN", "--auth-user", "lisa", "--auth-password", "wrong"); err == nil || !strings.Contains(out, "<** 535 5.7.8") {
+		t.Errorf("submission with a wrong password: err=%v, want 535 5.7.8 in:\n%s", err, out)
+	}
 	ip, port = addr("pop3.comentum.com", "pop3")
 	script := `
 import poplib, sys, time
@@ -74,13 +97,13 @@ for attempt in range(100):
     for i in range(1, p.stat()[0] + 1):
         subjects += [l.decode() for l in p.retr(i)[1] if l.startswith(b"Subject:")]
     p.quit()
-    if "Subject: via mailsim serve" in subjects:
+    if "Subject: via mailsim serve" in subjects and "Subject: via submission" in subjects:
         print("\n".join(subjects)); sys.exit(0)
     time.sleep(0.1)
 sys.exit("the message never arrived")
 `
 	out, err = exec.Command("python3", "-c", script, ip, port).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Subject: via mailsim serve") {
+	if err != nil || !strings.Contains(string(out), "Subject: via mailsim serve") || !strings.Contains(string(out), "Subject: via submission") {
 		t.Fatalf("poplib: %v\n%s", err, out)
 	}
 	// Ctrl-C stops it cleanly, with results.

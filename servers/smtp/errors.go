@@ -94,3 +94,7 @@ func fromSMTP(host, command string, se *gosmtp.SMTPError) *DeliveryError {
 	}
 	return &DeliveryError{Status: status, RemoteMTA: host, Reply: replyText, Command: command, Text: replyText, Err: se}
 }
+
+// errAuthRequired refuses a transaction before AUTH on the submission
+// port (RFC 4954 §6, RFC 6409 §4.3), in Postfix's words.
+var errAuthRequired = &gosmtp.SMTPError{Code: 530, EnhancedCode: gosmtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}

@@ -19,6 +19,7 @@ type Server struct {
 	cfg     Config
 	env     env.Env
 	smtp    *gosmtp.Server
+	sub     *gosmtp.Server // the submission port (RFC 6409): AUTH required
 	domains map[string]bool
 	boxes   map[string]string // normalized address → mailbox
 	folded  map[string]string // the same, local part lower-cased
@@ -64,7 +65,15 @@ func New(cfg Config) (*Server, error) {
 	if s.pmBox = s.postmasterBox(); s.pmBox != "" {
 		s.pmAddr = s.postmasterTarget()
 	}
-	gs := gosmtp.NewServer(backend{s})
+	s.smtp = s.newGoSMTP(backend{s: s})
+	s.sub = s.newGoSMTP(backend{s: s, submission: true})
+	return s, nil
+}
+
+// newGoSMTP makes a go-smtp server for one of our ports.
+func (s *Server) newGoSMTP(b backend) *gosmtp.Server {
+	cfg := s.cfg
+	gs := gosmtp.NewServer(b)
 	gs.Domain = cfg.Hostname
 	// RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with CRLF.
 	gs.MaxLineLength = 1000
@@ -79,13 +88,19 @@ func New(cfg Config) (*Server, error) {
 	// is given as long.
 	gs.ReadTimeout = cfg.IdleTimeout
 	gs.WriteTimeout = cfg.IdleTimeout
-	s.smtp = gs
-	return s, nil
+	return gs
 }
 
 // Serve accepts SMTP connections on l until Close. It returns nil after
 // Close.
-func (s *Server) Serve(l net.Listener) error {
+func (s *Server) Serve(l net.Listener) error { return s.serve(s.smtp, l) }
+
+// ServeSubmission accepts mail from users' programs on l (port 587,
+// RFC 6409): the same server, but every client must log in (AUTH)
+// before MAIL, wherever it connects from.
+func (s *Server) ServeSubmission(l net.Listener) error { return s.serve(s.sub, l) }
+
+func (s *Server) serve(gs *gosmtp.Server, l net.Listener) error {
 	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname)}
 	if s.pmBox != "" {
 		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
@@ -93,7 +108,7 @@ func (s *Server) Serve(l net.Listener) error {
 	if s.cfg.DataTimeout > s.cfg.IdleTimeout {
 		opts.dataExtra = s.cfg.DataTimeout - s.cfg.IdleTimeout
 	}
-	return s.smtp.Serve(wireListener{l, opts})
+	return gs.Serve(wireListener{l, opts})
 }
 
 // Close stops the listeners and connections. Queued messages stop being
@@ -103,6 +118,7 @@ func (s *Server) Close() {
 	s.closed = true
 	s.mu.Unlock()
 	s.smtp.Close()
+	s.sub.Close()
 }
 
 // Hostname is the server's configured name.

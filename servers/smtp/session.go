@@ -12,13 +12,16 @@ import (
 )
 
 // backend makes a session per connection for go-smtp.
-type backend struct{ s *Server }
+type backend struct {
+	s          *Server
+	submission bool // the submission port: AUTH before MAIL, no trust by address
+}
 
 var _ gosmtp.Backend = backend{}
 
 func (b backend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
 	ip := remoteIP(c.Conn().RemoteAddr())
-	return &session{s: b.s, conn: c, ip: ip, trusted: b.s.isLocalNet(ip)}, nil
+	return &session{s: b.s, conn: c, ip: ip, trusted: !b.submission && b.s.isLocalNet(ip), submission: b.submission}, nil
 }
 
 // session holds one client's policy state: who it is and the envelope
@@ -29,6 +32,8 @@ type session struct {
 	ip      netip.Addr
 	trusted bool   // client inside LocalNets
 	user    string // mailbox after AUTH, "" before
+	// submission: this is the submission port, where MAIL needs AUTH.
+	submission bool
 
 	from    string
 	hasFrom bool
@@ -54,6 +59,10 @@ func (ss *session) Logout() error { return nil }
 // so bounces have somewhere to go.
 func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
 	ss.Reset()
+	if ss.submission && ss.user == "" {
+		ss.s.env.Logf("refused MAIL from %s on the submission port: no AUTH", ss.ip)
+		return errAuthRequired
+	}
 	if from == "" { // the null reverse-path of a bounce (RFC 5321 §4.5.5)
 		ss.hasFrom = true
 		return nil

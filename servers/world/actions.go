@@ -3,6 +3,7 @@ package world
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 
 	"mailsim/servers/dns"
@@ -19,12 +20,15 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 		Address:       pc.User,
 		Username:      pc.Login,
 		Password:      pc.Password,
-		SMTPServer:    pc.SMTP + ":25",
+		SMTPServer:    net.JoinHostPort(pc.SMTP, portOf(scenario.SMTP)),
 		UseAuth:       pc.Auth != scenario.AuthNone && pc.Auth != "",
 		LeaveOnServer: pc.LeaveOnServer,
 	}
+	if pc.Submission {
+		acct.SMTPServer = net.JoinHostPort(pc.SMTP, portOf(scenario.Submission))
+	}
 	if pc.POP3 != "" {
-		acct.POP3Server = pc.POP3 + ":110"
+		acct.POP3Server = net.JoinHostPort(pc.POP3, portOf(scenario.POP3))
 	}
 	rt.programs[pc.Host] = mua.New(rt.hosts[pc.Host], acct)
 }
@@ -102,8 +106,9 @@ func (rt *Runtime) send(a *scenario.Action) {
 		acct.Address = m.From
 		acct.Name = displayName(m.From)
 	}
-	if m.Via != "" {
-		acct.SMTPServer = m.Via + ":25"
+	if m.Via != "" { // another server, on the port the program uses (25 or 587)
+		_, port, _ := net.SplitHostPort(acct.SMTPServer)
+		acct.SMTPServer = net.JoinHostPort(m.Via, port)
 	}
 	// A one-off program for this message: same PC, perhaps another From
 	// or server; what the user's program downloads stays in p.

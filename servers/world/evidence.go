@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"mailsim/servers/service"
 	"mailsim/servers/store"
 	"mailsim/sim"
 	"mailsim/sim/scenario"
@@ -89,15 +90,11 @@ func (ev *evidence) event(e *sim.Event) {
 	if !ev.wantReplies || e.Kind != sim.KindHop || e.Hop != 1 || e.Proto != "tcp" || len(e.Payload) == 0 {
 		return
 	}
-	var proto string
-	switch e.Src.Port() {
-	case 25, 24:
-		proto = "smtp"
-	case 110:
-		proto = "pop3"
-	default:
+	spec := service.ByPort(e.Src.Port())
+	if spec == nil || spec.Replies == "" {
 		return
 	}
+	proto := string(spec.Replies) // "smtp" or "pop3"
 	rest := e.Payload
 	for len(rest) > 0 {
 		line := rest

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"sync"
 
+	"mailsim/servers/service"
 	"mailsim/sim"
 	"mailsim/sim/scenario"
 )
@@ -31,7 +32,7 @@ type ExposeOptions struct {
 // Endpoint is one simulated service reachable on loopback.
 type Endpoint struct {
 	Host    string         `json:"host"`    // simulated host, e.g. smtp.comentum.com
-	Service string         `json:"service"` // smtp, lmtp, pop3 or dns
+	Service string         `json:"service"` // a kind of the service table: smtp, submission, pop3, dns
 	Proto   string         `json:"proto"`   // tcp or udp
 	Sim     netip.AddrPort `json:"sim"`     // its address inside the simulation
 	Real    netip.AddrPort `json:"real"`    // where real clients connect
@@ -95,36 +96,24 @@ func (rt *Runtime) Expose(opts ExposeOptions) (*Exposure, error) {
 		name := h.Name
 		ip := LoopbackAddr(opts.Base, i)
 		simIP := hs.host.Addr()
-		type svc struct {
-			name, proto string
-			port        uint16
-		}
-		var svcs []svc
-		if hs.smtp != nil {
-			svcs = append(svcs, svc{"smtp", "tcp", 25})
-		}
-		if hs.lmtp != nil {
-			svcs = append(svcs, svc{"lmtp", "tcp", 24})
-		}
-		if hs.dnsH != nil {
-			svcs = append(svcs, svc{"dns", "udp", 53}, svc{"dns", "tcp", 53})
-		}
-		if hs.pop3 != nil {
-			svcs = append(svcs, svc{"pop3", "tcp", 110})
-		}
-		for _, s := range svcs {
-			ep := Endpoint{Host: name, Service: s.name, Proto: s.proto, Sim: netip.AddrPortFrom(simIP, s.port)}
-			var err error
-			if s.proto == "tcp" {
-				err = x.listenTCP(client, &ep, ip, opts)
-			} else {
-				err = x.listenUDP(client, &ep, ip, opts)
+		for _, spec := range service.All() {
+			if _, runs := hs.serve[spec.Kind]; !runs || !spec.Exposed {
+				continue // LMTP trusts its SMTP server and is never exposed
 			}
-			if err != nil {
-				x.Close()
-				return nil, err
+			for _, p := range spec.Ports {
+				ep := Endpoint{Host: name, Service: string(spec.Kind), Proto: p.Transport, Sim: netip.AddrPortFrom(simIP, p.Num)}
+				var err error
+				if p.Transport == "tcp" {
+					err = x.listenTCP(client, &ep, ip, opts)
+				} else {
+					err = x.listenUDP(client, &ep, ip, opts)
+				}
+				if err != nil {
+					x.Close()
+					return nil, err
+				}
+				x.Endpoints = append(x.Endpoints, ep)
 			}
-			x.Endpoints = append(x.Endpoints, ep)
 		}
 	}
 	return x, nil

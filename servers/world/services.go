@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"mailsim/servers/dns"
 	"mailsim/servers/pop3"
+	"mailsim/servers/service"
 	"mailsim/servers/smtp"
 	"mailsim/sim"
 	"mailsim/sim/scenario"
@@ -22,30 +24,26 @@ type hostServices struct {
 	host *sim.Host
 	isp  *ispRuntime // nil for the root server
 
-	smtp   *smtp.Server
-	lmtp   *smtp.LMTPServer
-	pop3   *pop3.Server
-	dnsH   mdns.Handler
+	smtp   *smtp.Server // for the inspector's queue
 	zones  *dns.Authoritative
 	resolv *dns.Resolver
 
-	open map[scenario.Service][]closer
+	serve map[scenario.Service]serving // how each service it runs serves its ports
+	open  map[scenario.Service][]closer
+}
+
+// serving is how one service serves the ports the service table gives it.
+type serving struct {
+	tcp func(net.Listener) error
+	udp func(net.PacketConn) error
 }
 
 type closer interface{ Close() error }
-
-// ServicePorts are the ports each service listens on.
-var ServicePorts = map[scenario.Service][]string{
-	scenario.SMTP: {"tcp/25"},
-	scenario.POP3: {"tcp/110"}, // plus tcp/24 (LMTP) when the ISP splits SMTP and POP3
-	scenario.DNS:  {"udp/53", "tcp/53"},
-}
 
 func (rt *Runtime) startAll() error {
 	sc := rt.Scenario
 	// The root server.
 	if sc.Root.Host != "" {
-		h := rt.hosts[sc.Root.Host]
 		z := dns.Zone{Origin: ".", TTL: 86400, MName: fqdn(sc.Root.Host), RName: "hostmaster." + fqdn(sc.Root.Host), Serial: 1, Minimum: 3600}
 		for _, r := range sc.Root.Zone {
 			z.Records = append(z.Records, dnsRecord(r))
@@ -54,8 +52,9 @@ func (rt *Runtime) startAll() error {
 		if err != nil {
 			return fmt.Errorf("root zone: %w", err)
 		}
-		hs := &hostServices{host: h, dnsH: auth, zones: auth, open: map[scenario.Service][]closer{}}
-		rt.services[sc.Root.Host] = hs
+		hs := rt.servicesOf(sc.Root.Host, nil)
+		hs.zones = auth
+		hs.serve[scenario.DNS] = dnsServing(auth)
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
@@ -73,7 +72,7 @@ func (rt *Runtime) startAll() error {
 func (rt *Runtime) servicesOf(host string, isp *ispRuntime) *hostServices {
 	hs := rt.services[host]
 	if hs == nil {
-		hs = &hostServices{host: rt.hosts[host], isp: isp, open: map[scenario.Service][]closer{}}
+		hs = &hostServices{host: rt.hosts[host], isp: isp, serve: map[scenario.Service]serving{}, open: map[scenario.Service][]closer{}}
 		rt.services[host] = hs
 	}
 	return hs
@@ -91,14 +90,15 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 	for _, d := range isp.Domains {
 		domains = append(domains, d.Name)
 	}
-	dnsAddr := netip.AddrPortFrom(sc.Host(isp.DNS).Addr, 53)
+	dnsHost := isp.Server(scenario.DNS)
+	dnsAddr := netip.AddrPortFrom(sc.Host(dnsHost).Addr, service.Of(scenario.DNS).Port())
 
 	// DNS: authoritative for the ISP's domains, recursive for its LAN.
-	if isp.DNS != "" {
-		hs := rt.servicesOf(isp.DNS, ir)
+	if dnsHost != "" {
+		hs := rt.servicesOf(dnsHost, ir)
 		var zones []dns.Zone
 		for _, d := range isp.Domains {
-			z := dns.Zone{Origin: fqdn(d.Name), MName: fqdn(isp.DNS), RName: "hostmaster." + fqdn(d.Name), Serial: 1}
+			z := dns.Zone{Origin: fqdn(d.Name), MName: fqdn(dnsHost), RName: "hostmaster." + fqdn(d.Name), Serial: 1}
 			for _, r := range d.Zone {
 				z.Records = append(z.Records, dnsRecord(r))
 			}
@@ -112,11 +112,11 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			}
 		}
 		for _, z := range dns.ReverseZones(isp.Domains[0].Name, hosts) {
-			z.MName = fqdn(isp.DNS)
-			z.Records[0].Value = fqdn(isp.DNS) // the zone's NS record
+			z.MName = fqdn(dnsHost)
+			z.Records[0].Value = fqdn(dnsHost) // the zone's NS record
 			zones = append(zones, z)
 			if root := rt.services[sc.Root.Host]; root != nil && root.zones != nil {
-				if err := root.zones.AddRecord(".", dns.Record{Name: z.Origin, Type: "NS", TTL: 172800, Value: fqdn(isp.DNS)}); err != nil {
+				if err := root.zones.AddRecord(".", dns.Record{Name: z.Origin, Type: "NS", TTL: 172800, Value: fqdn(dnsHost)}); err != nil {
 					return fmt.Errorf("%s: delegating %s: %w", isp.Pos, z.Origin, err)
 				}
 			}
@@ -125,49 +125,53 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		if err != nil {
 			return fmt.Errorf("%s: zones of %s: %w", isp.Pos, isp.Name, err)
 		}
-		res := &dns.Resolver{Env: hs.host, Roots: []netip.AddrPort{netip.AddrPortFrom(sc.Root.Addr, 53)}, Local: auth}
+		res := &dns.Resolver{Env: hs.host, Roots: []netip.AddrPort{netip.AddrPortFrom(sc.Root.Addr, service.Of(scenario.DNS).Port())}, Local: auth}
 		prefix := isp.Prefix
 		hs.zones, hs.resolv = auth, res
 		srv := &dns.Server{Zones: auth, Resolver: res, AllowRecursion: func(a netip.Addr) bool { return prefix.Contains(a) }}
-		hs.dnsH = concurrent{srv, hs.host}
+		hs.serve[scenario.DNS] = dnsServing(concurrent{srv, hs.host})
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
 	}
 	// POP3, and LMTP when SMTP is elsewhere.
-	if isp.POP3 != "" {
-		hs := rt.servicesOf(isp.POP3, ir)
+	if host := isp.Server(scenario.POP3); host != "" {
+		hs := rt.servicesOf(host, ir)
 		srv := pop3.NewServer(pop3.NewStoreBackend(ir.store))
-		srv.Domain = isp.POP3
+		srv.Domain = host
 		srv.Env = hs.host
-		hs.pop3 = srv
-		if isp.LMTP {
-			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: isp.POP3, Mailboxes: mailboxes, Store: ir.store, Env: hs.host})
+		hs.serve[scenario.POP3] = serving{tcp: srv.Serve}
+		if isp.Server(scenario.LMTP) == host {
+			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host})
 			if err != nil {
-				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, isp.POP3, err)
+				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, host, err)
 			}
-			hs.lmtp = l
+			hs.serve[scenario.LMTP] = serving{tcp: l.Serve}
 		}
 		if err := hs.start(scenario.POP3); err != nil {
 			return err
 		}
 	}
-	if isp.SMTP != "" {
-		hs := rt.servicesOf(isp.SMTP, ir)
+	if host := isp.Server(scenario.SMTP); host != "" {
+		hs := rt.servicesOf(host, ir)
 		cfg := smtp.Config{
-			Hostname: isp.SMTP, Domains: domains, Mailboxes: mailboxes,
+			Hostname: host, Domains: domains, Mailboxes: mailboxes,
 			LocalNets: []netip.Prefix{isp.Prefix}, Store: ir.store,
 			Resolver: &dns.Client{Env: hs.host, Server: dnsAddr},
 			Env:      hs.host,
 		}
-		if isp.LMTP {
-			cfg.LMTPAddr = isp.POP3 + ":24"
+		if lmtp := isp.Server(scenario.LMTP); lmtp != "" {
+			cfg.LMTPAddr = net.JoinHostPort(lmtp, portOf(scenario.LMTP))
 		}
 		srv, err := smtp.New(cfg)
 		if err != nil {
-			return fmt.Errorf("%s: SMTP on %s: %w", isp.Pos, isp.SMTP, err)
+			return fmt.Errorf("%s: SMTP on %s: %w", isp.Pos, host, err)
 		}
 		hs.smtp = srv
+		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve}
+		if isp.Server(scenario.Submission) == host {
+			hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission}
+		}
 		if err := hs.start(scenario.SMTP); err != nil {
 			return err
 		}
@@ -175,60 +179,74 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 	return nil
 }
 
-// start makes a service listen again (or for the first time).
+func dnsServing(h mdns.Handler) serving {
+	return serving{
+		udp: func(pc net.PacketConn) error { return dns.ServeUDP(pc, h) },
+		tcp: func(l net.Listener) error { return dns.ServeTCP(l, h) },
+	}
+}
+
+// portOf is a service's well-known port, as net.JoinHostPort wants it.
+func portOf(k scenario.Service) string { return strconv.Itoa(int(service.Of(k).Port())) }
+
+// start makes a service, and the services that run as part of it,
+// listen again (or for the first time) on the ports of the service table.
 func (hs *hostServices) start(svc scenario.Service) error {
-	if len(hs.open[svc]) > 0 {
-		return nil // already running
+	if err := hs.listen(svc); err != nil {
+		return err
 	}
-	h := hs.host
-	listen := func(port string, serve func(net.Listener) error) error {
-		l, err := h.Listen("tcp", ":"+port)
-		if err != nil {
-			return fmt.Errorf("%s: %w", h.Name(), err)
+	for _, part := range service.Parts(svc) {
+		if _, runs := hs.serve[part]; runs {
+			if err := hs.listen(part); err != nil {
+				return err
+			}
 		}
-		hs.open[svc] = append(hs.open[svc], l)
-		h.Go(string(svc)+" server on :"+port, func() { serve(l) })
-		return nil
-	}
-	switch svc {
-	case scenario.SMTP:
-		if hs.smtp == nil {
-			return fmt.Errorf("%s runs no SMTP server", h.Name())
-		}
-		return listen("25", hs.smtp.Serve)
-	case scenario.POP3:
-		if hs.pop3 == nil {
-			return fmt.Errorf("%s runs no POP3 server", h.Name())
-		}
-		if err := listen("110", hs.pop3.Serve); err != nil {
-			return err
-		}
-		if hs.lmtp != nil {
-			return listen("24", hs.lmtp.Serve)
-		}
-	case scenario.DNS:
-		if hs.dnsH == nil {
-			return fmt.Errorf("%s runs no DNS server", h.Name())
-		}
-		pc, err := h.ListenPacket("udp", ":53")
-		if err != nil {
-			return fmt.Errorf("%s: %w", h.Name(), err)
-		}
-		hs.open[svc] = append(hs.open[svc], pc)
-		handler := hs.dnsH
-		h.Go("dns server on udp/53", func() { dns.ServeUDP(pc, handler) })
-		return listen("53", func(l net.Listener) error { return dns.ServeTCP(l, handler) })
 	}
 	return nil
 }
 
-// stop closes the service's sockets: new connections are refused, as
-// when a real server process is stopped. Mail already stored stays.
-func (hs *hostServices) stop(svc scenario.Service) {
-	for _, c := range hs.open[svc] {
-		c.Close()
+func (hs *hostServices) listen(svc scenario.Service) error {
+	if len(hs.open[svc]) > 0 {
+		return nil // already running
 	}
-	delete(hs.open, svc)
+	h := hs.host
+	srv, ok := hs.serve[svc]
+	spec := service.Of(svc)
+	if !ok {
+		return fmt.Errorf("%s runs no %s server", h.Name(), spec.Name)
+	}
+	for _, p := range spec.Ports {
+		name := fmt.Sprintf("%s server on %s", svc, p)
+		switch {
+		case p.Transport == "udp" && srv.udp != nil:
+			pc, err := h.ListenPacket("udp", fmt.Sprintf(":%d", p.Num))
+			if err != nil {
+				return fmt.Errorf("%s: %w", h.Name(), err)
+			}
+			hs.open[svc] = append(hs.open[svc], pc)
+			h.Go(name, func() { srv.udp(pc) })
+		case p.Transport == "tcp" && srv.tcp != nil:
+			l, err := h.Listen("tcp", fmt.Sprintf(":%d", p.Num))
+			if err != nil {
+				return fmt.Errorf("%s: %w", h.Name(), err)
+			}
+			hs.open[svc] = append(hs.open[svc], l)
+			h.Go(name, func() { srv.tcp(l) })
+		}
+	}
+	return nil
+}
+
+// stop closes the sockets of the service and of those that run as part
+// of it: new connections are refused, as when a real server process is
+// stopped. Mail already stored stays.
+func (hs *hostServices) stop(svc scenario.Service) {
+	for _, k := range append([]scenario.Service{svc}, service.Parts(svc)...) {
+		for _, c := range hs.open[k] {
+			c.Close()
+		}
+		delete(hs.open, k)
+	}
 }
 
 // concurrent answers each query in a goroutine of its own, as a real

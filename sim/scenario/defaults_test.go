@@ -41,7 +41,7 @@ func TestAddressPlan(t *testing.T) {
 			t.Errorf("%s: got %+v, want %s", name, h, addr)
 		}
 	}
-	if isp := s.ISP("isp3"); isp.Prefix.String() != "198.18.1.0/24" || !isp.LMTP || isp.SMTP != "smtp.isp3.example" {
+	if isp := s.ISP("isp3"); isp.Prefix.String() != "198.18.1.0/24" || isp.Server(LMTP) != "pop3.isp3.example" || isp.Server(SMTP) != "smtp.isp3.example" || isp.Server(Submission) != "smtp.isp3.example" {
 		t.Errorf("isp3 = %+v", isp)
 	}
 	if s.Until != DefaultUntil || s.Seed != 1 || !s.Epoch.Equal(DefaultEpoch) {
@@ -93,7 +93,7 @@ expect:
   - {pop3_reply: {reply: -ERR, server: mail.comentum.com, client: lisa-pc}, after: 5s, by: 20m}
 `)
 	c := s.ISP("comentum")
-	if c.SMTP != "mail.comentum.com" || c.POP3 != "mail.comentum.com" || c.LMTP || c.DNS != "ns.comentum.com" {
+	if c.Server(SMTP) != "mail.comentum.com" || c.Server(POP3) != "mail.comentum.com" || c.Server(LMTP) != "" || c.Server(DNS) != "ns.comentum.com" {
 		t.Errorf("servers: %+v", c)
 	}
 	if got := s.Host("mail.comentum.com").Addr.String(); got != "10.1.0.25" {

@@ -36,19 +36,19 @@ func (s *Scenario) buildZones() {
 		for j := range isp.Domains {
 			dm := &isp.Domains[j]
 			var z []Record
-			if isp.DNS != "" {
-				z = append(z, Record{Name: dm.Name, Type: "NS", Value: isp.DNS, TTL: DefaultTTL})
-				root = append(root, Record{Name: dm.Name, Type: "NS", Value: isp.DNS, TTL: DefaultTTL})
-				if a := addr(isp.DNS); a != "" && !glue[isp.DNS] {
-					glue[isp.DNS] = true
-					root = append(root, Record{Name: isp.DNS, Type: "A", Value: a, TTL: DefaultTTL})
+			if isp.Server(DNS) != "" {
+				z = append(z, Record{Name: dm.Name, Type: "NS", Value: isp.Server(DNS), TTL: DefaultTTL})
+				root = append(root, Record{Name: dm.Name, Type: "NS", Value: isp.Server(DNS), TTL: DefaultTTL})
+				if a := addr(isp.Server(DNS)); a != "" && !glue[isp.Server(DNS)] {
+					glue[isp.Server(DNS)] = true
+					root = append(root, Record{Name: isp.Server(DNS), Type: "A", Value: a, TTL: DefaultTTL})
 				}
 			}
-			if isp.SMTP != "" {
+			if isp.Server(SMTP) != "" {
 				if dm.MX {
-					z = append(z, Record{Name: dm.Name, Type: "MX", Value: isp.SMTP, Pref: DefaultMXPref, TTL: DefaultTTL})
+					z = append(z, Record{Name: dm.Name, Type: "MX", Value: isp.Server(SMTP), Pref: DefaultMXPref, TTL: DefaultTTL})
 				}
-				if a := addr(isp.SMTP); a != "" {
+				if a := addr(isp.Server(SMTP)); a != "" {
 					z = append(z, Record{Name: dm.Name, Type: "A", Value: a, TTL: DefaultTTL})
 				}
 			}

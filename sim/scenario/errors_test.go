@@ -59,7 +59,7 @@ func TestErrors(t *testing.T) {
 			`x.yaml:6:3: duplicate host name "comentum-router" (first at line 4) (host, router and server names share one namespace)`},
 		{"host with ISP keys", base + "  extra: {domain: comentum.com}\n" + okExpect,
 			"x.yaml:8:3: host extra needs user: or isp: (give it user: (a mail address) or isp: (where it connects))\n" +
-				"x.yaml:8:11: unknown key \"domain\" in host extra (known keys: user, password, isp, addr, leave_on_server, auth, smtp, pop3, link)"},
+				"x.yaml:8:11: unknown key \"domain\" in host extra (known keys: user, password, isp, addr, leave_on_server, submission, auth, smtp, pop3, link)"},
 		{"domain served twice", strings.Replace(base, "hosts:", "  third: {domain: comentum.com}\nhosts:", 1) + okExpect,
 			`x.yaml:5:19: domain comentum.com is already served by ISP comentum (a domain is served by one ISP)`},
 		{"after end", base + "until: 10m\ntimeline:\n  - {at: 30m, check: bob-pc}\n" + okExpect,
@@ -82,7 +82,7 @@ func TestErrors(t *testing.T) {
 		{"send unknown sender", base + "timeline:\n  - {at: 0s, send: {from: eve@otherisp.com, to: bob@comentum.com}}\n" + okExpect,
 			"x.yaml:9:27: no host has the mail program of eve@otherisp.com (add a host with user: eve@otherisp.com, or say host:)"},
 		{"stop unknown service", base + "timeline:\n  - {at: 0s, stop: {host: smtp.comentum.com, service: pop}}\n" + okExpect,
-			`x.yaml:9:55: host smtp.comentum.com does not run pop (it runs smtp)`},
+			`x.yaml:9:55: host smtp.comentum.com does not run pop (it runs smtp, submission)`},
 		{"link that does not exist", base + "timeline:\n  - {at: 0s, link_down: [bob-pc, internet]}\n" + okExpect,
 			"x.yaml:9:26: there is no link between bob-pc and internet"},
 		{"dns outside zones", base + "timeline:\n  - {at: 0s, dns_remove: {name: example.org, type: MX}}\n" + okExpect,

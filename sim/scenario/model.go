@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"mailsim/servers/service"
 )
 
 // Pos is a place in a scenario file.
@@ -28,18 +30,22 @@ const (
 	KindRoot   Kind = "root"   // the root DNS server on the Internet side
 )
 
-// Service is a network service a server host runs.
-type Service string
+// Service is a network service a server host runs, a kind of the
+// service table (servers/service).
+type Service = service.Kind
 
-// Services a host can run.
+// Services a scenario names.
 const (
-	SMTP Service = "smtp" // mail transfer on TCP 25 (and LMTP client towards a separate POP3 host)
-	POP3 Service = "pop3" // mailbox access on TCP 110 (and LMTP on TCP 24 when SMTP is elsewhere)
-	DNS  Service = "dns"  // authoritative for the ISP's domains and recursive resolver, UDP/TCP 53
+	SMTP       = service.SMTP       // mail transfer on TCP 25, with submission on 587
+	Submission = service.Submission // runs with smtp: mail from users' programs, AUTH required
+	LMTP       = service.LMTP       // runs with pop3 when SMTP is on another host, TCP 24
+	POP3       = service.POP3       // mailbox access on TCP 110
+	DNS        = service.DNS        // authoritative for the ISP's domains and recursive resolver, UDP/TCP 53
 )
 
-// Services lists the known services in canonical order.
-var Services = []Service{SMTP, POP3, DNS}
+// Services lists the services a scenario may list for a server host,
+// in canonical order.
+var Services = service.Listed()
 
 // Scenario is a fully resolved scenario: every default has been filled in.
 type Scenario struct {
@@ -64,7 +70,7 @@ type Host struct {
 	Kind     Kind       `json:"kind"`
 	Addr     netip.Addr `json:"addr"`
 	ISP      string     `json:"isp,omitempty"`      // the ISP whose LAN it sits in; "" on the Internet side
-	Services []Service  `json:"services,omitempty"` // servers only, canonical order
+	Services []Service  `json:"services,omitempty"` // servers only, canonical order, with the services that run as part of them
 	Pos      Pos        `json:"pos"`
 }
 
@@ -116,15 +122,13 @@ type ISP struct {
 	Name   string       `json:"name"`
 	Prefix netip.Prefix `json:"prefix"` // the LAN every host of the ISP is numbered from
 	Router string       `json:"router"` // "<name>-router"
-	SMTP   string       `json:"smtp"`   // host running the smtp service
-	POP3   string       `json:"pop3"`   // host running the pop3 service
-	DNS    string       `json:"dns"`    // host running the dns service (also the LAN's resolver)
-	// LMTP is true when SMTP and POP3 are different hosts, so SMTP hands
-	// local mail to POP3 over LMTP on TCP port 24.
-	LMTP    bool     `json:"lmtp"`
-	Domains []Domain `json:"domains"` // the first is the primary domain
-	Users   []User   `json:"users"`   // sorted by login
-	Pos     Pos      `json:"pos"`
+	// Servers names the host running each service (smtp, submission,
+	// pop3, dns, and lmtp when SMTP and POP3 are on different hosts, so
+	// SMTP hands local mail to POP3 over LMTP).
+	Servers map[Service]string `json:"servers"`
+	Domains []Domain           `json:"domains"` // the first is the primary domain
+	Users   []User             `json:"users"`   // sorted by login
+	Pos     Pos                `json:"pos"`
 }
 
 // Auth is how a mail program authenticates to its SMTP server.
@@ -149,8 +153,11 @@ type PC struct {
 	POP3          string `json:"pop3,omitempty"` // incoming server host (default: the mail ISP's)
 	DNS           string `json:"dns"`            // resolver host (the connection ISP's)
 	LeaveOnServer bool   `json:"leave_on_server"`
-	Auth          Auth   `json:"auth"`
-	Pos           Pos    `json:"pos"`
+	// Submission sends on the submission port (587) with AUTH, as mail
+	// programs do today, instead of on port 25.
+	Submission bool `json:"submission,omitempty"`
+	Auth       Auth `json:"auth"`
+	Pos        Pos  `json:"pos"`
 }
 
 // Root is the root DNS server: it delegates every ISP domain straight to
@@ -170,6 +177,9 @@ func (s *Scenario) Host(name string) *Host {
 	}
 	return nil
 }
+
+// Server is the host running service k in the ISP, "" if none.
+func (i *ISP) Server(k Service) string { return i.Servers[k] }
 
 // ISP returns the ISP with the given name, or nil.
 func (s *Scenario) ISP(name string) *ISP {

@@ -2,8 +2,8 @@ package scenario
 
 import (
 	"encoding/binary"
+	"mailsim/servers/service"
 	"net/netip"
-	"sort"
 	"strings"
 	"time"
 )
@@ -33,12 +33,10 @@ var DefaultLinks = map[string]struct {
 	"backbone": {10 * time.Millisecond, 1e9}, // root DNS and explicit Internet links
 }
 
-// Host number offsets inside an ISP LAN.
+// Host number offsets inside an ISP LAN; a server host takes the port
+// number of its first service (smtp .25, dns .53, pop3 .110).
 const (
 	offRouter = 1
-	offSMTP   = 25
-	offDNS    = 53
-	offPOP3   = 110
 	offPCs    = 100
 	offServer = 2 // first address tried for explicit servers whose port number is taken
 )
@@ -174,14 +172,8 @@ func (nw *world) checkConnected() {
 	}
 }
 
-// sortedServices returns svcs in canonical order.
-func sortedServices(svcs []Service) []Service {
-	out := append([]Service(nil), svcs...)
-	sort.Slice(out, func(i, j int) bool {
-		return indexOf(Services, out[i]) < indexOf(Services, out[j])
-	})
-	return out
-}
+// sortedServices returns svcs in the service table's order.
+func sortedServices(svcs []Service) []Service { return service.Order(svcs) }
 
 func indexOf[T comparable](xs []T, x T) int {
 	for i, y := range xs {

@@ -1,11 +1,14 @@
 package scenario
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"mailsim/servers/service"
 )
 
 // This file reads the YAML tree into raw, still unresolved values that
@@ -108,6 +111,8 @@ type rawHost struct {
 	addrNode          *yaml.Node
 	leave             bool
 	auth              Auth
+	authNode          *yaml.Node
+	submission        bool
 	smtp, pop3        string
 	smtpNode, pop3Nod *yaml.Node
 	link              linkParams
@@ -406,7 +411,15 @@ func (d *decoder) readServer(p kv) rawServer {
 	for _, name := range names {
 		svc := Service(name)
 		if !contains(Services, svc) {
-			d.errf(svcNode, didYouMean(name, []string{"smtp", "pop3", "dns"}), "unknown service %q (services are smtp, pop3, dns)", name)
+			listed := make([]string, len(Services))
+			for i, k := range Services {
+				listed[i] = string(k)
+			}
+			hint := didYouMean(name, listed)
+			if spec, ok := service.Lookup(svc); ok {
+				hint = fmt.Sprintf("%s runs as part of %s", name, spec.PartOf)
+			}
+			d.errf(svcNode, hint, "unknown service %q (services are %s)", name, strings.Join(listed, ", "))
 			continue
 		}
 		if contains(s.services, svc) {
@@ -418,7 +431,7 @@ func (d *decoder) readServer(p kv) rawServer {
 	return s
 }
 
-var hostKeys = []string{"user", "password", "isp", "addr", "leave_on_server", "auth", "smtp", "pop3", "link"}
+var hostKeys = []string{"user", "password", "isp", "addr", "leave_on_server", "submission", "auth", "smtp", "pop3", "link"}
 
 func (d *decoder) readHost(p kv) *rawHost {
 	h := &rawHost{name: p.key, k: p.k, auth: AuthNone}
@@ -441,7 +454,11 @@ func (d *decoder) readHost(p kv) *rawHost {
 	if n, ok := m["leave_on_server"]; ok {
 		h.leave, _ = d.boolean(n)
 	}
+	if n, ok := m["submission"]; ok {
+		h.submission, _ = d.boolean(n)
+	}
 	if n, ok := m["auth"]; ok {
+		h.authNode = n
 		if s, ok := d.scalar(n, "none, plain or login"); ok {
 			a := Auth(strings.ToLower(s))
 			switch a {

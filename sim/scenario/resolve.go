@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+
+	"mailsim/servers/service"
 )
 
 // resolveNetwork builds ISPs, hosts, PCs and links from the raw document.
@@ -32,7 +34,7 @@ func (nw *world) resolveNetwork(doc *rawDoc) {
 	}
 	rootAddr := doc.rootAddr
 	if !rootAddr.IsValid() {
-		rootAddr = addOff(InternetPrefix.Addr(), offDNS)
+		rootAddr = addOff(InternetPrefix.Addr(), uint32(service.Of(DNS).Port()))
 	}
 	rootPos := d.pos(doc.root)
 	if doc.rootNode != nil {
@@ -168,7 +170,7 @@ func (nw *world) resolveISP(ri *rawISP) {
 		}
 		off := uint32(offServer)
 		if len(rs.services) > 0 {
-			off = map[Service]uint32{SMTP: offSMTP, POP3: offPOP3, DNS: offDNS}[rs.services[0]]
+			off = uint32(service.Of(rs.services[0]).Port()) // smtp .25, pop3 .110, dns .53
 		}
 		a := nw.place(ri, rs.name, rs.addr, sp, off)
 		if !nw.addHost(Host{Name: rs.name, Kind: KindServer, Addr: a, ISP: ri.name, Services: sortedServices(rs.services), Pos: sp}) {
@@ -188,8 +190,8 @@ func (nw *world) resolveISP(ri *rawISP) {
 			d.errAt(pos, "list a host for it under servers:", "ISP %s has no host running %s", ri.name, svc)
 		}
 	}
-	isp.SMTP, isp.POP3, isp.DNS = owner[SMTP], owner[POP3], owner[DNS]
-	isp.LMTP = isp.SMTP != isp.POP3
+	isp.Servers = owner
+	nw.addParts(&isp)
 	isp.Users = nw.resolveUsers(ri, isp.Domains)
 	nw.s.ISPs = append(nw.s.ISPs, isp)
 	nw.rawISPs[ri.name] = ri
@@ -244,7 +246,18 @@ func (nw *world) resolvePC(rh *rawHost) {
 	if !validName(rh.name) {
 		d.errAt(pos, "letters, digits, hyphens and dots, e.g. bob-pc", "bad host name %q", rh.name)
 	}
-	pc := PC{Host: rh.name, User: rh.user, LeaveOnServer: rh.leave, Auth: rh.auth, Pos: pos}
+	pc := PC{Host: rh.name, User: rh.user, LeaveOnServer: rh.leave, Auth: rh.auth, Submission: rh.submission, Pos: pos}
+	if rh.submission {
+		switch {
+		case rh.authNode == nil:
+			pc.Auth = AuthPlain // RFC 6409 §4.3: submission requires a login
+		case rh.auth == AuthNone:
+			d.errf(rh.authNode, "use auth: plain or login, or drop submission: true", "the submission port needs a login, but auth is none")
+		}
+		if rh.user == "" {
+			d.errAt(pos, "give it user: (a mail address)", "host %s has submission: true but no mail account", rh.name)
+		}
+	}
 	var mailISP *ISP
 	if rh.user != "" {
 		mailISP = nw.mailbox(rh.user, d.pos(rh.userNode), &pc)
@@ -272,9 +285,9 @@ func (nw *world) resolvePC(rh *rawHost) {
 		return
 	}
 	nw.addLink(rh.name, connISP.Router, nw.params("access", rh.link.over(ri.access)), pos)
-	pc.SMTP, pc.DNS = connISP.SMTP, connISP.DNS
+	pc.SMTP, pc.DNS = connISP.Server(SMTP), connISP.Server(DNS)
 	if mailISP != nil {
-		pc.POP3 = mailISP.POP3
+		pc.POP3 = mailISP.Server(POP3)
 	}
 	if rh.smtp != "" {
 		pc.SMTP = nw.serverRef(rh.smtp, SMTP, d.pos(rh.smtpNode))
@@ -370,5 +383,27 @@ func (nw *world) explicitLinks(doc *rawDoc) {
 			continue
 		}
 		nw.addLink(rl.a, rl.b, lp, p)
+	}
+}
+
+// addParts records the services that run as part of the ones an ISP
+// lists (submission with smtp; lmtp with pop3 when SMTP hands mail over
+// from another host) on the same hosts.
+func (nw *world) addParts(isp *ISP) {
+	for _, k := range Services {
+		host := isp.Servers[k]
+		if host == "" {
+			continue
+		}
+		for _, p := range service.Parts(k) {
+			if p == LMTP && isp.Servers[SMTP] == host {
+				continue // SMTP stores local mail itself
+			}
+			isp.Servers[p] = host
+			if i, ok := nw.byName[host]; ok {
+				h := &nw.s.Hosts[i]
+				h.Services = sortedServices(append(h.Services, p))
+			}
+		}
 	}
 }

@@ -1,9 +1,14 @@
 package scenario
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
+
+	"mailsim/servers/service"
 )
 
 // TestSchemaAcceptsLibrary validates every library scenario against
@@ -33,5 +38,50 @@ sys.exit(1 if bad else 0)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "checked 10") {
 		t.Fatalf("schema check failed: %v\n%s", err, out)
+	}
+}
+
+// TestSchemaServicesFollowTable checks that the schema names the services
+// of the service table: those a host lists, and every kind for stop/start.
+func TestSchemaServicesFollowTable(t *testing.T) {
+	b, err := os.ReadFile("../../scenarios/mailsim.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Definitions struct {
+			Services struct {
+				Items struct{ Enum []string } `json:"items"`
+			} `json:"services"`
+			Servicearg struct {
+				OneOf []struct {
+					Properties struct {
+						Service struct{ Enum []string } `json:"service"`
+					} `json:"properties"`
+				} `json:"oneOf"`
+			} `json:"servicearg"`
+		} `json:"definitions"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	var listed, all []string
+	for _, k := range Services {
+		listed = append(listed, string(k))
+	}
+	for _, spec := range service.All() {
+		all = append(all, string(spec.Kind))
+	}
+	if got := s.Definitions.Services.Items.Enum; !slices.Equal(got, listed) {
+		t.Errorf("schema services %v, table %v", got, listed)
+	}
+	var stop []string
+	for _, o := range s.Definitions.Servicearg.OneOf {
+		if e := o.Properties.Service.Enum; e != nil {
+			stop = e
+		}
+	}
+	if !slices.Equal(stop, all) {
+		t.Errorf("schema stop/start services %v, table %v", stop, all)
 	}
 }

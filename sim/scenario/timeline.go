@@ -282,7 +282,7 @@ func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
 		name, good := d.str(nn)
 		r.Name = strings.ToLower(strings.TrimSuffix(name, "."))
 		if isp, zone := nw.s.zoneFor(r.Name); isp != nil {
-			a.Zone, a.Host = zone, isp.DNS
+			a.Zone, a.Host = zone, isp.Server(DNS)
 		} else if good {
 			hint := "records live in the zone of an ISP's domain"
 			if strings.HasSuffix(r.Name, ".in-addr.arpa") {

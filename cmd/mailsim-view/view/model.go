@@ -36,10 +36,10 @@ type Model struct {
 	SpeedIdx int
 	Err      error // the world failed; shown in the window
 
-	Filter      [NumProto]bool // protocols shown in the list (and on links)
-	ShowControl bool           // show TCP handshake, bare ACK and FIN segments
-	Selected    *sim.Event     // clicked in the event list
-	Node        string         // clicked on the map; the inspector shows it
+	Filter      []bool     // by Proto: protocols shown in the list (and on links)
+	ShowControl bool       // show TCP handshake, bare ACK and FIN segments
+	Selected    *sim.Event // clicked in the event list
+	Node        string     // clicked on the map; the inspector shows it
 
 	// Live: the world is bridged to real clients, so it is never rebuilt
 	// (no restart, no replay) and runs past the scenario's end.
@@ -52,6 +52,7 @@ func (m *Model) Runner() Runner { return m.run }
 // NewModel builds the first run of sc and stands at time 0, paused.
 func NewModel(sc *scenario.Scenario, build BuildFunc) (*Model, error) {
 	m := &Model{Scenario: sc, Topo: NewTopology(sc), Cast: NewCast(sc), build: build, SpeedIdx: 3}
+	m.Filter = make([]bool, NumProto)
 	for i := range m.Filter {
 		m.Filter[i] = true
 	}

@@ -3,59 +3,82 @@ package view
 import (
 	"image/color"
 
+	"mailsim/servers/service"
 	"mailsim/sim"
 )
 
-// Proto is what the window calls a segment's protocol, by its port.
+// Proto is what the window calls a segment's protocol: one per service
+// of the service table, in its order, then Control and Other.
 type Proto int
 
-// Protocols, in legend order.
-const (
-	SMTP    Proto = iota // TCP 25 (and 587)
-	LMTP                 // TCP 24
-	POP3                 // TCP 110
-	DNS                  // UDP or TCP 53
-	Control              // a TCP segment without payload: SYN, SYN-ACK, bare ACK, FIN, RST
-	Other                // anything else
-	NumProto
-)
+// Shape is how a segment of a protocol is drawn (the service table's).
+type Shape = service.Shape
 
-// Shape is how a segment of a protocol is drawn.
-type Shape int
-
-// Shapes, one per protocol so colour is never the only cue.
+// Shapes.
 const (
-	ShapeEnvelope Shape = iota
-	ShapeTriangle
-	ShapeSquare
-	ShapeDiamond
-	ShapeDot
-	ShapeCircle
+	ShapeEnvelope = service.ShapeEnvelope
+	ShapeTriangle = service.ShapeTriangle
+	ShapeSquare   = service.ShapeSquare
+	ShapeDiamond  = service.ShapeDiamond
+	ShapeDot      = service.ShapeDot
+	ShapeCircle   = service.ShapeCircle
 )
 
 type protoInfo struct {
+	spec  *service.Spec // nil for Control and Other
 	name  string
-	port  int
 	shape Shape
 	color color.RGBA
 	what  string
 }
 
-// Okabe–Ito palette: distinguishable with every common colour vision
-// deficiency; shapes differ too.
-var protos = [NumProto]protoInfo{
-	SMTP:    {"SMTP", 25, ShapeEnvelope, color.RGBA{0xE6, 0x9F, 0x00, 0xFF}, "mail transfer (envelope)"},
-	LMTP:    {"LMTP", 24, ShapeTriangle, color.RGBA{0xCC, 0x79, 0xA7, 0xFF}, "local delivery to POP3 host"},
-	POP3:    {"POP3", 110, ShapeSquare, color.RGBA{0x00, 0x72, 0xB2, 0xFF}, "mailbox download"},
-	DNS:     {"DNS", 53, ShapeDiamond, color.RGBA{0x00, 0x9E, 0x73, 0xFF}, "name lookup"},
-	Control: {"TCP", 0, ShapeDot, color.RGBA{0x66, 0x66, 0x66, 0xFF}, "handshake / ACK / FIN (key T)"},
-	Other:   {"other", 0, ShapeCircle, color.RGBA{0x56, 0xB4, 0xE9, 0xFF}, "other traffic"},
+var protos, byKind = buildProtos()
+
+// Control (a TCP segment without payload: SYN, SYN-ACK, bare ACK, FIN,
+// RST) and Other (anything else) follow the services.
+var (
+	Control  = Proto(len(service.All()))
+	Other    = Control + 1
+	NumProto = int(Other) + 1
+)
+
+func buildProtos() ([]protoInfo, map[service.Kind]Proto) {
+	var ps []protoInfo
+	idx := map[service.Kind]Proto{}
+	for _, s := range service.All() {
+		idx[s.Kind] = Proto(len(ps))
+		ps = append(ps, protoInfo{spec: s, name: s.Name, shape: s.Shape, color: s.Color, what: s.Legend})
+	}
+	return append(ps,
+		protoInfo{name: "TCP", shape: ShapeDot, color: color.RGBA{0x66, 0x66, 0x66, 0xFF}, what: "handshake / ACK / FIN (key T)"},
+		protoInfo{name: "other", shape: ShapeCircle, color: color.RGBA{0x56, 0xB4, 0xE9, 0xFF}, what: "other traffic"},
+	), idx
+}
+
+// ProtoOf is the window's protocol of a service kind.
+func ProtoOf(k service.Kind) Proto { return byKind[k] }
+
+// Services are the protocols of the service table, in its order.
+func Services() []Proto {
+	out := make([]Proto, Control)
+	for i := range out {
+		out[i] = Proto(i)
+	}
+	return out
 }
 
 func (p Proto) String() string { return protos[p].name }
 
+// Spec is the protocol's service declaration, nil for Control and Other.
+func (p Proto) Spec() *service.Spec { return protos[p].spec }
+
 // Port is the well-known port of the protocol, 0 if none.
-func (p Proto) Port() int { return protos[p].port }
+func (p Proto) Port() int {
+	if s := protos[p].spec; s != nil {
+		return int(s.Port())
+	}
+	return 0
+}
 
 // Color is the protocol's colour.
 func (p Proto) Color() color.RGBA { return protos[p].color }
@@ -65,6 +88,14 @@ func (p Proto) Shape() Shape { return protos[p].shape }
 
 // Describe says in a few words what the protocol does, for the legend.
 func (p Proto) Describe() string { return protos[p].what }
+
+// Key is the key that shows or hides the protocol, "" if none.
+func (p Proto) Key() string {
+	if s := protos[p].spec; s != nil {
+		return s.Key
+	}
+	return ""
+}
 
 // Classify names the protocol of a hop by its ports; payload-less TCP
 // segments are Control whatever their ports.
@@ -77,30 +108,20 @@ func Classify(e *sim.Event) Proto {
 
 // ByPort names the protocol of a conversation between two ports.
 func ByPort(src, dst uint16) Proto {
-	for _, p := range []uint16{dst, src} {
-		switch p {
-		case 25, 587:
-			return SMTP
-		case 24:
-			return LMTP
-		case 110:
-			return POP3
-		case 53:
-			return DNS
-		}
+	if s := service.OfConversation(src, dst); s != nil {
+		return byKind[s.Kind]
 	}
 	return Other
 }
 
 // ServicePort is the well-known port of the conversation (25, 110, 53,
-// 24), or the destination port if neither end has one.
+// …), or the destination port if neither end has one.
 func ServicePort(e *sim.Event) uint16 {
-	p := ByPort(e.Src.Port(), e.Dst.Port())
-	if pp := p.Port(); pp != 0 {
-		if e.Src.Port() == 587 || e.Dst.Port() == 587 {
-			return 587
-		}
-		return uint16(pp)
+	if s := service.ByPort(e.Dst.Port()); s != nil {
+		return e.Dst.Port()
+	}
+	if s := service.ByPort(e.Src.Port()); s != nil {
+		return e.Src.Port()
 	}
 	return e.Dst.Port()
 }
@@ -108,5 +129,5 @@ func ServicePort(e *sim.Event) uint16 {
 // FromClient reports whether the segment goes from the client (the side
 // without the well-known port) to the server.
 func FromClient(e *sim.Event) bool {
-	return int(e.Dst.Port()) == int(ServicePort(e))
+	return e.Dst.Port() == ServicePort(e)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"mailsim/servers/service"
 	"mailsim/sim"
 )
 
@@ -96,11 +97,11 @@ func TestInFlightInterpolates(t *testing.T) {
 		t.Fatalf("RCPT TO not in flight at %v: %d flights", m.T, len(fl))
 	}
 	a, b := m.Topo.Node(hop.From), m.Topo.Node(hop.To)
-	if f.Proto != SMTP || math.Abs(f.Frac-0.5) > 0.01 || math.Abs(f.X-(a.X+b.X)/2) > 1 || math.Abs(f.Y-(a.Y+b.Y)/2) > 1 {
+	if f.Proto != ProtoOf(service.SMTP) || math.Abs(f.Frac-0.5) > 0.01 || math.Abs(f.X-(a.X+b.X)/2) > 1 || math.Abs(f.Y-(a.Y+b.Y)/2) > 1 {
 		t.Errorf("flight %+v, want SMTP halfway between %s and %s", *f, a.Name, b.Name)
 	}
 	// Filtering SMTP out hides it.
-	m.Filter[SMTP] = false
+	m.Filter[ProtoOf(service.SMTP)] = false
 	for _, x := range m.InFlight(nil) {
 		if x.Ev == hop {
 			t.Error("filtered protocol still in flight")
@@ -253,7 +254,7 @@ func TestCamera(t *testing.T) {
 }
 
 func TestSpriteShapes(t *testing.T) {
-	for p := Proto(0); p < NumProto; p++ {
+	for p := Proto(0); int(p) < NumProto; p++ {
 		img := Sprite(p, 26, 18)
 		opaque := 0
 		for i := 3; i < len(img.Pix); i += 4 {

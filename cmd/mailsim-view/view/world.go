@@ -73,7 +73,7 @@ func inspect(rt *world.Runtime, name string) []string {
 	}
 	if h.ISP != "" {
 		isp := sc.ISP(h.ISP)
-		if isp != nil && isp.POP3 == name {
+		if isp != nil && isp.Server(scenario.POP3) == name {
 			if st := rt.Store(h.ISP); st != nil {
 				for _, u := range st.Users() {
 					msgs := st.Messages(u)
@@ -84,7 +84,7 @@ func inspect(rt *world.Runtime, name string) []string {
 				}
 			}
 		}
-		if isp != nil && isp.SMTP == name {
+		if isp != nil && isp.Server(scenario.SMTP) == name {
 			q := rt.SMTPQueue(name)
 			out = append(out, fmt.Sprintf("SMTP queue: %d message(s)", len(q)))
 			for _, m := range q {
@@ -103,7 +103,7 @@ func inspect(rt *world.Runtime, name string) []string {
 		}
 	}
 	if h.Kind != scenario.KindRoot && len(h.Services) > 0 {
-		if cache := rt.DNSCache(name); cache != nil || (h.ISP != "" && sc.ISP(h.ISP) != nil && sc.ISP(h.ISP).DNS == name) {
+		if cache := rt.DNSCache(name); cache != nil || (h.ISP != "" && sc.ISP(h.ISP) != nil && sc.ISP(h.ISP).Server(scenario.DNS) == name) {
 			out = append(out, fmt.Sprintf("DNS cache: %d entr(ies)", len(cache)))
 			for _, c := range cache {
 				out = append(out, fmt.Sprintf("  %s %s %s (%s left)", c.Name, c.Type, c.Kind, c.TTL.Round(time.Second)))
