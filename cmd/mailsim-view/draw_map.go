@@ -143,21 +143,28 @@ func (g *Game) drawLegend(screen *ebiten.Image) {
 	gx := g.gfx
 	mr := g.mapRect()
 	rows := append(view.Services(), view.Control)
+	names := make([]string, len(rows))
+	nameW, descW := 0.0, 0.0
+	for i, p := range rows {
+		names[i] = p.String()
+		if p.Port() != 0 {
+			names[i] = fmt.Sprintf("%s %d", p, p.Port())
+		}
+		nameW = max(nameW, text.Advance(names[i], gx.bold))
+		descW = max(descW, text.Advance(p.Describe(), gx.small))
+	}
 	h := float32(len(rows)*18 + 8)
+	w := float32(32 + nameW + 12 + descW + 10)
 	x0, y0 := float32(mr.X)+8, float32(mr.Y+mr.H)-h-8
-	vector.DrawFilledRect(screen, x0, y0, 270, h, panelColor, false)
-	vector.StrokeRect(screen, x0, y0, 270, h, 1, lineColor, false)
+	vector.DrawFilledRect(screen, x0, y0, w, h, panelColor, false)
+	vector.StrokeRect(screen, x0, y0, w, h, 1, lineColor, false)
 	for i, p := range rows {
 		y := float64(y0) + 4 + float64(i)*18
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Scale(0.8, 0.8)
 		op.GeoM.Translate(float64(x0)+6, y+1)
 		screen.DrawImage(gx.sprites[p], op)
-		name := p.String()
-		if p.Port() != 0 {
-			name = fmt.Sprintf("%s %d", p, p.Port())
-		}
-		gx.text.draw(screen, name, gx.bold, float64(x0)+32, y, inkColor)
-		gx.text.draw(screen, p.Describe(), gx.small, float64(x0)+102, y+2, dimColor)
+		gx.text.draw(screen, names[i], gx.bold, float64(x0)+32, y, inkColor)
+		gx.text.draw(screen, p.Describe(), gx.small, float64(x0)+32+nameW+12, y+2, dimColor)
 	}
 }

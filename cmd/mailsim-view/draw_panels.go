@@ -23,6 +23,10 @@ func fillRect(dst *ebiten.Image, r image.Rectangle, c color.Color) {
 	vector.DrawFilledRect(dst, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), c, false)
 }
 
+// footerHelp is the key summary under the timeline.
+var footerHelp = fmt.Sprintf("Space play/pause   → next event   ← previous   [ ] speed   R restart   T TCP handshakes   %s-%s filters   drag timeline to scrub",
+	view.Services()[0].Key(), view.Services()[len(view.Services())-1].Key())
+
 // chipLabel is a filter chip's text: its key and protocol, "1 SMTP".
 func chipLabel(p view.Proto) string { return p.Key() + " " + p.String() }
 
@@ -177,7 +181,7 @@ func (g *Game) drawBottom(screen *ebiten.Image) {
 		vector.DrawFilledRect(screen, px-2, float32(tr.Min.Y)-4, 4, float32(tr.Dy())+8, inkColor, false)
 	}
 	vector.StrokeRect(screen, float32(tr.Min.X), float32(tr.Min.Y), float32(tr.Dx()), float32(tr.Dy()), 1, regionEdge, false)
-	gx.text.draw(screen, "Space play/pause   → next event   ← previous   [ ] speed   R restart   T TCP handshakes   1-4 filters   drag timeline to scrub", gx.small, 12, float64(g.h-13), dimColor)
+	gx.text.draw(screen, footerHelp, gx.small, 12, float64(g.h-13), dimColor)
 }
 
 var helpText = []string{

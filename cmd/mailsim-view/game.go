@@ -135,7 +135,7 @@ func (g *Game) mapRect() view.Rect {
 }
 
 // legendH is the height the legend takes at the bottom of the map.
-const legendH = 5*18 + 8 + 8
+var legendH = float64((len(view.Services())+1)*18 + 8 + 8) // one row per service, and TCP
 
 // fitRect is the part of the map a fitted topology fills: above the
 // legend, so the legend never covers a region.
