@@ -46,7 +46,7 @@ type timeouts struct {
 // SetWriteDeadline. A reader blocked now is woken to look again. w.mu
 // must be held.
 func (o *timeouts) set(w *World, t time.Time, r, wr bool, reader *waiter) {
-	d := w.virtualDeadline(t)
+	d := w.deadlineAt(t)
 	if r {
 		o.rdl = d
 		if reader != nil {
@@ -56,4 +56,19 @@ func (o *timeouts) set(w *World, t time.Time, r, wr bool, reader *waiter) {
 	if wr {
 		o.wdl = d
 	}
+}
+
+// deadlineAt is the virtual time a conn deadline t stands for. t is on
+// the virtual clock (Host.Now, Host.Deadline), exactly; a library that
+// computes deadlines from the wall clock gets them converted before they
+// reach the conn (Host.WallDeadline). A t already past fails at once.
+func (w *World) deadlineAt(t time.Time) deadline {
+	if t.IsZero() {
+		return deadline{}
+	}
+	at := t.Sub(w.cfg.Epoch)
+	if at < w.now {
+		at = w.now
+	}
+	return deadline{set: true, at: at}
 }

@@ -86,3 +86,7 @@ func (l *Loopback) Name() string { return l.HostName }
 // sockets, whose deadlines the kernel measures in real time (wall clock:
 // real sockets only, never the simulation).
 func (l *Loopback) Deadline(d time.Duration) time.Time { return time.Now().Add(d) }
+
+// WallDeadline is t itself: real sockets measure deadlines on the wall
+// clock, which is the one the library used.
+func (l *Loopback) WallDeadline(t time.Time, _ ...time.Duration) time.Time { return t }

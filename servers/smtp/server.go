@@ -74,9 +74,9 @@ func New(cfg Config) (*Server, error) {
 	gs.AllowInsecureAuth = true
 	gs.ErrorLog = envLogger{cfg.Env, "smtp"}
 	// RFC 5321 §4.5.3.2.7: wait at least 5 minutes for a command. go-smtp
-	// sets deadlines from time.Now(); the simulator's connections turn
-	// them into virtual time. A client that does not read its replies
-	// is given as long.
+	// sets deadlines from time.Now(); wireConn converts them for the
+	// host's conns (virtual time in the simulation). A client that does
+	// not read its replies is given as long.
 	gs.ReadTimeout = cfg.IdleTimeout
 	gs.WriteTimeout = cfg.IdleTimeout
 	s.smtp = gs
@@ -86,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 // Serve accepts SMTP connections on l until Close. It returns nil after
 // Close.
 func (s *Server) Serve(l net.Listener) error {
-	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname)}
+	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), deadline: wallDeadline(s.cfg.Env, s.smtp)}
 	if s.pmBox != "" {
 		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
 	}
