@@ -12,8 +12,9 @@ import (
 
 // Loopback is an Env on the real network, for tests of the servers over
 // real sockets. Its clock is fake: it starts at Epoch and moves only when
-// someone Sleeps, so no code here reads the wall clock, and retries that
-// would take days of real time take none.
+// someone Sleeps, so retries that would take days of real time take
+// none. Only Deadline reads the wall clock: real sockets' deadlines are
+// wall-clock instants.
 type Loopback struct {
 	HostName string
 	Log      io.Writer // notes go here; nil discards them
