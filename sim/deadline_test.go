@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,4 +144,27 @@ func epochOr(t time.Time) time.Time {
 		return DefaultEpoch
 	}
 	return t
+}
+
+// A wall-clock deadline that reaches a simulated conn unconverted (a
+// library whose conn was not wrapped) fails the run, naming the conn,
+// instead of being read on the wrong clock.
+func TestUnwrappedWallDeadlineFails(t *testing.T) {
+	w, a, b := twoISPs(t, 1)
+	ln, _ := b.Listen("tcp", ":25")
+	b.Go("server", func() {
+		c, _ := ln.Accept()
+		c.Read(make([]byte, 1))
+		c.Close()
+	})
+	a.Go("client", func() {
+		c, _ := a.Dial(context.Background(), "tcp", "server:25")
+		c.SetReadDeadline(time.Now().Add(5 * time.Minute)) // as go-smtp does, unwrapped
+		c.Read(make([]byte, 1))
+		c.Close()
+	})
+	err := w.RunUntil(time.Hour)
+	if err == nil || !strings.Contains(err.Error(), "client 198.51.100.10:49152") || !strings.Contains(err.Error(), "env.WallClockConn") {
+		t.Fatalf("RunUntil: %v, want an error naming the conn and env.WallClockConn", err)
+	}
 }
