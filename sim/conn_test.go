@@ -198,7 +198,7 @@ func TestZeroDeadlineFailsAtOnce(t *testing.T) {
 	var werr error
 	a.Go("client", func() {
 		c, _ := a.Dial(context.Background(), "tcp", "server:7")
-		c.SetDeadline(time.Now()) // what go-smtp does with CommandTimeout=0
+		c.SetDeadline(a.Now())
 		_, werr = c.Write([]byte("x"))
 		c.Close()
 	})

@@ -61,7 +61,7 @@ func smtpExchange(t testing.TB, seed int64, msgs int) (trace string, events []*E
 				t.Error(err)
 				return
 			}
-			c := gosmtp.NewClient(conn)
+			c := goSMTPClient(a, conn)
 			msg := fmt.Sprintf("Subject: hi %d\r\n\r\nHello Bob.\r\n", i)
 			if err := c.SendMail("lisa@otherisp.com", []string{"bob@comentum.com"}, strings.NewReader(msg)); err != nil {
 				t.Error(err)
@@ -161,7 +161,7 @@ func TestStep(t *testing.T) {
 	a.Go("client", func() {
 		conn, err := a.Dial(context.Background(), "tcp", "server:25")
 		if err == nil {
-			err = gosmtp.NewClient(conn).Quit()
+			err = goSMTPClient(a, conn).Quit()
 		}
 		if err != nil {
 			t.Error(err)

@@ -453,5 +453,5 @@ func (c *tcpConn) setDeadline(t time.Time, r, wr bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer c.enter()()
-	c.timeouts.set(w, t, r, wr, c.reader)
+	c.timeouts.set(w, c.desc, t, r, wr, c.reader)
 }

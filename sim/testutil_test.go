@@ -1,9 +1,14 @@
 package sim
 
 import (
+	"net"
 	"net/netip"
 	"testing"
 	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"mailsim/servers/env"
 )
 
 // twoISPs builds client — r1 — r2 — server: two hosts separated by two
@@ -34,3 +39,11 @@ func twoISPs(t testing.TB, seed int64) (*World, *Host, *Host) {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// goSMTPClient is a go-smtp client over conn, a conn of h, wrapped as
+// the servers wrap theirs: go-smtp's wall-clock deadlines become virtual.
+func goSMTPClient(h *Host, conn net.Conn) *gosmtp.Client {
+	c := gosmtp.NewClient(env.WallClockConn(h, conn, 5*time.Minute, 12*time.Minute))
+	c.CommandTimeout, c.SubmissionTimeout = 5*time.Minute, 12*time.Minute
+	return c
+}

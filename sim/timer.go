@@ -1,6 +1,9 @@
 package sim
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // readTimer is a conn's read-deadline timer. Servers set a new deadline
 // before every read (go-smtp: now+5m), so a timer item per blocked read
@@ -43,10 +46,16 @@ type timeouts struct {
 }
 
 // set applies SetDeadline (r and wr), SetReadDeadline or
-// SetWriteDeadline. A reader blocked now is woken to look again. w.mu
-// must be held.
-func (o *timeouts) set(w *World, t time.Time, r, wr bool, reader *waiter) {
-	d := w.virtualDeadline(t)
+// SetWriteDeadline on the conn desc. A reader blocked now is woken to
+// look again. w.mu must be held.
+func (o *timeouts) set(w *World, desc string, t time.Time, r, wr bool, reader *waiter) {
+	if fromWallClock(t) && !fromWallClock(w.cfg.Epoch) {
+		// Only time.Now() gives a time a monotonic reading: a library
+		// reached the conn without env.WallClockConn. Taken as virtual
+		// time, its deadline would be off by today minus the epoch.
+		w.failLocked(fmt.Errorf("sim: %s: deadline %s comes from the wall clock (time.Now()); wrap the conn handed to the library in env.WallClockConn", desc, t.Round(0).Format(time.RFC3339)))
+	}
+	d := w.deadlineAt(t)
 	if r {
 		o.rdl = d
 		if reader != nil {
@@ -57,3 +66,22 @@ func (o *timeouts) set(w *World, t time.Time, r, wr bool, reader *waiter) {
 		o.wdl = d
 	}
 }
+
+// deadlineAt is the virtual time a conn deadline t stands for. t is on
+// the virtual clock (Host.Now, Host.Deadline), exactly; a library that
+// computes deadlines from the wall clock gets them converted before they
+// reach the conn (Host.WallDeadline). A t already past fails at once.
+func (w *World) deadlineAt(t time.Time) deadline {
+	if t.IsZero() {
+		return deadline{}
+	}
+	at := t.Sub(w.cfg.Epoch)
+	if at < w.now {
+		at = w.now
+	}
+	return deadline{set: true, at: at}
+}
+
+// fromWallClock reports whether t carries a monotonic clock reading,
+// which only time.Now() (and times computed from it) have.
+func fromWallClock(t time.Time) bool { return t != t.Round(0) }

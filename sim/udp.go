@@ -214,5 +214,5 @@ func (c *udpConn) setDeadline(t time.Time, r, wr bool) {
 	if !c.closed {
 		defer w.hold(c.desc)()
 	}
-	c.timeouts.set(w, t, r, wr, c.reader)
+	c.timeouts.set(w, c.desc, t, r, wr, c.reader)
 }

@@ -7,35 +7,47 @@ import (
 )
 
 // This file is the only place in sim/ that reads the wall clock, for three
-// reasons, each marked: deadlines set by libraries, the stall watchdog, and
-// the paced driver. None of them changes what the trace says.
+// reasons, each marked: converting deadlines that libraries compute from
+// the wall clock, the stall watchdog, and the paced driver. None of them
+// changes what the trace says.
 
-// virtualDeadline turns a deadline a library set as wall-now+d into d of
-// virtual time from now. go-smtp and miekg/dns compute their deadlines
-// from time.Now(); code written for the simulation computes them from the
-// host's virtual Now. Whichever clock t is nearer to is the one it was
-// computed from. d is rounded to 10ms so the microseconds that pass
-// between the library's time.Now() and this call never reach the trace.
-func (w *World) virtualDeadline(t time.Time) deadline {
+// librarySlack is how much wall time may pass between a library's
+// time.Now() and WallDeadline for the deadline still to be matched to
+// one of the library's timeouts. Only a thread descheduled for that long
+// in between could miss.
+const librarySlack = time.Second
+
+// WallDeadline converts a deadline a library computed from the wall clock,
+// time.Now().Add(d) with d one of timeouts (go-smtp, miekg/dns), into one
+// on this host's virtual clock: d of virtual time from now. d is measured
+// against the wall clock here and matched to the timeout it came from, so
+// the microseconds between the library's time.Now() and this call never
+// reach the trace. A deadline that is none of them (a context's, say) is
+// rounded to 10ms instead. The zero time (no deadline) stays zero.
+func (h *Host) WallDeadline(t time.Time, timeouts ...time.Duration) time.Time {
 	if t.IsZero() {
-		return deadline{}
+		return t
 	}
-	wall := time.Now() // wall clock: deadline conversion
-	virt := w.cfg.Epoch.Add(w.now)
-	d := t.Sub(wall)
-	if dv := t.Sub(virt); abs(dv) < abs(d) {
-		d = dv
+	d := t.Sub(time.Now()) // wall clock: library deadlines
+	return h.Now().Add(matchTimeout(d, timeouts))
+}
+
+// matchTimeout is the smallest of timeouts that d can be, given that d
+// only shrinks by the wall time that passed (less than librarySlack);
+// failing that, d rounded to 10ms and no less than 0.
+func matchTimeout(d time.Duration, timeouts []time.Duration) time.Duration {
+	best, found := time.Duration(0), false
+	for _, k := range timeouts {
+		if k >= d && k-d < librarySlack && (!found || k < best) {
+			best, found = k, true
+		}
+	}
+	if found {
+		return best
 	}
 	d = d.Round(10 * time.Millisecond)
 	if d < 0 {
 		d = 0
-	}
-	return deadline{set: true, at: w.now + d}
-}
-
-func abs(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
 	}
 	return d
 }

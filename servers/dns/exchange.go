@@ -43,8 +43,11 @@ func exchangeOver(ctx context.Context, e env.Env, network string, timeout time.D
 		return nil, err
 	}
 	defer conn.Close()
+	// miekg/dns sets its deadlines as time.Now() plus Timeout; the host
+	// converts them (to virtual time in the simulator).
 	c := &mdns.Client{Net: network, Timeout: timeout}
-	r, _, err := c.ExchangeWithConnContext(ctx, q, &mdns.Conn{Conn: conn})
+	wc := env.WallClockConn(e, conn, timeout)
+	r, _, err := c.ExchangeWithConnContext(ctx, q, &mdns.Conn{Conn: wc})
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", network, server, err)
 	}

@@ -37,4 +37,10 @@ type Env interface {
 	// timeout of d from now: d of virtual time in the simulation, of real
 	// time on real sockets.
 	Deadline(d time.Duration) time.Time
+	// WallDeadline converts a deadline a library computed from the wall
+	// clock, time.Now().Add(d) with d one of timeouts, into one for this
+	// host's conns: d of virtual time from now in the simulation, t
+	// itself on real sockets. The zero time stays zero. Code of our own
+	// uses Deadline; libraries get their conns wrapped in WallClockConn.
+	WallDeadline(t time.Time, timeouts ...time.Duration) time.Time
 }

@@ -12,8 +12,9 @@ import (
 
 // Loopback is an Env on the real network, for tests of the servers over
 // real sockets. Its clock is fake: it starts at Epoch and moves only when
-// someone Sleeps, so no code here reads the wall clock, and retries that
-// would take days of real time take none.
+// someone Sleeps, so retries that would take days of real time take
+// none. Only Deadline reads the wall clock: real sockets' deadlines are
+// wall-clock instants.
 type Loopback struct {
 	HostName string
 	Log      io.Writer // notes go here; nil discards them
@@ -86,3 +87,7 @@ func (l *Loopback) Name() string { return l.HostName }
 // sockets, whose deadlines the kernel measures in real time (wall clock:
 // real sockets only, never the simulation).
 func (l *Loopback) Deadline(d time.Duration) time.Time { return time.Now().Add(d) }
+
+// WallDeadline is t itself: real sockets measure deadlines on the wall
+// clock, which is the one the library used.
+func (l *Loopback) WallDeadline(t time.Time, _ ...time.Duration) time.Time { return t }

@@ -8,7 +8,7 @@
 //
 // Everything the program needs from its host comes from env.Env: the
 // clock for Date headers, the seeded random source for Message-IDs, Dial
-// for connections, Deadline for the account's ServerTimeout (so a server
-// that goes quiet ends Send/Recv with a timeout error, never a hang) and
-// Logf for the trace.
+// for connections, Deadline and WallDeadline (for go-smtp's deadlines)
+// for the account's ServerTimeout (so a server that goes quiet ends
+// Send/Recv with a timeout error, never a hang) and Logf for the trace.
 package mua

@@ -8,6 +8,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"mailsim/servers/env"
 )
 
 // SendError is a failed send: which server, at which SMTP step, and why.
@@ -40,9 +42,9 @@ func (p *Program) Send(ctx context.Context, to []string, subject, body string) e
 //
 // ctx bounds the dial (as does the host's TCP connect timeout). After it,
 // go-smtp's client bounds every wait, the greeting included, with its
-// CommandTimeout, set here to the account's ServerTimeout; it computes
-// its deadlines from the wall clock, which the simulator's conns convert
-// to virtual time.
+// CommandTimeout, set here to the account's ServerTimeout. It computes
+// its deadlines from the wall clock; the conn is wrapped so the host
+// converts them (to virtual time in the simulator).
 func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 	srv := p.acct.SMTPServer
 	fail := func(step string, err error) error {
@@ -64,11 +66,13 @@ func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 	if err != nil {
 		return fail("connect", err)
 	}
-	c := smtp.NewClient(nc)
 	// go-smtp waits 5 minutes per command and 12 for the reply to the
 	// end of DATA; keep that ratio for the account's setting.
-	c.CommandTimeout = p.acct.timeout()
-	c.SubmissionTimeout = c.CommandTimeout * 12 / 5
+	cmdTimeout := p.acct.timeout()
+	subTimeout := cmdTimeout * 12 / 5
+	c := smtp.NewClient(env.WallClockConn(p.e, nc, cmdTimeout, subTimeout))
+	c.CommandTimeout = cmdTimeout
+	c.SubmissionTimeout = subTimeout
 	defer c.Close()
 	if err := c.Hello(p.e.Name()); err != nil {
 		return fail("EHLO", err)

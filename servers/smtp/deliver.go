@@ -74,7 +74,7 @@ func (s *Server) attemptRemote(j *job) []*DeliveryError {
 					Text: fmt.Sprintf("connect to %s[%s]:%d: %s", host, ip, s.cfg.RemotePort, netErrText(err))}
 				continue
 			}
-			res, tryNext := s.transact(gosmtp.NewClient(conn), host, j)
+			res, tryNext := s.transact(newClient(s.env, conn, false), host, j)
 			if !tryNext {
 				return res
 			}

@@ -71,7 +71,7 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 
 // Serve accepts LMTP connections on ln until Close.
 func (l *LMTPServer) Serve(ln net.Listener) error {
-	return l.smtp.Serve(wireListener{ln, wireOpts{replies: lmtpReplies()}})
+	return l.smtp.Serve(wireListener{ln, wireOpts{replies: lmtpReplies(), deadline: wallDeadline(l.cfg.Env, l.smtp)}})
 }
 
 // Close stops the listeners and connections.
@@ -185,7 +185,7 @@ func (s *Server) attemptLMTP(j *job) []*DeliveryError {
 	if err != nil {
 		return all(j, &DeliveryError{Status: "4.4.1", Err: err, Text: fmt.Sprintf("connect to %s: %s", addr, netErrText(err))})
 	}
-	c := gosmtp.NewClientLMTP(conn)
+	c := newClient(s.env, conn, true)
 	defer c.Close()
 	fail := func(command string, err error) []*DeliveryError {
 		var se *gosmtp.SMTPError

@@ -83,9 +83,9 @@ func (s *Server) newGoSMTP(b backend) *gosmtp.Server {
 	gs.AllowInsecureAuth = true
 	gs.ErrorLog = envLogger{cfg.Env, "smtp"}
 	// RFC 5321 §4.5.3.2.7: wait at least 5 minutes for a command. go-smtp
-	// sets deadlines from time.Now(); the simulator's connections turn
-	// them into virtual time. A client that does not read its replies
-	// is given as long.
+	// sets deadlines from time.Now(); wireConn converts them for the
+	// host's conns (virtual time in the simulation). A client that does
+	// not read its replies is given as long.
 	gs.ReadTimeout = cfg.IdleTimeout
 	gs.WriteTimeout = cfg.IdleTimeout
 	return gs
@@ -101,7 +101,7 @@ func (s *Server) Serve(l net.Listener) error { return s.serve(s.smtp, l) }
 func (s *Server) ServeSubmission(l net.Listener) error { return s.serve(s.sub, l) }
 
 func (s *Server) serve(gs *gosmtp.Server, l net.Listener) error {
-	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname)}
+	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), deadline: wallDeadline(s.cfg.Env, gs)}
 	if s.pmBox != "" {
 		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
 	}

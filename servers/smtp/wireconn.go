@@ -29,6 +29,9 @@ type wireOpts struct {
 	// dataExtra is added to go-smtp's command read deadline when DATA
 	// starts, so the message transfer gets DataTimeout in all.
 	dataExtra time.Duration
+	// deadline converts the deadlines go-smtp computes from the wall
+	// clock for the conn (env.Env.WallDeadline); nil passes them as is.
+	deadline func(time.Time) time.Time
 }
 
 func (l wireListener) Accept() (net.Conn, error) {
@@ -50,7 +53,7 @@ type wireConn struct {
 	dead     atomic.Bool // closed by hang-up: later replies are dropped
 	dataMode atomic.Bool // between the 354 reply and the lone "." line
 
-	readDeadline atomic.Pointer[time.Time] // as go-smtp last set it
+	readDeadline atomic.Pointer[time.Time] // as go-smtp last set it, converted
 
 	// Read side, touched only by Read (wireread.go).
 	in, out  []byte
@@ -120,14 +123,28 @@ func (c *wireConn) startData() {
 	}
 }
 
+// convert turns a deadline go-smtp set into one for the conn.
+func (c *wireConn) convert(t time.Time) time.Time {
+	if c.opts.deadline == nil {
+		return t
+	}
+	return c.opts.deadline(t)
+}
+
 func (c *wireConn) SetReadDeadline(t time.Time) error {
+	t = c.convert(t)
 	c.readDeadline.Store(&t)
 	return c.Conn.SetReadDeadline(t)
 }
 
 func (c *wireConn) SetDeadline(t time.Time) error {
+	t = c.convert(t)
 	c.readDeadline.Store(&t)
 	return c.Conn.SetDeadline(t)
+}
+
+func (c *wireConn) SetWriteDeadline(t time.Time) error {
+	return c.Conn.SetWriteDeadline(c.convert(t))
 }
 
 // hangUpAfterReply makes the session's next reply its last: the
