@@ -50,8 +50,12 @@ run: deps
 	fi
 	$(GO) run ./cmd/mailsim-view
 
+# go vet, gofmt, staticcheck (pinned in go.mod's tool directive) and a
+# go.mod/go.sum that go mod tidy would leave alone.
 vet:
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 # Every test, under the race detector, with a virtual X display for the

@@ -44,6 +44,9 @@ func findGoidOffset() int {
 	return -1
 }
 
+// goidFast reports whether goid reads the id straight from the g.
+func goidFast() bool { return goidOffset >= 0 }
+
 // goid returns the calling goroutine's id. The kernel needs it to know
 // whether the goroutine touching a sim primitive is the one it handed
 // control to, a fresh one spawned by a library (go-smtp's per-connection

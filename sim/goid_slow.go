@@ -3,3 +3,5 @@
 package sim
 
 func goid() int64 { return slowGoid() }
+
+func goidFast() bool { return false }

@@ -28,7 +28,7 @@ func (h *Host) WallDeadline(t time.Time, timeouts ...time.Duration) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	d := t.Sub(time.Now()) // wall clock: library deadlines
+	d := time.Until(t) // wall clock: library deadlines
 	return h.Now().Add(matchTimeout(d, timeouts))
 }
 

@@ -5,15 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"mailsim/internal/testtool"
 )
 
 // TestRunPcapTshark: "mailsim run --pcap" on the default scenario gives a
 // capture in which tshark finds the story: SMTP MAIL FROM, POP3 RETR and
 // a DNS MX query, with every checksum verified.
 func TestRunPcapTshark(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Skip("tshark not installed (apt-get install tshark)")
-	}
+	testtool.Require(t, "tshark")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "figure-b.pcap")
 	if r := mailsim(t, dir, "run", "--quiet", "--pcap", file); r.code != exitOK {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"mailsim/internal/testtool"
 	"mailsim/servers/world"
 )
 
@@ -18,11 +19,8 @@ import (
 // otherisp's server, the message crosses the simulation, and Python's
 // poplib downloads it from Comentum's POP3 server as bob.
 func TestServeWithRealClients(t *testing.T) {
-	for _, tool := range []string{"swaks", "python3"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (make deps installs it): %v", tool, err)
-		}
-	}
+	testtool.Require(t, "swaks")
+	testtool.Require(t, "python3")
 	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "20", "figure-b")
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr

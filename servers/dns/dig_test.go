@@ -7,15 +7,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"mailsim/internal/testtool"
 )
 
 // dig runs dig from bind9-dnsutils against server and returns its output.
 func dig(t *testing.T, server netip.AddrPort, args ...string) string {
 	t.Helper()
-	path, err := exec.LookPath("dig")
-	if err != nil {
-		t.Skip("dig (bind9-dnsutils) is not installed")
-	}
+	path := testtool.Require(t, "dig")
 	all := append([]string{"@" + server.Addr().String(), "-p", fmt.Sprint(server.Port()),
 		"+time=2", "+tries=1"}, args...)
 	out, err := exec.Command(path, all...).CombinedOutput()

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"mailsim/internal/testtool"
 	"mailsim/servers/env"
 	"mailsim/servers/pop3"
 	"mailsim/servers/store"
@@ -281,10 +282,7 @@ func TestErrors(t *testing.T) {
 // TestSwaksThenCheckMail: mail sent by swaks, a third-party SMTP client,
 // arrives intact in Bob's mail program.
 func TestSwaksThenCheckMail(t *testing.T) {
-	swaks, err := exec.LookPath("swaks")
-	if err != nil {
-		t.Skipf("swaks not installed: %v", err)
-	}
+	swaks := testtool.Require(t, "swaks")
 	w := newWorld(t)
 	out, err := exec.Command(swaks, "--server", w.smtpAddr, "--from", "carol@example.net", "--to", "bob@comentum.com",
 		"--auth", "PLAIN", "--auth-user", "lisa", "--auth-password", "lisapw",

@@ -9,16 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func need(t *testing.T, tool string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		t.Skipf("%s not installed (apt-get install %s): %v", tool, tool, err)
-	}
-	return p
-}
+	"mailsim/internal/testtool"
+)
 
 func hostPort(t *testing.T, addr string) (string, string) {
 	t.Helper()
@@ -31,7 +24,7 @@ func hostPort(t *testing.T, addr string) (string, string) {
 
 // TestPythonPoplib: Python's poplib logs in, lists, downloads and deletes.
 func TestPythonPoplib(t *testing.T) {
-	py := need(t, "python3")
+	py := testtool.Require(t, "python3")
 	st := newStore(t)
 	addr, _ := startServer(t, st)
 	host, port := hostPort(t, addr)
@@ -63,7 +56,7 @@ func TestPythonPoplib(t *testing.T) {
 // TestMpop: mpop downloads into an mbox file and deletes from the server,
 // or keeps the messages with --keep.
 func TestMpop(t *testing.T) {
-	mpop := need(t, "mpop")
+	mpop := testtool.Require(t, "mpop")
 	for _, keep := range []bool{false, true} {
 		t.Run(fmt.Sprintf("keep=%v", keep), func(t *testing.T) {
 			st := newStore(t)
@@ -101,7 +94,7 @@ func TestMpop(t *testing.T) {
 // TestFetchmail: fetchmail hands each message to an MDA that appends it to
 // a file, then deletes it from the server.
 func TestFetchmail(t *testing.T) {
-	fm := need(t, "fetchmail")
+	fm := testtool.Require(t, "fetchmail")
 	st := newStore(t)
 	addr, _ := startServer(t, st)
 	host, port := hostPort(t, addr)

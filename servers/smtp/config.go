@@ -96,7 +96,7 @@ type Config struct {
 func (c Config) withDefaults() (Config, error) {
 	var errs []error
 	if c.Env == nil {
-		errs = append(errs, errors.New("Env is required"))
+		errs = append(errs, errors.New("an Env is required"))
 	}
 	if c.Hostname == "" {
 		errs = append(errs, errors.New("Hostname is required"))
@@ -135,7 +135,7 @@ func (c Config) withDefaults() (Config, error) {
 		}
 	}
 	if c.Postmaster != "" && len(c.Domains) == 0 {
-		errs = append(errs, errors.New("Postmaster needs a local domain"))
+		errs = append(errs, errors.New("a Postmaster needs a local domain"))
 	}
 	if c.RemotePort < 0 || c.RemotePort > 65535 {
 		errs = append(errs, fmt.Errorf("RemotePort %d out of range", c.RemotePort))

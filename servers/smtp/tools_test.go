@@ -6,17 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// lookPath skips the test when a third-party tool is not installed.
-func lookPath(t testing.TB, tool string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		t.Skipf("%s is not installed: %v", tool, err)
-	}
-	return p
-}
+	"mailsim/internal/testtool"
+)
 
 func hostPort(t testing.TB, addr string) (string, string) {
 	return "127.0.0.1", strconv.Itoa(portOf(t, addr))
@@ -24,7 +16,7 @@ func hostPort(t testing.TB, addr string) (string, string) {
 
 // TestPythonSmtplib runs Python's smtplib against Comentum's server.
 func TestPythonSmtplib(t *testing.T) {
-	py := lookPath(t, "python3")
+	py := testtool.Require(t, "python3")
 	w := newISPs(t, world())
 	w.startCom()
 	host, port := hostPort(t, w.comAddr)
@@ -53,7 +45,7 @@ func TestPythonSmtplib(t *testing.T) {
 
 // TestSwaks uses swaks, the SMTP test tool, as an outside client.
 func TestSwaks(t *testing.T) {
-	swaks := lookPath(t, "swaks")
+	swaks := testtool.Require(t, "swaks")
 	w := newISPs(t, world())
 	w.startCom()
 	host, port := hostPort(t, w.comAddr)
@@ -94,7 +86,7 @@ func TestSwaks(t *testing.T) {
 // TestSMTPSource uses Postfix's smtp-source as a load generator: several
 // parallel sessions, every message must land in the mailbox.
 func TestSMTPSource(t *testing.T) {
-	src := lookPath(t, "/usr/sbin/smtp-source")
+	src := testtool.Require(t, "smtp-source")
 	w := newISPs(t, world())
 	w.startCom()
 	const sessions, messages = 4, 200

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mailsim/internal/testtool"
 )
 
 func endpoint(t *testing.T, x *Exposure, host, service, proto string) Endpoint {
@@ -27,9 +29,7 @@ func endpoint(t *testing.T, x *Exposure, host, service, proto string) Endpoint {
 // otherisp's resolver, which walks the simulated DNS.
 func TestExposeRealClients(t *testing.T) {
 	for _, tool := range []string{"swaks", "python3", "dig"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (make deps installs it): %v", tool, err)
-		}
+		testtool.Require(t, tool)
 	}
 	rt, err := Build(load(t, "figure-b.yaml"), Options{})
 	if err != nil {

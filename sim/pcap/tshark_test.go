@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"mailsim/internal/testtool"
 	"mailsim/scenarios"
 	"mailsim/servers/world"
 	"mailsim/sim/pcap"
@@ -74,9 +75,7 @@ func tshark(t *testing.T, file, filter string, fields ...string) []string {
 }
 
 func TestTshark(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Skip("tshark not installed (apt-get install tshark)")
-	}
+	testtool.Require(t, "tshark")
 	file := filepath.Join(t.TempDir(), "figure-b.pcap")
 	if err := os.WriteFile(file, capture(t, scenarios.Default), 0o644); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"mailsim/internal/testtool"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -96,13 +98,7 @@ func TestFormatShowsEveryKey(t *testing.T) {
 // TestFormatExamplesSchema validates the FORMAT.md examples against
 // mailsim.schema.json with python3's jsonschema and PyYAML.
 func TestFormatExamplesSchema(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
-	if exec.Command(py, "-c", "import jsonschema, yaml").Run() != nil {
-		t.Skip("python3 modules jsonschema and yaml (python3-jsonschema, python3-yaml) not installed")
-	}
+	py := testtool.RequirePython(t, "jsonschema", "yaml")
 	dir := t.TempDir()
 	for i, h := range []string{"## The shortest useful scenario", "## Every key, annotated"} {
 		src, _ := docBlock(t, h)

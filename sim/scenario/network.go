@@ -175,15 +175,6 @@ func (nw *world) checkConnected() {
 // sortedServices returns svcs in the service table's order.
 func sortedServices(svcs []Service) []Service { return service.Order(svcs) }
 
-func indexOf[T comparable](xs []T, x T) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return -1
-}
-
 // inDomains reports which of the domains the FQDN name lies in, or "".
 func inDomains(name string, domains []Domain) string {
 	name = strings.ToLower(name)

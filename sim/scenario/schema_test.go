@@ -8,19 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"mailsim/internal/testtool"
 	"mailsim/servers/service"
 )
 
 // TestSchemaAcceptsLibrary validates every library scenario against
 // scenarios/mailsim.schema.json with python3's jsonschema and PyYAML.
 func TestSchemaAcceptsLibrary(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
-	if exec.Command(py, "-c", "import jsonschema, yaml").Run() != nil {
-		t.Skip("python3 modules jsonschema and yaml (python3-jsonschema, python3-yaml) not installed")
-	}
+	py := testtool.RequirePython(t, "jsonschema", "yaml")
 	const script = `
 import json, glob, sys, yaml, jsonschema
 s = json.load(open("mailsim.schema.json"))

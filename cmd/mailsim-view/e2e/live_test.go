@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mailsim/internal/testtool"
 )
 
 // mailsim-view --serve: the window plays in real time and a real client
 // (swaks) hands a message to a simulated SMTP server through loopback.
 func TestLiveWindowAcceptsRealClient(t *testing.T) {
-	if _, err := exec.LookPath("swaks"); err != nil {
-		t.Skipf("swaks not installed (make deps installs it): %v", err)
-	}
+	testtool.Require(t, "swaks")
 	bin := build(t)
 	cmd := exec.Command(bin, "--serve", "--loopback", "127.4.0.0") // its own range: other tests expose worlds too
 	stderr, _ := cmd.StderrPipe()

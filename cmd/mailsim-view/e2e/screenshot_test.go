@@ -9,14 +9,14 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"mailsim/internal/testtool"
 )
 
 // build compiles mailsim-view into a temporary directory.
 func build(t testing.TB) string {
 	t.Helper()
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("DISPLAY is unset: the window needs X (run under xvfb-run -a, as `make test` does)")
-	}
+	testtool.RequireDisplay(t)
 	bin := filepath.Join(t.TempDir(), "mailsim-view")
 	out, err := exec.Command("go", "build", "-o", bin, "mailsim/cmd/mailsim-view").CombinedOutput()
 	if err != nil {
@@ -115,10 +115,7 @@ func TestScreenshotInvalidScenarioShowsErrors(t *testing.T) {
 // flight (a benchmark, not a test: timings on a shared machine vary).
 // Run it under xvfb-run: make bench does.
 func BenchmarkWindowFrames(b *testing.B) {
-	if os.Getenv("DISPLAY") == "" {
-		b.Skip("no DISPLAY: run under xvfb-run -a (make bench does)")
-	}
-	bin := build(b)
+	bin := build(b) // needs a display: make bench runs it under xvfb-run
 	root, _ := filepath.Abs("../../../scenarios/classroom.yaml")
 	for i := 0; i < b.N; i++ {
 		out, err := exec.Command(bin, "--bench-frames", "180", "--synth", "1000", "--at", "5s", root).CombinedOutput()
