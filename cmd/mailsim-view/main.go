@@ -35,6 +35,7 @@ func main() {
 	ebiten.SetWindowTitle("mailsim — How Email Works")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetTPS(60)
+	ebiten.SetScreenClearedEveryFrame(false) // redraw only on change: redraw.go
 	if o.Screenshot != "" || o.BenchFrames > 0 {
 		ebiten.SetVsyncEnabled(false)
 	}
