@@ -12,6 +12,9 @@ import (
 
 // Draw only reads the model.
 func (g *Game) Draw(screen *ebiten.Image) {
+	if g.skipDraw() {
+		return
+	}
 	start := time.Now() // measurement only (--bench-frames)
 	if g.gfx == nil {
 		g.gfx = newGraphics()

@@ -63,6 +63,7 @@ type Game struct {
 	exitErr  error
 	bench    benchStats
 	live     func() error // closes the live exposure
+	redraw   redraw
 }
 
 func newGame(path string, o options) *Game {
@@ -176,6 +177,7 @@ func (g *Game) Update() error {
 		g.bench.wall = time.Since(g.bench.start)
 		return ebiten.Termination
 	}
+	defer g.noteChanges()
 	if g.ticks%view.TPS == 0 && g.path != "" { // poll the file once a second
 		if mt := modTime(g.path); !mt.IsZero() && !mt.Equal(g.mtime) {
 			g.open(g.path)
