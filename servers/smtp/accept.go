@@ -8,8 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"mailsim/servers/env"
 	"mailsim/servers/store"
 )
+
+// queuedReply is what go-smtp answers when Data returns nil.
+const queuedReply = "250 2.0.0 OK: queued"
 
 // inbound is an envelope that passed the session's policy checks.
 type inbound struct {
@@ -54,6 +58,9 @@ func (s *Server) accept(in inbound, raw []byte) error {
 		names[i] = r.String()
 	}
 	s.env.Logf("accepted %s from %s for %s", id, displayFrom(in.from), strings.Join(names, ", "))
+	newHeader, _ := splitMessage(msg)
+	s.cfg.Track.Report(env.Step{Kind: env.StepAccepted, MessageID: fieldValue(newHeader, "Message-ID"), QueueID: id,
+		From: ip, To: s.cfg.Hostname, Proto: "smtp", Reply: queuedReply, Rcpts: names, Sender: in.from})
 	return s.route(id, in.from, in.rcpts, msg, now)
 }
 

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"mailsim/servers/env"
 )
 
 // lmtpDest is the queue destination of local mail bound for the LMTP host.
@@ -87,6 +89,10 @@ func (s *Server) run(j *job) {
 		j.attempts++
 		j.next = time.Time{}
 		s.mu.Unlock()
+		if j.attempts > 1 {
+			s.cfg.Track.Report(env.Step{Kind: env.StepRetry, QueueID: j.id, To: j.dest, Rcpts: addrStrings(j.rcpts),
+				Detail: fmt.Sprintf("attempt %d", j.attempts)})
+		}
 
 		var errs []*DeliveryError
 		if j.dest == lmtpDest {
@@ -134,8 +140,18 @@ func (s *Server) run(j *job) {
 		j.next = now.Add(delay)
 		s.mu.Unlock()
 		s.env.Logf("deferred %s: %s; retry in %s", j.id, lastErr.Error(), fmtDuration(delay))
+		s.cfg.Track.Report(env.Step{Kind: env.StepDeferred, QueueID: j.id, To: j.dest, Rcpts: addrStrings(waiting),
+			Reply: lastErr.Reply, Detail: lastErr.Error(), Retry: delay})
 		s.env.Sleep(delay)
 	}
+}
+
+func addrStrings(as []address) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.String()
+	}
+	return out
 }
 
 // backoff is the wait after the n-th failed attempt: RetryInitial
