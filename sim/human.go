@@ -8,7 +8,7 @@ import (
 )
 
 // HumanTime writes a virtual time or a duration the way people read it:
-// "0s", "0.07s", "30s", "1m 05.5s", "2h 03m 04s", "1d 02:03:04".
+// "0s", "0.07s", "30s", "1m 05.5s", "10m", "2h 03m 04s", "1d 02:03:04".
 func HumanTime(d time.Duration) string {
 	neg := ""
 	if d < 0 {
@@ -19,6 +19,9 @@ func HumanTime(d time.Duration) string {
 		return neg + seconds(d)
 	case d < time.Hour:
 		m := d / time.Minute
+		if d%time.Minute == 0 {
+			return fmt.Sprintf("%s%dm", neg, m)
+		}
 		s := seconds(d - m*time.Minute)
 		if len(s) < 3 || s[1] == '.' || s[1] == 's' { // one digit before the point
 			s = "0" + s
@@ -28,6 +31,14 @@ func HumanTime(d time.Duration) string {
 	d = d.Round(time.Second)
 	days, rest := d/(24*time.Hour), d%(24*time.Hour)
 	h, m, s := rest/time.Hour, rest%time.Hour/time.Minute, rest%time.Minute/time.Second
+	switch {
+	case days == 0 && m == 0 && s == 0:
+		return fmt.Sprintf("%s%dh", neg, h)
+	case days == 0 && s == 0:
+		return fmt.Sprintf("%s%dh %02dm", neg, h, m)
+	case days > 0 && rest == 0:
+		return fmt.Sprintf("%s%dd", neg, days)
+	}
 	if days == 0 {
 		return fmt.Sprintf("%s%dh %02dm %02ds", neg, h, m, s)
 	}

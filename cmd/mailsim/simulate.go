@@ -18,6 +18,7 @@ type outcome struct {
 	results []world.Result
 	until   time.Duration // simulated time
 	wall    time.Duration // real time the run took
+	rt      *world.Runtime
 }
 
 func (o *outcome) passed() bool {
@@ -69,7 +70,7 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 		o.loadErr = err
 		return o
 	}
-	o.until = rt.Until
+	o.until, o.rt = rt.Until, rt
 	if attach != nil {
 		attach(rt.World)
 	}
@@ -85,10 +86,8 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 // simulation fail.
 var runWorld = (*world.Runtime).Run
 
-// simSeconds formats simulated time as the test summary shows it: "600s".
-func simSeconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
-}
+// simSeconds formats simulated time as the summaries show it: "10m".
+func simSeconds(d time.Duration) string { return sim.HumanTime(d) }
 
 // seedFlag is an optional int64 flag: nil until set.
 type seedFlag struct{ v *int64 }

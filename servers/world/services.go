@@ -142,7 +142,8 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		srv.Env = hs.host
 		hs.pop3 = srv
 		if isp.LMTP {
-			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: isp.POP3, Mailboxes: mailboxes, Store: ir.store, Env: hs.host})
+			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: isp.POP3, Mailboxes: mailboxes, Store: ir.store, Env: hs.host,
+				Track: rt.journeys.reporter(isp.POP3)})
 			if err != nil {
 				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, isp.POP3, err)
 			}
@@ -159,6 +160,7 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			LocalNets: []netip.Prefix{isp.Prefix}, Store: ir.store,
 			Resolver: &dns.Client{Env: hs.host, Server: dnsAddr},
 			Env:      hs.host,
+			Track:    rt.journeys.reporter(isp.SMTP),
 		}
 		if isp.LMTP {
 			cfg.LMTPAddr = isp.POP3 + ":24"
