@@ -177,18 +177,19 @@ func (c *cli) run(arg string, f runFlags) int {
 		}
 		return exitFail
 	}
-	code := c.report(c.stdout, o)
-	if f.summary == "table" {
-		printSummary(c.stdout, o.rt.Summary())
-	}
-	return code
+	return c.report(c.stdout, o, f.summary == "table")
 }
 
-// report prints the results and the summary line of one run.
-func (c *cli) report(w io.Writer, o *outcome) int {
+// report prints the results, the table of messages (with table) and
+// the verdict of one run.
+func (c *cli) report(w io.Writer, o *outcome, table bool) int {
 	fmt.Fprintf(w, "\nexpectations:\n")
 	for _, r := range o.results {
 		fmt.Fprintf(w, "  %s\n", r)
+	}
+	if table {
+		printSummary(w, o.rt.Summary())
+		fmt.Fprintln(w)
 	}
 	failed := len(o.failed())
 	if failed == 0 {
