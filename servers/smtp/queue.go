@@ -44,6 +44,7 @@ type QueuedMessage struct {
 	Created     time.Time // when the message was accepted
 	NextAttempt time.Time // zero while an attempt is running
 	LastError   string    // why the last attempt failed
+	Data        []byte    // the message as queued (do not modify)
 }
 
 // Queue lists the messages waiting for delivery, sorted by id and
@@ -54,7 +55,7 @@ func (s *Server) Queue() []QueuedMessage {
 	out := make([]QueuedMessage, 0, len(s.queue))
 	for _, j := range s.queue {
 		q := QueuedMessage{ID: j.id, From: j.from, Destination: j.dest, Attempts: j.attempts,
-			Created: j.created, NextAttempt: j.next, LastError: j.lastErr}
+			Created: j.created, NextAttempt: j.next, LastError: j.lastErr, Data: j.data}
 		for _, r := range j.rcpts {
 			q.Rcpts = append(q.Rcpts, r.String())
 		}
