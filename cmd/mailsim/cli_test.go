@@ -47,6 +47,8 @@ func TestExitCodes(t *testing.T) {
 	writeFile(t, dir, "pass.yaml", passing)
 	writeFile(t, dir, "fail.yaml", failing)
 	writeFile(t, dir, "broken.yaml", broken)
+	os.MkdirAll(filepath.Join(dir, "days"), 0o755)
+	writeFile(t, dir, "days/day.yaml", strings.NewReplacer("at: 30s", "at: 1d", "by: 30s", "by: 1d1m", "by: 40s", "by: 1d1m").Replace(passing)+"until: 1d12h\n")
 	tests := []struct {
 		name       string
 		args       []string
@@ -97,6 +99,15 @@ func TestExitCodes(t *testing.T) {
 		{name: "show bad flag", args: []string{"show", "--bogus"}, code: exitUsage, stderr: []string{"flag provided but not defined"}},
 		{name: "show bad at", args: []string{"show", "--at", "soon", "--mailbox", "bob@comentum.com"}, code: exitUsage, stderr: []string{"not a duration"}},
 		{name: "show unknown message", args: []string{"show", "--message", "M9"}, code: exitUsage, stderr: []string{"no message M9"}},
+		{name: "run days", args: []string{"run", "days/day.yaml"}, code: exitOK, stdout: []string{"1d        ", "Bob presses Send/Recv", "by 1d 00:01:00: ok (at 1d)"},
+			stdoutLast: "PASS days/day.yaml: all 2 expectations hold (1d 12:00:00 simulated)"},
+		{name: "run summary json", args: []string{"run", "--summary", "json"}, code: exitOK, emptyErr: true,
+			stdout: []string{`"scenario": "figure-b.yaml"`, `"passed": true`, `"id": "M1"`, `"downloaded_us": 30072679`, `"hops": 4`, `"status": "downloaded"`},
+			noStdout: []string{"expectations:", "Lisa writes"}},
+		{name: "run story filtered", args: []string{"run", "--proto", "dns,lmtp"}, code: exitOK,
+			stdout: []string{"  3  0.23s", "MX 10 smtp.comentum.com", "over LMTP"}, noStdout: []string{"Lisa's mail program hands", "downloads"}},
+		{name: "run packets filtered", args: []string{"run", "--packets", "--host", "bob-pc"}, code: exitOK,
+			stdout: []string{"RETR 1", "bob's mail program: 1 new"}, noStdout: []string{"MAIL FROM", "[SYN]"}},
 		{name: "run until a day", args: []string{"run", "--quiet", "--until", "1d", "figure-b"}, code: exitOK, stdoutLast: "PASS figure-b.yaml: all 4 expectations hold (1d simulated)"},
 		{name: "run by name", args: []string{"run", "--quiet", "figure-a"}, code: exitOK, stdoutLast: "PASS figure-a.yaml: all 4 expectations hold (10m simulated)"},
 		{name: "run by file name", args: []string{"run", "figure-a.yaml", "--quiet"}, code: exitOK, stdout: []string{"PASS figure-a.yaml"}},

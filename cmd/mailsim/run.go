@@ -22,8 +22,13 @@ downloaded over port 110, deleted or left on the server, deferred,
 bounced), with the virtual time, the hosts and port, the protocol, and
 the reply that decided it. Every message has a short id (M1, M2…; a
 bounce gets its own). Then each expectation's result (file:line:col:
-expectation: ok|FAILED (detail)), a line "PASS NAME: ..." or "FAIL
-NAME: ...", and a table of the messages.
+expectation: ok|FAILED (detail)), a table of the messages (sent,
+delivered and downloaded times, retries, bounces, hops, latency), and
+last a line "PASS NAME: ..." or "FAIL NAME: ...".
+
+--trace writes every step and every segment as JSON Lines; steps have
+kind "step" and a msg field, and segments carrying a message's data
+have its msg too.
 
 --packets prints the per-link packet trace instead of the story: one
 line per segment crossing one link, and the hosts' notes. Bare TCP
