@@ -152,14 +152,22 @@ func (c *cli) run(arg string, f runFlags) int {
 		}
 		sinks = append(sinks, sink{f.pcapPath, pw.Event, pw.Close})
 	}
-	o := simulate(sc, name, f.opts, func(w *sim.World) {
+	run := runWorld
+	prog := newProgress(c.stderr)
+	if prog != nil {
+		run = prog.run
+	}
+	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
+		if prog != nil {
+			w.Subscribe(prog.event)
+		}
 		if pw != nil {
 			pw.SetEpoch(w.Epoch())
 		}
 		for _, s := range sinks {
 			w.Subscribe(s.event)
 		}
-	})
+	}, run)
 	if err := closeAll(); err != nil {
 		fmt.Fprintf(c.stderr, "mailsim run: writing %v\n", err)
 		return exitSim

@@ -62,6 +62,11 @@ func (o *outcome) problems() []string {
 // simulate builds sc, lets attach subscribe its sinks to the world, runs
 // it to the end and collects the results.
 func simulate(sc *scenario.Scenario, name string, opts world.Options, attach func(*sim.World)) *outcome {
+	return simulateWith(sc, name, opts, attach, runWorld)
+}
+
+// simulateWith is simulate with its own way of running the world to the end.
+func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach func(*sim.World), run func(*world.Runtime) error) *outcome {
 	o := &outcome{name: name}
 	start := time.Now()
 	defer func() { o.wall = time.Since(start) }()
@@ -74,7 +79,7 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 	if attach != nil {
 		attach(rt.World)
 	}
-	if err := runWorld(rt); err != nil {
+	if err := run(rt); err != nil {
 		o.simErr = err
 		return o
 	}
