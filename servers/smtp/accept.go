@@ -60,7 +60,8 @@ func (s *Server) accept(in inbound, raw []byte) error {
 	s.env.Logf("accepted %s from %s for %s", id, displayFrom(in.from), strings.Join(names, ", "))
 	newHeader, _ := splitMessage(msg)
 	s.cfg.Track.Report(env.Step{Kind: env.StepAccepted, MessageID: fieldValue(newHeader, "Message-ID"), QueueID: id,
-		From: ip, To: s.cfg.Hostname, Proto: "smtp", Reply: queuedReply, Rcpts: names, Sender: in.from})
+		From: ip, To: s.cfg.Hostname, Proto: "smtp", Reply: queuedReply, Rcpts: names, Sender: in.from,
+		Subject: fieldValue(newHeader, "Subject")})
 	return s.route(id, in.from, in.rcpts, msg, now)
 }
 
