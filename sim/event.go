@@ -19,6 +19,9 @@ const (
 	KindNote Kind = "note"
 	// KindDrop is a segment lost on a link that went down.
 	KindDrop Kind = "drop"
+	// KindStep is a step of a message's journey (composed, relayed,
+	// stored…), reported by the layer that runs the servers.
+	KindStep Kind = "step"
 )
 
 // TCPFlags are the TCP header flags of a segment.
@@ -72,8 +75,12 @@ type Event struct {
 	Conn    uint64   // TCP connection id (shared by both ends) or sending UDP socket id
 	Summary string   // one line: "MAIL FROM:<lisa@otherisp.com>", "MX? comentum.com"
 
-	Host string // for notes: who says it ("" for the world)
-	Text string // for notes and drops
+	Host string // for notes: who says it ("" for the world); for steps: where it happened
+	Text string // for notes and drops; for steps, the step in words
+
+	Msg   string // the message whose data this segment carries, or the step's message ("M1")
+	Step  string // for steps: what happened ("relayed", "stored"…)
+	Reply string // for steps: the reply that decided it ("250 2.0.0 OK: queued")
 }
 
 // Time is when the event starts: the departure of a hop, the time of a note.
@@ -92,6 +99,8 @@ type packet struct {
 	payload []byte
 	conn    uint64
 	summary string
+	msg     string
+	tagged  bool
 	route   []hop
 	idx     int
 	onDrop  func() // TCP retransmission
@@ -128,6 +137,7 @@ func (w *World) forward(p *packet) {
 		From: h.from().name, To: h.to().name, Hop: p.idx + 1, Hops: len(p.route),
 		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
 		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Payload: p.payload, Conn: p.conn, Summary: p.summary,
+		Msg: p.msg,
 	}
 	if depart == w.now {
 		w.emit(ev)
@@ -180,6 +190,34 @@ func (w *World) emit(ev *Event) {
 func (w *World) noteLocked(host, text string) {
 	w.evSeq++
 	w.pending = append(w.pending, &Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text})
+}
+
+// AddStep records a message step at the current virtual time. The
+// caller fills in what happened; Kind, Seq and the times are set here.
+// It is called from simulated goroutines, one at a time, so steps come
+// out in the same order on every run.
+func (w *World) AddStep(e Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e.Kind, e.Depart, e.Arrive = KindStep, w.now, w.now
+	w.emit(&e)
+}
+
+// SetTagger installs the function that names the message a segment
+// carries ("M1", or "" for none). It is called once per segment, on the
+// kernel goroutine, with the segment's protocol, addresses, flags,
+// payload and Conn; it must not call back into the world.
+func (w *World) SetTagger(fn func(*Event) string) { w.tagger = fn }
+
+func (w *World) tag(p *packet) {
+	if p.tagged || w.tagger == nil {
+		return
+	}
+	p.tagged = true
+	ev := &w.scratch
+	*ev = Event{Proto: p.proto, Src: p.src, Dst: p.dst, Flags: p.flags, Payload: p.payload, Conn: p.conn}
+	p.msg = w.tagger(ev)
+	ev.Payload = nil
 }
 
 // Note records a note from outside any host, e.g. a scenario action.

@@ -206,6 +206,7 @@ func (w *World) transmit(p *packet) {
 	if p.summary == "" { // once per segment, not per hop or retransmission
 		p.summary = w.summarize(p)
 	}
+	w.tag(p)
 	r := w.route(p.srcHost.node, p.dstHost.node)
 	if r == nil {
 		w.lost(p, "", fmt.Sprintf("no route from %s to %s (a link is down)", p.srcHost.name, p.dstHost.name))

@@ -22,6 +22,8 @@ func TextLine(e *Event) string {
 			who = "world"
 		}
 		return fmt.Sprintf("%12s  %-22s  %s", fmtDur(e.Depart), who, e.Text)
+	case KindStep:
+		return fmt.Sprintf("%12s  %-22s  %s %s", fmtDur(e.Depart), e.Host, e.Msg, e.Text)
 	case KindDrop:
 		where := e.Link
 		if where == "" {
@@ -66,6 +68,9 @@ type jsonEvent struct {
 	Summary  string `json:"summary,omitempty"`
 	Host     string `json:"host,omitempty"`
 	Text     string `json:"text,omitempty"`
+	Msg      string `json:"msg,omitempty"`
+	Step     string `json:"step,omitempty"`
+	Reply    string `json:"reply,omitempty"`
 }
 
 // JSONLine renders an event as one JSON object (no newline).
@@ -75,13 +80,18 @@ func JSONLine(e *Event) []byte {
 		Link: e.Link, From: e.From, To: e.To, Hop: e.Hop, Hops: e.Hops, Proto: e.Proto,
 		SrcHost: e.SrcHost, DstHost: e.DstHost, TCPSeq: e.TCPSeq, TCPAck: e.TCPAck,
 		Payload: e.Payload, Conn: e.Conn, Summary: e.Summary, Host: e.Host, Text: e.Text,
+		Msg: e.Msg, Step: e.Step, Reply: e.Reply,
 	}
-	if e.Src.IsValid() {
+	if e.Kind == KindStep {
+		if e.Dst.IsValid() {
+			je.Dst = e.Dst.String()
+		}
+	} else if e.Src.IsValid() {
 		je.Src, je.Dst = e.Src.String(), e.Dst.String()
 		n := len(e.Payload)
 		je.Len = &n
 	}
-	if e.Proto == "tcp" {
+	if e.Proto == "tcp" && e.Kind != KindStep {
 		je.Flags = e.Flags.String()
 	}
 	b, _ := json.Marshal(je) // cannot fail: plain fields only

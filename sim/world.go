@@ -78,6 +78,7 @@ type World struct {
 	subsMu  sync.Mutex
 	subs    []func(*Event)
 	summary func(*Event) string
+	tagger  func(*Event) string
 	scratch Event
 	free    []*item
 	timer   *time.Timer

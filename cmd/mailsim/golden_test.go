@@ -18,21 +18,41 @@ import (
 // any change to the trace still shows.
 const goldenLimit = 5 << 20
 
-// TestGoldenTraces compares the stdout of "mailsim run NAME" for every
-// library scenario with testdata/NAME.trace.golden, byte for byte.
+// TestGoldenTraces compares the stdout of "mailsim run NAME" (the story)
+// and of "mailsim run --packets --tcp NAME" (every segment on every link,
+// the trace as it always was) for every library scenario with
+// testdata/NAME.story.golden and testdata/NAME.packets.golden, byte for
+// byte.
 func TestGoldenTraces(t *testing.T) {
+	views := []struct {
+		suffix string
+		flags  []string
+	}{
+		{"story", nil},
+		{"packets", []string{"--packets", "--tcp"}},
+	}
 	for _, file := range scenarios.List() {
-		name := strings.TrimSuffix(file, ".yaml")
-		t.Run(name, func(t *testing.T) {
-			if testing.Short() && name == "classroom" {
-				t.Skip("classroom is slow under -short")
-			}
-			r := inProcess("run", name)
+		for _, v := range views {
+			name := strings.TrimSuffix(file, ".yaml")
+			t.Run(name+"/"+v.suffix, func(t *testing.T) {
+				if testing.Short() && name == "classroom" && v.suffix == "packets" {
+					t.Skip("classroom is slow under -short")
+				}
+				golden(t, name, v.suffix, append(append([]string{"run"}, v.flags...), name)...)
+			})
+		}
+	}
+}
+
+func golden(t *testing.T, name, suffix string, args ...string) {
+	{
+		{
+			r := inProcess(args...)
 			if r.code != exitOK {
 				t.Fatalf("exit %d\nstderr: %s\nstdout tail: %s", r.code, r.stderr, tail(r.stdout, 2000))
 			}
 			got := goldenForm(r.stdout)
-			path := filepath.Join("testdata", name+".trace.golden")
+			path := filepath.Join("testdata", name+"."+suffix+".golden")
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -46,7 +66,7 @@ func TestGoldenTraces(t *testing.T) {
 				t.Errorf("%s differs from the run; first difference:\n%s\n(run go test ./cmd/mailsim -update if the change is intended)",
 					path, firstDiff(string(want), got))
 			}
-		})
+		}
 	}
 }
 

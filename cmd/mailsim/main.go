@@ -5,7 +5,9 @@
 //
 // Usage:
 //
-//	mailsim run [flags] [SCENARIO]      replay one scenario as fast as possible
+//	mailsim run [flags] [SCENARIO]      replay one scenario as fast as possible: its story
+//	mailsim show [SCENARIO] --mailbox ADDR|--message ID|--queue HOST|--dns HOST|--journey ID [--at T]
+//	                                    inspect a run at a virtual time
 //	mailsim test [--junit FILE] [DIR|FILES...]
 //	                                    run many scenarios, one line each
 //	mailsim validate FILES...           check scenario files without running them
@@ -152,7 +154,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func (c *cli) commands() []*command {
-	return []*command{c.runCommand(), c.testCommand(), c.validateCommand()}
+	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand()}
 }
 
 func (c *cli) lookup(name string) *command {
@@ -234,6 +236,8 @@ func shortArgs(cmd *command) string {
 		return "[SCENARIO]"
 	case "test":
 		return "[DIR|FILES]"
+	case "show":
+		return "[SCENARIO]"
 	default:
 		return "FILES..."
 	}

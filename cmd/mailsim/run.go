@@ -5,17 +5,37 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
 	"mailsim/servers/world"
 	"mailsim/sim"
 	"mailsim/sim/pcap"
+	"mailsim/sim/scenario"
 )
 
 const runDetail = `
-Replay one scenario as fast as possible. The readable trace (one line per
-segment crossing one link, and notes) goes to stdout, then each
-expectation's result (file:line:col: expectation: ok|FAILED (detail)) and
-a summary line: "PASS NAME: ..." or "FAIL NAME: ...".
+Replay one scenario as fast as possible and tell its story on stdout: one
+numbered line per step of each message (composed, handed to the SMTP
+server on port 25, MX looked up, relayed, handed over by LMTP, stored,
+downloaded over port 110, deleted or left on the server, deferred,
+bounced), with the virtual time, the hosts and port, the protocol, and
+the reply that decided it. Every message has a short id (M1, M2…; a
+bounce gets its own). Then each expectation's result (file:line:col:
+expectation: ok|FAILED (detail)), a table of the messages (sent,
+delivered and downloaded times, retries, bounces, hops, latency), and
+last a line "PASS NAME: ..." or "FAIL NAME: ...".
+
+--trace writes every step and every segment as JSON Lines; steps have
+kind "step" and a msg field, and segments carrying a message's data
+have its msg too.
+
+--packets prints the per-link packet trace instead of the story: one
+line per segment crossing one link, and the hosts' notes. Bare TCP
+control segments (SYN, ACK, FIN without data) are left out unless --tcp.
+--proto and --host filter either view.
+
+DURATION is like 30s, 1m30s, 2h, 1d or 1d12h.
 
 SCENARIO is a YAML file, or a library scenario by name ("figure-a" or
 "figure-a.yaml") when no such file exists; default: the library's default.
@@ -29,8 +49,14 @@ func (c *cli) runCommand() *command {
 		flags: func(fs *flag.FlagSet) func([]string) int {
 			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
 			pcapPath := fs.String("pcap", "", "write a pcap capture `FILE.pcap` for Wireshark or tshark: one Ethernet frame per segment, as its sender put it on the wire")
-			quiet := fs.Bool("quiet", false, "no trace on stdout: only the results and the summary")
-			until := fs.Duration("until", 0, "end the run at virtual time `DURATION` (default: the scenario's until:)")
+			quiet := fs.Bool("quiet", false, "no story or trace on stdout: only the results and the summary")
+			packets := fs.Bool("packets", false, "print the per-link packet trace instead of the story")
+			tcp := fs.Bool("tcp", false, "with --packets: also show bare TCP control segments (SYN, ACK, FIN)")
+			protos := fs.String("proto", "", "show only these protocols, `LIST` of smtp,lmtp,pop3,dns (story and packets)")
+			hosts := fs.String("host", "", "show only steps or segments involving these hosts, comma-separated `NAMES`")
+			summary := fs.String("summary", "table", "how to print the messages at the end: `FORMAT` table, json (only the JSON document on stdout, for scripts) or none")
+			var until durationFlag
+			fs.Var(&until, "until", "end the run at virtual time `DURATION` (default: the scenario's until:)")
 			var seed seedFlag
 			fs.Var(&seed, "seed", "seed of the run's random numbers `N` (default: the scenario's seed:)")
 			return func(args []string) int {
@@ -38,16 +64,26 @@ func (c *cli) runCommand() *command {
 					fmt.Fprintf(c.stderr, "mailsim run: one scenario at a time (got %d); use mailsim test for many\n", len(args))
 					return exitUsage
 				}
-				if *until < 0 {
-					fmt.Fprintf(c.stderr, "mailsim run: --until must not be negative\n")
+				f := filter{protos: parseList(*protos), hosts: parseList(*hosts), tcp: *tcp}
+				if err := checkProtos(f.protos); err != nil {
+					fmt.Fprintf(c.stderr, "mailsim run: --proto: %v\n", err)
+					return exitUsage
+				}
+				if *summary != "table" && *summary != "json" && *summary != "none" {
+					fmt.Fprintf(c.stderr, "mailsim run: --summary: want table, json or none, got %q\n", *summary)
+					return exitUsage
+				}
+				if *tcp && !*packets {
+					fmt.Fprintf(c.stderr, "mailsim run: --tcp applies to --packets\n")
 					return exitUsage
 				}
 				arg := ""
 				if len(args) == 1 {
 					arg = args[0]
 				}
-				return c.run(arg, runFlags{tracePath: *tracePath, pcapPath: *pcapPath, quiet: *quiet,
-					opts: world.Options{Seed: seed.v, Until: *until}})
+				return c.run(arg, runFlags{tracePath: *tracePath, pcapPath: *pcapPath, quiet: *quiet || *summary == "json",
+					packets: *packets, filter: f, summary: *summary,
+					opts: world.Options{Seed: seed.v, Until: until.d}})
 			}
 		},
 	}
@@ -55,7 +91,9 @@ func (c *cli) runCommand() *command {
 
 type runFlags struct {
 	tracePath, pcapPath string
-	quiet               bool
+	quiet, packets      bool
+	filter              filter
+	summary             string // table, json or none
 	opts                world.Options
 }
 
@@ -84,9 +122,13 @@ func (c *cli) run(arg string, f runFlags) int {
 		return first
 	}
 	defer closeAll()
-	if !f.quiet {
+	if !f.quiet && f.packets {
 		tw := sim.NewTextTrace(c.stdout)
-		sinks = append(sinks, sink{"stdout", tw.Event, tw.Flush})
+		pw := &packetWriter{tw, &f.filter}
+		sinks = append(sinks, sink{"stdout", pw.Event, tw.Flush})
+	} else if !f.quiet {
+		sw := newStoryWriter(c.stdout, &f.filter)
+		sinks = append(sinks, sink{"stdout", sw.Event, sw.Flush})
 	}
 	if f.tracePath != "" {
 		s, err := jsonSink(f.tracePath)
@@ -110,14 +152,22 @@ func (c *cli) run(arg string, f runFlags) int {
 		}
 		sinks = append(sinks, sink{f.pcapPath, pw.Event, pw.Close})
 	}
-	o := simulate(sc, name, f.opts, func(w *sim.World) {
+	run := runWorld
+	prog := newProgress(c.stderr)
+	if prog != nil {
+		run = prog.run
+	}
+	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
+		if prog != nil {
+			w.Subscribe(prog.event)
+		}
 		if pw != nil {
 			pw.SetEpoch(w.Epoch())
 		}
 		for _, s := range sinks {
 			w.Subscribe(s.event)
 		}
-	})
+	}, run)
 	if err := closeAll(); err != nil {
 		fmt.Fprintf(c.stderr, "mailsim run: writing %v\n", err)
 		return exitSim
@@ -130,14 +180,29 @@ func (c *cli) run(arg string, f runFlags) int {
 		fmt.Fprintf(c.stderr, "mailsim run: %s: simulation failed: %v\n", name, oneLine(o.simErr))
 		return exitSim
 	}
-	return c.report(c.stdout, o)
+	if f.summary == "json" {
+		if err := writeSummaryJSON(c.stdout, o); err != nil {
+			fmt.Fprintf(c.stderr, "mailsim run: writing the summary: %v\n", err)
+			return exitSim
+		}
+		if o.passed() {
+			return exitOK
+		}
+		return exitFail
+	}
+	return c.report(c.stdout, o, f.summary == "table")
 }
 
-// report prints the results and the summary line of one run.
-func (c *cli) report(w io.Writer, o *outcome) int {
+// report prints the results, the table of messages (with table) and
+// the verdict of one run.
+func (c *cli) report(w io.Writer, o *outcome, table bool) int {
 	fmt.Fprintf(w, "\nexpectations:\n")
 	for _, r := range o.results {
 		fmt.Fprintf(w, "  %s\n", r)
+	}
+	if table {
+		printSummary(w, o.rt.Summary())
+		fmt.Fprintln(w)
 	}
 	failed := len(o.failed())
 	if failed == 0 {
@@ -165,6 +230,42 @@ func jsonSink(path string) (sink, error) {
 		}
 		return err
 	}}, nil
+}
+
+// checkProtos rejects protocol names --proto does not know.
+func checkProtos(set map[string]bool) error {
+	for p := range set {
+		known := false
+		for _, k := range knownProtos {
+			known = known || p == k
+		}
+		if !known {
+			return fmt.Errorf("unknown protocol %q (know: %s)", p, strings.Join(knownProtos, ", "))
+		}
+	}
+	return nil
+}
+
+// durationFlag is a flag taking durations with a day unit (1d12h).
+type durationFlag struct{ d time.Duration }
+
+func (f *durationFlag) String() string {
+	if f.d == 0 {
+		return ""
+	}
+	return scenario.FormatDuration(f.d)
+}
+
+func (f *durationFlag) Set(v string) error {
+	d, err := scenario.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("not a duration like 30s, 1m30s or 1d: %q", v)
+	}
+	if d < 0 {
+		return fmt.Errorf("must not be negative: %q", v)
+	}
+	f.d = d
+	return nil
 }
 
 // oneLine keeps an error message on one line.

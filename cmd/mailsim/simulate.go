@@ -18,6 +18,7 @@ type outcome struct {
 	results []world.Result
 	until   time.Duration // simulated time
 	wall    time.Duration // real time the run took
+	rt      *world.Runtime
 }
 
 func (o *outcome) passed() bool {
@@ -61,6 +62,11 @@ func (o *outcome) problems() []string {
 // simulate builds sc, lets attach subscribe its sinks to the world, runs
 // it to the end and collects the results.
 func simulate(sc *scenario.Scenario, name string, opts world.Options, attach func(*sim.World)) *outcome {
+	return simulateWith(sc, name, opts, attach, runWorld)
+}
+
+// simulateWith is simulate with its own way of running the world to the end.
+func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach func(*sim.World), run func(*world.Runtime) error) *outcome {
 	o := &outcome{name: name}
 	start := time.Now()
 	defer func() { o.wall = time.Since(start) }()
@@ -69,11 +75,11 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 		o.loadErr = err
 		return o
 	}
-	o.until = rt.Until
+	o.until, o.rt = rt.Until, rt
 	if attach != nil {
 		attach(rt.World)
 	}
-	if err := runWorld(rt); err != nil {
+	if err := run(rt); err != nil {
 		o.simErr = err
 		return o
 	}
@@ -85,10 +91,8 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 // simulation fail.
 var runWorld = (*world.Runtime).Run
 
-// simSeconds formats simulated time as the test summary shows it: "600s".
-func simSeconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
-}
+// simSeconds formats simulated time as the summaries show it: "10m".
+func simSeconds(d time.Duration) string { return sim.HumanTime(d) }
 
 // seedFlag is an optional int64 flag: nil until set.
 type seedFlag struct{ v *int64 }

@@ -15,7 +15,7 @@ argument is a scenario file, a directory (its *.yaml files, sorted), or a
 library scenario by name; without arguments, the whole embedded library.
 
 One line per scenario:
-  PASS figure-b.yaml (4 expectations, 600s simulated, 12ms)
+  PASS figure-b.yaml (4 expectations, 10m simulated, 12ms)
   FAIL NAME (...)
 followed, for a failure, by the failing expectations (or the scenario's
 errors in file:line:col form, or the simulation's error) indented; then

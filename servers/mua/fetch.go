@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 
+	"mailsim/servers/env"
 	"mailsim/servers/pop3"
 )
 
@@ -23,7 +24,9 @@ type Downloaded struct {
 	From    string    // From header, addresses as written
 	To      string    // To header, addresses as written
 	Date    time.Time // the Date header; zero if missing or unparsable
-	When    time.Time // when it was downloaded (host clock)
+	// MessageID is the Message-ID header, angle brackets included.
+	MessageID string
+	When      time.Time // when it was downloaded (host clock)
 }
 
 // Report sums up one Send/Recv.
@@ -98,13 +101,17 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 	if err != nil {
 		return fail("UIDL", err)
 	}
+	var fresh, dele []string // UIDs downloaded now, and deleted
 	for _, m := range list {
 		if !p.wasSeen(m.UID) {
 			data, err := c.Retr(m.Num)
 			if err != nil {
 				return fail(fmt.Sprintf("RETR %d", m.Num), err)
 			}
-			p.keep(m.UID, data)
+			id := p.keep(m.UID, data)
+			p.track.Report(env.Step{Kind: env.StepDownloaded, MessageID: id, From: srv, To: p.e.Name(), Proto: "pop3",
+				Reply: c.LastReply(), Detail: fmt.Sprintf("RETR %d", m.Num)})
+			fresh = append(fresh, m.UID)
 			rep.New++
 		}
 		if p.acct.LeaveOnServer {
@@ -114,10 +121,20 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 		if err := c.Dele(m.Num); err != nil {
 			return fail(fmt.Sprintf("DELE %d", m.Num), err)
 		}
+		dele = append(dele, m.UID)
 		rep.Deleted++
 	}
 	if err := c.Quit(); err != nil {
 		return fail("QUIT", err)
+	}
+	quit := c.LastReply()
+	for _, uid := range dele {
+		p.track.Report(env.Step{Kind: env.StepDeleted, MessageID: p.uidMessageID(uid), From: p.e.Name(), To: srv, Proto: "pop3", Reply: quit})
+	}
+	if p.acct.LeaveOnServer {
+		for _, uid := range fresh {
+			p.track.Report(env.Step{Kind: env.StepLeft, MessageID: p.uidMessageID(uid), From: p.e.Name(), To: srv, Proto: "pop3", Reply: quit})
+		}
 	}
 	p.e.Logf("%s's mail program: %d new, %d deleted from the server, %d left there", who, rep.New, rep.Deleted, rep.Kept)
 	return rep, nil
@@ -129,15 +146,24 @@ func (p *Program) wasSeen(uid string) bool {
 	return p.seen[uid]
 }
 
-// keep files a downloaded message in the Inbox.
-func (p *Program) keep(uid string, data []byte) {
+// keep files a downloaded message in the Inbox and returns its
+// Message-ID.
+func (p *Program) keep(uid string, data []byte) string {
 	d := parseDownloaded(data)
 	d.UID = uid
 	d.When = p.e.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.seen[uid] = true
+	p.msgID[uid] = d.MessageID
 	p.inbox = append(p.inbox, d)
+	return d.MessageID
+}
+
+func (p *Program) uidMessageID(uid string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.msgID[uid]
 }
 
 // parseDownloaded reads the headers the Inbox shows. Mail from the wild
@@ -154,6 +180,7 @@ func parseDownloaded(data []byte) Downloaded {
 	} else {
 		d.Subject = h.Get("Subject")
 	}
+	d.MessageID = strings.TrimSpace(h.Get("Message-ID"))
 	d.From = addrs(h, "From")
 	d.To = addrs(h, "To")
 	if t, err := h.Date(); err == nil {

@@ -14,11 +14,17 @@ type Program struct {
 	mu    sync.Mutex
 	seen  map[string]bool // UIDs already downloaded
 	inbox []Downloaded
+	msgID map[string]string // UID → Message-ID, for deletion steps
+	track env.StepFunc
 }
+
+// Track makes the program report each step of the messages it sends
+// and downloads (composed, refused, downloaded, deleted, left) to fn.
+func (p *Program) Track(fn env.StepFunc) { p.track = fn }
 
 // New returns the mail program for acct on the host e.
 func New(e env.Env, acct Account) *Program {
-	return &Program{e: e, acct: acct, seen: map[string]bool{}}
+	return &Program{e: e, acct: acct, seen: map[string]bool{}, msgID: map[string]string{}}
 }
 
 // Account returns the program's configuration.

@@ -12,6 +12,21 @@ import (
 	"mailsim/servers/env"
 )
 
+// messageIDOf reads the Message-ID header of a message, "" if none.
+func messageIDOf(msg []byte) string {
+	d := parseDownloaded(msg)
+	return d.MessageID
+}
+
+// smtpReply is an SMTP error as the reply line the server sent.
+func smtpReply(se *smtp.SMTPError) string {
+	ec := se.EnhancedCode
+	if ec == smtp.EnhancedCodeNotSet || ec == smtp.NoEnhancedCode {
+		return fmt.Sprintf("%d %s", se.Code, se.Message)
+	}
+	return fmt.Sprintf("%d %d.%d.%d %s", se.Code, ec[0], ec[1], ec[2], se.Message)
+}
+
 // SendError is a failed send: which server, at which SMTP step, and why.
 // Err is often a *smtp.SMTPError with the server's reply code, which
 // errors.As finds through SendError, or, when the server went quiet for
@@ -34,6 +49,8 @@ func (p *Program) Send(ctx context.Context, to []string, subject, body string) e
 	if err != nil {
 		return err
 	}
+	p.track.Report(env.Step{Kind: env.StepComposed, MessageID: messageIDOf(msg), Subject: subject,
+		Sender: p.acct.Address, Rcpts: to, From: p.e.Name()})
 	return p.SendRaw(ctx, to, msg)
 }
 
@@ -48,7 +65,15 @@ func (p *Program) Send(ctx context.Context, to []string, subject, body string) e
 func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 	srv := p.acct.SMTPServer
 	fail := func(step string, err error) error {
+		st := env.Step{Kind: env.StepRefused, MessageID: messageIDOf(msg), From: p.e.Name(), To: srv, Proto: "smtp",
+			Detail: step, Reply: err.Error()}
 		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			st.Reply = smtpReply(se)
+		} else if isTimeout(err) {
+			st.Reply = fmt.Sprintf("no reply for %v", p.acct.timeout())
+		}
+		p.track.Report(st)
 		if isTimeout(err) {
 			p.e.Logf("%s's mail program: %s sent nothing for %v at %s; gave up", p.acct.owner(), srv, p.acct.timeout(), step)
 		} else if errors.As(err, &se) {

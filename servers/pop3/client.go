@@ -31,9 +31,10 @@ type Client struct {
 	// Greeting is the text of the server's +OK greeting.
 	Greeting string
 
-	nc net.Conn
-	lr *lineReader
-	w  *bufio.Writer
+	nc   net.Conn
+	lr   *lineReader
+	w    *bufio.Writer
+	last string // the last status line
 }
 
 // NewClient reads the server's greeting on conn. It sets no deadlines: a
@@ -85,6 +86,7 @@ func (c *Client) status() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pop3: reading reply: %w", err)
 	}
+	c.last = line
 	switch {
 	case line == "+OK" || strings.HasPrefix(line, "+OK "):
 		return strings.TrimPrefix(strings.TrimPrefix(line, "+OK"), " "), nil
@@ -270,6 +272,9 @@ func (c *Client) Quit() error {
 	}
 	return err
 }
+
+// LastReply is the status line of the last reply, e.g. "+OK 732 octets".
+func (c *Client) LastReply() string { return c.last }
 
 // Close closes the connection without QUIT: nothing is deleted.
 func (c *Client) Close() error { return c.nc.Close() }

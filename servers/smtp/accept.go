@@ -8,14 +8,19 @@ import (
 	"strings"
 	"time"
 
+	"mailsim/servers/env"
 	"mailsim/servers/store"
 )
+
+// queuedReply is what go-smtp answers when Data returns nil.
+const queuedReply = "250 2.0.0 OK: queued"
 
 // inbound is an envelope that passed the session's policy checks.
 type inbound struct {
 	helo  string
 	ip    netip.Addr
 	with  string // Received "with" protocol: ESMTP, ESMTPA
+	proto string // the service it came in on: "smtp" or "submission"
 	from  string
 	rcpts []address
 }
@@ -54,6 +59,10 @@ func (s *Server) accept(in inbound, raw []byte) error {
 		names[i] = r.String()
 	}
 	s.env.Logf("accepted %s from %s for %s", id, displayFrom(in.from), strings.Join(names, ", "))
+	newHeader, _ := splitMessage(msg)
+	s.cfg.Track.Report(env.Step{Kind: env.StepAccepted, MessageID: fieldValue(newHeader, "Message-ID"), QueueID: id,
+		From: ip, To: s.cfg.Hostname, Proto: in.proto, Reply: queuedReply, Rcpts: names, Sender: in.from,
+		Subject: fieldValue(newHeader, "Subject")})
 	return s.route(id, in.from, in.rcpts, msg, now)
 }
 

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"mailsim/servers/env"
 )
 
 // bounce sends the sender of message id a delivery status notification
@@ -44,6 +46,12 @@ func (s *Server) bounce(id, from string, failed []failure, msg []byte, arrival t
 		arrival: arrival, failed: failed, giveUp: giveUp, msg: msg,
 	})
 	s.env.Logf("bounced %s to %s: %s", id, sender, strings.Join(statuses, ","))
+	why := make([]string, len(failed))
+	for i, f := range failed {
+		why[i] = "<" + f.rcpt.String() + ">: " + f.err.Error()
+	}
+	s.cfg.Track.Report(env.Step{Kind: env.StepBounced, QueueID: id, Rcpts: rcpts, Reply: strings.Join(statuses, ","),
+		Detail: strings.Join(why, "; "), Bounce: msgID, BounceQueueID: bid, To: sender.String()})
 	if err := s.route(bid, "", []address{sender}, dsn, now); err != nil {
 		s.env.Logf("dropped bounce %s of %s: %v", bid, id, err)
 	}

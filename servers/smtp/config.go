@@ -90,6 +90,9 @@ type Config struct {
 	DataTimeout time.Duration
 	// Env is the host the server runs on.
 	Env env.Env
+	// Track, if set, is told each step of a message's journey here:
+	// accepted, MX looked up, deferred, retried, bounced.
+	Track env.StepFunc
 }
 
 // withDefaults validates c and fills in its zero values.

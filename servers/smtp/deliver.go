@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	gosmtp "github.com/emersion/go-smtp"
+
+	"mailsim/servers/env"
 )
 
 // all gives every recipient of j the same result.
@@ -23,34 +25,48 @@ func all(j *job, e *DeliveryError) []*DeliveryError {
 
 // mxHosts finds where mail for domain goes: its MX hosts in preference
 // order, or the domain itself when it has no MX (RFC 5321 §5.1).
-func (s *Server) mxHosts(domain string) ([]string, *DeliveryError) {
+func (s *Server) mxHosts(j *job) ([]string, *DeliveryError) {
+	hosts, answer, derr := s.lookupMX(j.dest)
+	st := env.Step{Kind: env.StepMX, QueueID: j.id, Proto: "dns", Detail: j.dest, Reply: answer}
+	if derr != nil {
+		st.Reply = derr.Error()
+	}
+	s.cfg.Track.Report(st)
+	return hosts, derr
+}
+
+// lookupMX is mxHosts' lookup, with the answer in words ("MX 10
+// smtp.comentum.com", "no MX: using comentum.com itself").
+func (s *Server) lookupMX(domain string) ([]string, string, *DeliveryError) {
 	s.env.Logf("looking up MX %s", domain)
 	mxs, err := s.cfg.Resolver.LookupMX(context.Background(), domain)
 	switch {
 	case err != nil && !isNotFound(err):
-		return nil, &DeliveryError{Status: "4.4.3", Err: err,
+		return nil, "", &DeliveryError{Status: "4.4.3", Err: err,
 			Text: fmt.Sprintf("Host or domain name not found. Name service error for name=%s type=MX: %s", domain, dnsErrText(err))}
 	case err == nil && isNullMX(mxs):
 		// RFC 7505 §4.3: the domain says it takes no mail.
-		return nil, &DeliveryError{Status: "5.1.10", Text: fmt.Sprintf("Domain %s does not accept mail (null MX)", domain)}
+		return nil, "", &DeliveryError{Status: "5.1.10", Text: fmt.Sprintf("Domain %s does not accept mail (null MX)", domain)}
 	case err != nil || len(mxs) == 0:
-		return []string{domain}, nil
+		return []string{domain}, "no MX record: the domain's own address", nil
 	}
 	sorted := append([]*net.MX(nil), mxs...)
 	// Equal preferences keep the resolver's order, so runs stay repeatable.
 	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].Pref < sorted[b].Pref })
 	hosts := make([]string, len(sorted))
+	answer := make([]string, len(sorted))
 	for i, mx := range sorted {
 		hosts[i] = trimDot(mx.Host)
+		answer[i] = fmt.Sprintf("MX %d %s", mx.Pref, hosts[i])
 	}
-	return hosts, nil
+	return hosts, strings.Join(answer, ", "), nil
 }
 
 // attemptRemote makes one delivery attempt of j to its domain's mail
 // exchangers, trying each in turn until one gives an answer about the
 // recipients. The result has one entry per recipient, nil if delivered.
 func (s *Server) attemptRemote(j *job) []*DeliveryError {
-	hosts, derr := s.mxHosts(j.dest)
+	hosts, derr := s.mxHosts(j)
 	if derr != nil {
 		return all(j, derr)
 	}

@@ -28,6 +28,8 @@ type LMTPConfig struct {
 	Store *store.Store
 	// Env is the host the server runs on.
 	Env env.Env
+	// Track, if set, is told of each message handed over.
+	Track env.StepFunc
 }
 
 // LMTPServer delivers mail arriving over LMTP into a store.
@@ -168,6 +170,14 @@ func (ls *lmtpSession) Data(r io.Reader) error {
 	}
 	msg := joinMessage(receivedField(ls.conn.Hostname(), ip, ls.l.cfg.Hostname, "LMTP", id, now), header, "", body)
 	final := finalCopy(ls.from, msg)
+	names := make([]string, len(ls.addrs))
+	for i, a := range ls.addrs {
+		names[i] = a.String()
+	}
+	if len(names) > 0 { // go-smtp's per-recipient reply, for the first
+		ls.l.cfg.Track.Report(env.Step{Kind: env.StepHanded, MessageID: fieldValue(header, "Message-ID"), QueueID: id,
+			From: ip, To: ls.l.cfg.Hostname, Proto: "lmtp", Reply: "250 2.0.0 <" + names[0] + "> OK: queued", Rcpts: names, Sender: ls.from})
+	}
 	for i, box := range ls.rcpts {
 		if _, err := ls.l.cfg.Store.Deliver(box, final, now); err != nil {
 			return errStoreFailed

@@ -82,6 +82,27 @@ func countFields(header []byte, name string) int {
 	return n
 }
 
+// fieldValue is the unfolded value of the first header field called
+// name, "" if there is none.
+func fieldValue(header []byte, name string) string {
+	var val []byte
+	found := false
+	for _, line := range bytes.Split(header, []byte("\r\n")) {
+		if found {
+			if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+				val = append(val, line...)
+				continue
+			}
+			break
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon > 0 && line[0] != ' ' && line[0] != '\t' && strings.EqualFold(string(line[:colon]), name) {
+			val, found = append(val, line[colon+1:]...), true
+		}
+	}
+	return strings.TrimSpace(string(val))
+}
+
 // joinMessage puts a message back together with extra fields: top goes
 // above the existing header (trace fields, RFC 5321 §4.4), bottom below.
 func joinMessage(top string, header []byte, bottom string, body []byte) []byte {

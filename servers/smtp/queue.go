@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"mailsim/servers/env"
 )
 
 // lmtpDest is the queue destination of local mail bound for the LMTP host.
@@ -42,6 +44,7 @@ type QueuedMessage struct {
 	Created     time.Time // when the message was accepted
 	NextAttempt time.Time // zero while an attempt is running
 	LastError   string    // why the last attempt failed
+	Data        []byte    // the message as queued (do not modify)
 }
 
 // Queue lists the messages waiting for delivery, sorted by id and
@@ -52,7 +55,7 @@ func (s *Server) Queue() []QueuedMessage {
 	out := make([]QueuedMessage, 0, len(s.queue))
 	for _, j := range s.queue {
 		q := QueuedMessage{ID: j.id, From: j.from, Destination: j.dest, Attempts: j.attempts,
-			Created: j.created, NextAttempt: j.next, LastError: j.lastErr}
+			Created: j.created, NextAttempt: j.next, LastError: j.lastErr, Data: j.data}
 		for _, r := range j.rcpts {
 			q.Rcpts = append(q.Rcpts, r.String())
 		}
@@ -87,6 +90,10 @@ func (s *Server) run(j *job) {
 		j.attempts++
 		j.next = time.Time{}
 		s.mu.Unlock()
+		if j.attempts > 1 {
+			s.cfg.Track.Report(env.Step{Kind: env.StepRetry, QueueID: j.id, To: j.dest, Rcpts: addrStrings(j.rcpts),
+				Detail: fmt.Sprintf("attempt %d", j.attempts)})
+		}
 
 		var errs []*DeliveryError
 		if j.dest == lmtpDest {
@@ -134,8 +141,18 @@ func (s *Server) run(j *job) {
 		j.next = now.Add(delay)
 		s.mu.Unlock()
 		s.env.Logf("deferred %s: %s; retry in %s", j.id, lastErr.Error(), fmtDuration(delay))
+		s.cfg.Track.Report(env.Step{Kind: env.StepDeferred, QueueID: j.id, To: j.dest, Rcpts: addrStrings(waiting),
+			Reply: lastErr.Reply, Detail: lastErr.Error(), Retry: delay})
 		s.env.Sleep(delay)
 	}
+}
+
+func addrStrings(as []address) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.String()
+	}
+	return out
 }
 
 // backoff is the wait after the n-th failed attempt: RetryInitial

@@ -163,10 +163,15 @@ func (ss *session) Data(r io.Reader) error {
 	if ss.user != "" {
 		with = "ESMTPA" // RFC 3848
 	}
+	proto := "smtp"
+	if ss.submission {
+		proto = "submission"
+	}
 	return ss.s.accept(inbound{
 		helo:  ss.conn.Hostname(),
 		ip:    ss.ip,
 		with:  with,
+		proto: proto,
 		from:  ss.from,
 		rcpts: append([]address(nil), ss.rcpts...),
 	}, raw)

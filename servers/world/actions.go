@@ -30,7 +30,9 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	if pc.POP3 != "" {
 		acct.POP3Server = net.JoinHostPort(pc.POP3, portOf(scenario.POP3))
 	}
-	rt.programs[pc.Host] = mua.New(rt.hosts[pc.Host], acct)
+	p := mua.New(rt.hosts[pc.Host], acct)
+	p.Track(rt.journeys.reporter(pc.Host))
+	rt.programs[pc.Host] = p
 }
 
 // displayName turns lisa@otherisp.com into "Lisa".
@@ -57,6 +59,7 @@ func (rt *Runtime) schedule(a *scenario.Action) {
 				w.Note(fmt.Sprintf("%s: %s has no mail program", a.Pos, a.Host))
 				return
 			}
+			rt.journeys.checking(a.Host, p.Account())
 			if _, err := p.CheckMail(context.Background()); err != nil {
 				rt.hosts[a.Host].Logf("Send/Recv failed: %v", err)
 			}
@@ -69,6 +72,7 @@ func (rt *Runtime) schedule(a *scenario.Action) {
 				return
 			}
 			w.SetLinkUp(l, a.Kind == scenario.ActLinkUp)
+			rt.journeys.action("", "", "", fmt.Sprintf("The link %s—%s goes %s", a.A, a.B, map[bool]string{true: "up", false: "down"}[a.Kind == scenario.ActLinkUp]))
 		})
 	case scenario.ActStop, scenario.ActStart:
 		w.At(a.At, name, func() {
@@ -81,10 +85,12 @@ func (rt *Runtime) schedule(a *scenario.Action) {
 				if a.Kind == scenario.ActStop {
 					hs.stop(svc)
 					hs.host.Logf("%s service stopped", svc)
+					rt.journeys.action(a.Host, "", "", fmt.Sprintf("The %s service on %s stops: connections are refused", strings.ToUpper(string(svc)), a.Host))
 				} else if err := hs.start(svc); err != nil {
 					hs.host.Logf("%s service failed to start: %v", svc, err)
 				} else {
 					hs.host.Logf("%s service started", svc)
+					rt.journeys.action(a.Host, "", "", fmt.Sprintf("The %s service on %s starts again", strings.ToUpper(string(svc)), a.Host))
 				}
 			}
 		})
@@ -113,6 +119,7 @@ func (rt *Runtime) send(a *scenario.Action) {
 	// A one-off program for this message: same PC, perhaps another From
 	// or server; what the user's program downloads stays in p.
 	sender := mua.New(h, acct)
+	sender.Track(rt.journeys.reporter(a.Host))
 	if err := sender.Send(context.Background(), m.To, m.Subject, m.Body); err != nil {
 		h.Logf("sending %q failed: %v", m.Subject, err)
 		rt.ev.sendFailed(a, err)
@@ -132,6 +139,7 @@ func (rt *Runtime) changeDNS(a *scenario.Action) {
 			return
 		}
 		hs.host.Logf("DNS: added %s", rec)
+		rt.journeys.action(a.Host, "", "dns", fmt.Sprintf("%s adds the DNS record %s", a.Host, rec))
 		return
 	}
 	n, err := hs.zones.RemoveRecord(fqdn(a.Zone), rec)
@@ -140,6 +148,7 @@ func (rt *Runtime) changeDNS(a *scenario.Action) {
 		return
 	}
 	hs.host.Logf("DNS: removed %d record(s) matching %s", n, recordPattern(rec))
+	rt.journeys.action(a.Host, "", "dns", fmt.Sprintf("%s removes %d DNS record(s) matching %s", a.Host, n, recordPattern(rec)))
 }
 
 func recordPattern(r dns.Record) string {

@@ -94,7 +94,7 @@ func Describe(e *scenario.Expectation) string {
 	case scenario.ExpMailbox:
 		fmt.Fprintf(&b, "mailbox %s holds %d", e.To, e.Count)
 		if e.At > 0 {
-			fmt.Fprintf(&b, " at %s", sim.FormatTime(e.At))
+			fmt.Fprintf(&b, " at %s", sim.HumanTime(e.At))
 		}
 		return b.String()
 	}
@@ -105,10 +105,10 @@ func Describe(e *scenario.Expectation) string {
 		b.WriteString(" from " + e.From)
 	}
 	if e.After > 0 {
-		fmt.Fprintf(&b, " after %s", sim.FormatTime(e.After))
+		fmt.Fprintf(&b, " after %s", sim.HumanTime(e.After))
 	}
 	if e.By > 0 {
-		fmt.Fprintf(&b, " by %s", sim.FormatTime(e.By))
+		fmt.Fprintf(&b, " by %s", sim.HumanTime(e.By))
 	}
 	return b.String()
 }
@@ -147,9 +147,9 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 		for _, d := range ev.deliveries {
 			if d.isp == e.ISP && d.login == e.Login && matchSubj(e.Subject, d.subject) && matchAddr(e.From, d.from) {
 				if rt.window(e, d.at) {
-					return true, "at " + sim.FormatTime(d.at)
+					return true, "at " + sim.HumanTime(d.at)
 				}
-				late = "but only at " + sim.FormatTime(d.at)
+				late = "but only at " + sim.HumanTime(d.at)
 			}
 		}
 		return false, firstNonEmpty(late, fmt.Sprintf("no such message reached mailbox %s of %s", e.Login, e.ISP))
@@ -163,9 +163,9 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 			at := d.When.Sub(rt.World.Epoch())
 			if matchSubj(e.Subject, d.Subject) && matchAddr(e.From, addrOnly(d.From)) {
 				if rt.window(e, at) {
-					return true, "at " + sim.FormatTime(at)
+					return true, "at " + sim.HumanTime(at)
 				}
-				late = "but only at " + sim.FormatTime(at)
+				late = "but only at " + sim.HumanTime(at)
 			}
 		}
 		return false, firstNonEmpty(late, fmt.Sprintf("%s downloaded %d message(s), none matching", e.Host, len(p.Inbox())))
@@ -187,7 +187,7 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 				continue
 			}
 			if rt.window(e, d.at) {
-				return true, "at " + sim.FormatTime(d.at) + " status " + strings.Join(d.bounce.statuses, ",")
+				return true, "at " + sim.HumanTime(d.at) + " status " + strings.Join(d.bounce.statuses, ",")
 			}
 		}
 		if len(seen) > 0 {
@@ -211,7 +211,7 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 				continue
 			}
 			if rt.window(e, r.at) {
-				return true, fmt.Sprintf("at %s: %s → %s", sim.FormatTime(r.at), r.server, r.client)
+				return true, fmt.Sprintf("at %s: %s → %s", sim.HumanTime(r.at), r.server, r.client)
 			}
 		}
 		return false, fmt.Sprintf("none of %d %s replies matched", n, strings.ToUpper(proto))

@@ -142,7 +142,8 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		srv.Env = hs.host
 		hs.serve[scenario.POP3] = serving{tcp: srv.Serve}
 		if isp.Server(scenario.LMTP) == host {
-			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host})
+			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host,
+				Track: rt.journeys.reporter(host)})
 			if err != nil {
 				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, host, err)
 			}
@@ -159,6 +160,7 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			LocalNets: []netip.Prefix{isp.Prefix}, Store: ir.store,
 			Resolver: &dns.Client{Env: hs.host, Server: dnsAddr},
 			Env:      hs.host,
+			Track:    rt.journeys.reporter(host),
 		}
 		if lmtp := isp.Server(scenario.LMTP); lmtp != "" {
 			cfg.LMTPAddr = net.JoinHostPort(lmtp, portOf(scenario.LMTP))

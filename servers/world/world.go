@@ -38,6 +38,7 @@ type Runtime struct {
 	programs map[string]*mua.Program // by PC host
 	services map[string]*hostServices
 	ev       *evidence
+	journeys *journeys
 }
 
 // ispRuntime is what one ISP runs.
@@ -66,7 +67,9 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		services: map[string]*hostServices{},
 	}
 	rt.ev = newEvidence(rt)
+	rt.journeys = newJourneys(rt)
 	w.SetSummarizer(summarize)
+	w.SetTagger(rt.journeys.tag)
 	if rt.ev.wantReplies {
 		w.Subscribe(rt.ev.event)
 	}
@@ -98,7 +101,10 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 			st.AddUser(u.Login, u.Password)
 		}
 		name := isp.Name
-		st.Observe(func(box string, m store.Message) { rt.ev.delivered(name, box, m) })
+		st.Observe(func(box string, m store.Message) {
+			rt.ev.delivered(name, box, m)
+			rt.journeys.stored(name, box, m)
+		})
 		rt.isps[isp.Name] = &ispRuntime{sc: isp, store: st}
 	}
 	if err := rt.startAll(); err != nil {

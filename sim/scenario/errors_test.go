@@ -35,7 +35,7 @@ func TestErrors(t *testing.T) {
 		{"subject typo", base + "timeline:\n  - {at: 0s, send: {from: lisa@otherisp.com, to: bob@comentum.com, subjct: Hi}}\n" + okExpect,
 			`x.yaml:9:68: unknown key "subjct" in send (did you mean "subject"?)`},
 		{"bad duration", base + "timeline:\n  - {at: soon, check: bob-pc}\n" + okExpect,
-			`x.yaml:9:10: expected a duration like 20s, got "soon" (units: ms, s, m, h)`},
+			`x.yaml:9:10: expected a duration like 20s, got "soon" (units: ms, s, m, h, d)`},
 		{"duration without unit", base + "timeline:\n  - {at: 20, check: bob-pc}\n" + okExpect,
 			`x.yaml:9:10: expected a duration like 20s, got "20" (add a unit, e.g. 20s)`},
 		{"duration mapping", base + "until: {a: 1}\n" + okExpect, `x.yaml:8:8: expected a duration like 20s, got a mapping`},
@@ -91,7 +91,7 @@ func TestErrors(t *testing.T) {
 			`x.yaml:9:52: unknown record type "AAA" (types: A, NS, MX, CNAME, TXT, PTR) (did you mean "A"?)`},
 		{"dns bad type and ttl", base + "timeline:\n  - {at: 0s, dns_add: {name: x.comentum.com, type: AAAAX, value: 1.2.3.4, ttl: 1q}}\n" + okExpect,
 			"x.yaml:9:52: unknown record type \"AAAAX\" (types: A, NS, MX, CNAME, TXT, PTR)\n" +
-				"x.yaml:9:80: expected a duration like 20s, got \"1q\" (units: ms, s, m, h)"},
+				"x.yaml:9:80: expected a duration like 20s, got \"1q\" (units: ms, s, m, h, d)"},
 		{"dns outside zones and bad value", base + "timeline:\n  - {at: 0s, dns_add: {name: example.org, type: A, value: nope, pref: -1}}\n" + okExpect,
 			"x.yaml:9:30: no zone holds \"example.org\" (records live in the zone of an ISP's domain)\n" +
 				"x.yaml:9:59: expected an IPv4 address for an A record, got \"nope\"\n" +

@@ -65,7 +65,7 @@ const (
 // string fields match anything.
 type Expectation struct {
 	Kind  ExpectKind    `json:"kind"`
-	By    time.Duration `json:"by"`    // deadline; the end of the run unless given
+	By    time.Duration `json:"by"`    // deadline; 0 when not given: the end of the run
 	After time.Duration `json:"after"` // the event must not happen earlier
 	At    time.Duration `json:"at"`    // mailbox: when the mailbox is inspected (default: the end)
 

@@ -124,9 +124,6 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 	}
 	for i := range s.Expect {
 		e := &s.Expect[i]
-		if e.By == 0 && e.Kind != ExpMailbox {
-			e.By = s.Until
-		}
 		if e.Kind == ExpMailbox && e.At == 0 {
 			e.At = s.Until
 		}

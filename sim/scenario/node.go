@@ -268,9 +268,9 @@ func (d *decoder) duration(n *yaml.Node) (time.Duration, bool) {
 	if s == "0" {
 		return 0, true
 	}
-	v, err := time.ParseDuration(s)
+	v, err := ParseDuration(s)
 	if err != nil {
-		hint := "units: ms, s, m, h"
+		hint := "units: ms, s, m, h, d"
 		if _, e := strconv.ParseFloat(s, 64); e == nil {
 			hint = "add a unit, e.g. " + s + "s"
 		}

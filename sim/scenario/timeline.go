@@ -354,14 +354,5 @@ type timeRef struct {
 	key string
 }
 
-// fmtDur prints a duration without trailing zero units: 30m, 1h, 1m30s.
-func fmtDur(t time.Duration) string {
-	s := t.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
-}
+// fmtDur prints a duration without trailing zero units: 30m, 1h, 1m30s, 1d.
+func fmtDur(t time.Duration) string { return FormatDuration(t) }

@@ -226,6 +226,8 @@ func (m *Model) visible(e *sim.Event) bool {
 	switch e.Kind {
 	case sim.KindNote, sim.KindDrop:
 		return true
+	case sim.KindStep: // message journeys: the window's letters will read them
+		return false
 	}
 	p := Classify(e)
 	if p == Control {

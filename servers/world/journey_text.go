@@ -1,0 +1,118 @@
+package world
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"mailsim/servers/env"
+	"mailsim/servers/mua"
+	"mailsim/sim"
+)
+
+// sentence says a step in plain words, as the seed's step list does:
+// who hands what to whom, and the reply that decided it.
+func (rt *Runtime) sentence(x *Journey, st *Step, s env.Step, bounce *Journey) string {
+	return rt.words(x, st, s, bounce)
+}
+
+// capitalize starts a sentence that begins with a subject ("the bounce of M1…").
+func capitalize(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}
+
+func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) string {
+	subj := quoteSubject(x)
+	reply := shortReply(st.Reply)
+	withID := func(r string) string {
+		if s.QueueID != "" {
+			return fmt.Sprintf("(%s, queue id %s)", r, s.QueueID)
+		}
+		return "(" + r + ")"
+	}
+	switch st.Kind {
+	case "composed":
+		return fmt.Sprintf("%s writes %s to %s; it waits in the outbox of %s's mail program",
+			person(x.From), subj, strings.Join(x.To, ", "), person(x.From))
+	case "submitted":
+		return fmt.Sprintf("%s's mail program hands %s to %s %s", person(x.From), subj, rt.serverOf(st.To, "SMTP"), withID(reply))
+	case "relayed":
+		return fmt.Sprintf("%s relays %s to %s %s", rt.serverOf(st.From, "SMTP"), subj, rt.serverOf(st.To, "SMTP"), withID(reply))
+	case string(env.StepHanded):
+		return fmt.Sprintf("%s hands %s to %s over LMTP %s", rt.serverOf(st.From, "SMTP"), subj, rt.serverOf(st.To, "POP3"), withID(reply))
+	case string(env.StepMX):
+		return fmt.Sprintf("%s asks DNS which server takes mail for %s → %s", st.Host, s.Detail, st.Reply)
+	case string(env.StepDeferred):
+		return fmt.Sprintf("%s cannot deliver %s yet: %s; retry in %s", st.Host, subj, s.Detail, sim.HumanTime(s.Retry))
+	case string(env.StepRetry):
+		return fmt.Sprintf("%s tries %s again (%s)", st.Host, subj, s.Detail)
+	case string(env.StepDownloaded):
+		return fmt.Sprintf("%s's mail program downloads %s from %s (%s)", rt.userOf(st.From), subj, rt.serverOf(st.To, "POP3"), reply)
+	case string(env.StepDeleted):
+		return fmt.Sprintf("%s's mail program deletes %s from the server, as client mail does (%s)", rt.userOf(st.From), subj, reply)
+	case string(env.StepLeft):
+		return fmt.Sprintf("%s's mail program leaves %s on the server, as Web Mail would (%s)", rt.userOf(st.From), subj, reply)
+	case string(env.StepRefused):
+		return fmt.Sprintf("%s refuses %s from %s's mail program at %s (%s)", st.To, subj, person(x.From), s.Detail, reply)
+	case string(env.StepBounced):
+		return fmt.Sprintf("%s gives up on %s for %s and sends bounce %s to %s (%s)",
+			st.Host, subj, strings.Join(s.Rcpts, ", "), bounce.ID, s.To, s.Detail)
+	}
+	return st.Kind
+}
+
+// quoteSubject is how the story names a message: its subject in quotes,
+// and for a bounce which message it reports on.
+func quoteSubject(x *Journey) string {
+	if x.Parent != "" {
+		return fmt.Sprintf("the bounce of %s", x.Parent)
+	}
+	if x.Subject == "" {
+		return "a message without subject"
+	}
+	return fmt.Sprintf("%q", x.Subject)
+}
+
+// person is the display name of an address: "Lisa" for lisa@otherisp.com.
+func person(addr string) string {
+	if addr == "" {
+		return "the mail system"
+	}
+	return displayName(addr)
+}
+
+// userOf is the person whose mail program runs on a PC.
+func (rt *Runtime) userOf(pc string) string {
+	if p := rt.Scenario.PC(pc); p != nil && p.User != "" {
+		return displayName(p.User)
+	}
+	return pc
+}
+
+// serverOf names a server by its ISP: "Comentum's SMTP server".
+func (rt *Runtime) serverOf(host, kind string) string {
+	if h := rt.Scenario.Host(host); h != nil && h.ISP != "" {
+		return displayName(h.ISP) + "'s " + kind + " server"
+	}
+	if host == "" {
+		return "the " + kind + " server"
+	}
+	return host
+}
+
+var enhancedRE = regexp.MustCompile(`^([2-5]\d\d) [245]\.\d{1,3}\.\d{1,3} `)
+
+// shortReply drops the enhanced status code of an SMTP reply, which the
+// story does not need: "250 2.0.0 OK: queued" → "250 OK: queued".
+func shortReply(r string) string {
+	return enhancedRE.ReplaceAllString(r, "$1 ")
+}
+
+// checking tells the story of a Send/Recv press.
+func (j *journeys) checking(pc string, acct mua.Account) {
+	j.action(pc, hostOf(acct.POP3Server), "pop3",
+		fmt.Sprintf("%s presses Send/Recv: the mail program asks %s for new mail", j.rt.userOf(pc), j.rt.serverOf(hostOf(acct.POP3Server), "POP3")))
+}
