@@ -11,6 +11,7 @@ import (
 	mdns "github.com/miekg/dns"
 
 	"mailsim/servers/dns"
+	"mailsim/servers/imap"
 	"mailsim/servers/pop3"
 	"mailsim/servers/service"
 	"mailsim/servers/smtp"
@@ -134,13 +135,15 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			return err
 		}
 	}
-	// POP3, and LMTP when SMTP is elsewhere.
+	// POP3 with IMAP, and LMTP when SMTP is elsewhere.
 	if host := isp.Server(scenario.POP3); host != "" {
 		hs := rt.servicesOf(host, ir)
 		srv := pop3.NewServer(pop3.NewStoreBackend(ir.store))
 		srv.Domain = host
 		srv.Env = hs.host
 		hs.serve[scenario.POP3] = serving{tcp: srv.Serve}
+		// IMAP runs with POP3, on the host that holds the mailboxes.
+		hs.serve[scenario.IMAP] = serving{tcp: imap.NewServer(ir.store).Serve}
 		if isp.Server(scenario.LMTP) == host {
 			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host})
 			if err != nil {
