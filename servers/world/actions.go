@@ -29,6 +29,9 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	}
 	if pc.POP3 != "" {
 		acct.POP3Server = net.JoinHostPort(pc.POP3, portOf(scenario.POP3))
+		if pc.Incoming == scenario.IMAP {
+			acct.IMAPServer = net.JoinHostPort(pc.POP3, portOf(scenario.IMAP))
+		}
 	}
 	rt.programs[pc.Host] = mua.New(rt.hosts[pc.Host], acct)
 }
