@@ -145,7 +145,6 @@ func TestOwnClient(t *testing.T) {
 	}
 }
 
-
 // TestNoIdle: IDLE is listed neither before nor after login.
 func TestNoIdle(t *testing.T) {
 	_, addr := serve(t)

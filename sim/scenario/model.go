@@ -166,7 +166,7 @@ type PC struct {
 	// a mail program has one).
 	Browser bool `json:"browser,omitempty"`
 	Auth    Auth `json:"auth"`
-	Pos        Pos  `json:"pos"`
+	Pos     Pos  `json:"pos"`
 }
 
 // Root is the root DNS server: it delegates every ISP domain straight to
