@@ -93,6 +93,8 @@ func (rt *Runtime) schedule(a *scenario.Action) {
 		})
 	case scenario.ActDNSAdd, scenario.ActDNSRemove:
 		w.At(a.At, name, func() { rt.changeDNS(a) })
+	case scenario.ActWebmail:
+		w.At(a.At, name, func() { rt.webVisit(a) })
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"mailsim/servers/pop3"
 	"mailsim/servers/service"
 	"mailsim/servers/smtp"
+	"mailsim/servers/webmail"
 	"mailsim/sim"
 	"mailsim/sim/scenario"
 )
@@ -155,6 +156,11 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			return err
 		}
 	}
+	if host := isp.Server(scenario.HTTP); host != "" {
+		if err := rt.startWebmail(isp, ir, host); err != nil {
+			return err
+		}
+	}
 	if host := isp.Server(scenario.SMTP); host != "" {
 		hs := rt.servicesOf(host, ir)
 		cfg := smtp.Config{
@@ -180,6 +186,31 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		}
 	}
 	return nil
+}
+
+// startWebmail runs the ISP's Web Mail on host: pages on port 80, the
+// mailbox over IMAP from the pop3 host, sending over submission.
+func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) error {
+	hs := rt.servicesOf(host, ir)
+	addrs := map[string]string{}
+	for _, u := range isp.Users {
+		addrs[u.Login] = u.Addresses[0]
+		for _, a := range u.Addresses {
+			if strings.HasSuffix(a, "@"+isp.Domains[0].Name) {
+				addrs[u.Login] = a
+			}
+		}
+	}
+	cfg := webmail.Config{Env: hs.host, ISP: isp.Name, Address: addrs}
+	if h := isp.Server(scenario.IMAP); h != "" {
+		cfg.IMAP = net.JoinHostPort(h, portOf(scenario.IMAP))
+	}
+	if h := isp.Server(scenario.Submission); h != "" {
+		cfg.SMTP = net.JoinHostPort(h, portOf(scenario.Submission))
+	}
+	app := webmail.New(cfg)
+	hs.serve[scenario.HTTP] = serving{tcp: func(l net.Listener) error { return webmail.Serve(l, app, hs.host) }}
+	return hs.start(scenario.HTTP)
 }
 
 func dnsServing(h mdns.Handler) serving {
