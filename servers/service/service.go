@@ -48,6 +48,8 @@ const (
 	ShapeDiamond
 	ShapeDot
 	ShapeCircle
+	ShapeHexagon
+	ShapePage
 )
 
 // Spec declares one service kind.
@@ -121,13 +123,13 @@ var table = []Spec{
 	{
 		Kind: IMAP, Name: "IMAP", RFC: "RFC 3501", Ports: []Port{{143, "tcp"}},
 		PartOf: POP3, Replies: IMAP, Exposed: true, Role: "IMAP server",
-		Shape: ShapeCircle, Color: color.RGBA{0x56, 0xB4, 0xE9, 0xFF}, Legend: "mailbox kept on the server", Key: "6",
+		Shape: ShapeHexagon, Color: color.RGBA{0x56, 0xB4, 0xE9, 0xFF}, Legend: "mailbox kept on the server", Key: "6",
 		Caption: imapCaption,
 	},
 	{
 		Kind: HTTP, Name: "HTTP", RFC: "RFC 9112", Ports: []Port{{80, "tcp"}},
 		Optional: true, Replies: HTTP, Exposed: true, Role: "Web Mail", Client: "browser",
-		Shape: ShapeDot, Color: color.RGBA{0xF0, 0xE4, 0x42, 0xFF}, Legend: "web page (Web Mail)", Key: "7",
+		Shape: ShapePage, Color: color.RGBA{0xF0, 0xE4, 0x42, 0xFF}, Legend: "web page (Web Mail)", Key: "7",
 		Summary: httpSummary, Caption: httpCaption,
 	},
 }
@@ -262,4 +264,5 @@ func Markdown() string {
 var shapeNames = map[Shape]string{
 	ShapeEnvelope: "envelope:", ShapeTriangle: "triangle:", ShapeSquare: "square:",
 	ShapeDiamond: "diamond:", ShapeDot: "dot:", ShapeCircle: "ring:",
+	ShapeHexagon: "hexagon:", ShapePage: "page:",
 }
