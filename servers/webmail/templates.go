@@ -34,7 +34,7 @@ table{border-collapse:collapse;width:100%} td,th{padding:.4em;border-bottom:1px 
 tr.unseen td{font-weight:bold} .error{color:#b00020;font-weight:bold} .note{color:#006b3c}
 pre{white-space:pre-wrap;font-family:inherit} label{display:block;margin:.5em 0}
 input[type=text],input[type=password],textarea{width:100%;padding:.3em;box-sizing:border-box}
-button,.button{background:#0072b2;color:#fff;border:0;padding:.4em 1em;border-radius:4px;text-decoration:none;cursor:pointer}
+button,.button{font:inherit;background:#0072b2;color:#fff;border:0;padding:.4em 1em;border-radius:4px;text-decoration:none;cursor:pointer}
 </style></head><body>
 <header><h1>{{.ISP}} Web Mail</h1>{{if .User}}<span>{{.User}} ·
 <a class="button" href="/inbox">Inbox</a> <a class="button" href="/compose">Write</a>

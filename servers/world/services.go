@@ -201,7 +201,7 @@ func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) 
 			}
 		}
 	}
-	cfg := webmail.Config{Env: hs.host, ISP: isp.Name, Address: addrs}
+	cfg := webmail.Config{Env: hs.host, ISP: displayName(isp.Name), Address: addrs}
 	if h := isp.Server(scenario.IMAP); h != "" {
 		cfg.IMAP = net.JoinHostPort(h, portOf(scenario.IMAP))
 	}
