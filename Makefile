@@ -9,11 +9,11 @@ export PATH := $(PATH):/usr/local/go/bin
 #  - ebiten (the window): cgo, OpenGL and X11 headers, ALSA, pkg-config
 #  - a display for window tests and screenshots: Xvfb
 #  - real third-party clients the tests drive: swaks, tshark, dig, mpop,
-#    fetchmail, postfix's smtp-source, Python's yaml/jsonschema
+#    fetchmail, postfix's smtp-source, Python's yaml/jsonschema, chromium (Web Mail in a real browser)
 DEB_PKGS := gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
 	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config \
 	xvfb xauth libgl1-mesa-dri \
-	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema
+	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema chromium
 
 .PHONY: all deps build run test vet bench fuzz clean
 

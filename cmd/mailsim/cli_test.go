@@ -83,7 +83,7 @@ func TestExitCodes(t *testing.T) {
 			stdoutLast: "PASS figure-b.yaml: all 4 expectations hold (10m simulated)", emptyErr: true},
 		{name: "run packets", args: []string{"run", "--packets"}, code: exitOK, stdout: []string{"MAIL FROM:<lisa@otherisp.com>", "expectations:"},
 			stdoutLast: "PASS figure-b.yaml: all 4 expectations hold (10m simulated)", emptyErr: true},
-		{name: "run bad proto", args: []string{"run", "--proto", "http"}, code: exitUsage, stderr: []string{`unknown protocol "http"`}},
+		{name: "run bad proto", args: []string{"run", "--proto", "gopher"}, code: exitUsage, stderr: []string{`unknown protocol "gopher"`}},
 		{name: "run bad summary", args: []string{"run", "--summary", "xml"}, code: exitUsage, stderr: []string{"--summary"}},
 		{name: "run tcp without packets", args: []string{"run", "--tcp"}, code: exitUsage, stderr: []string{"--tcp applies to --packets"}},
 		{name: "show mailbox", args: []string{"show", "figure-b", "--mailbox", "bob@comentum.com", "--at", "20s"}, code: exitOK,

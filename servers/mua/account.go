@@ -21,11 +21,16 @@ type Account struct {
 	// POP3Server is the incoming server, host:port, e.g.
 	// "pop.otherisp.com:110".
 	POP3Server string
+	// IMAPServer, when set, is the incoming server instead, host:port,
+	// e.g. "pop3.comentum.com:143": the program reads the mailbox over
+	// IMAP, and the mail stays there unless LeaveOnServer is false.
+	IMAPServer string
 	// UseAuth makes the program log in to the SMTP server (AUTH PLAIN)
 	// before sending.
 	UseAuth bool
-	// LeaveOnServer keeps downloaded messages on the POP3 server, as Web
-	// Mail users want; otherwise they are deleted after download.
+	// LeaveOnServer keeps downloaded messages on the server, as Web
+	// Mail does; otherwise they are deleted after download (over IMAP:
+	// flagged \Deleted, then EXPUNGE).
 	LeaveOnServer bool
 	// ServerTimeout is Outlook Express's "Server Timeouts" setting: how
 	// long to wait for a server that sends nothing before giving up on

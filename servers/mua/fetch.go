@@ -64,6 +64,9 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // check with a timeout error instead of a hang; the connection is closed
 // without QUIT, so nothing is deleted.
 func (p *Program) CheckMail(ctx context.Context) (Report, error) {
+	if p.acct.IMAPServer != "" {
+		return p.checkIMAP(ctx)
+	}
 	var rep Report
 	srv := p.acct.POP3Server
 	who := p.acct.owner()

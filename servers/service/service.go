@@ -24,6 +24,8 @@ const (
 	LMTP       Kind = "lmtp"       // local delivery to the mailbox host, TCP 24 (RFC 2033)
 	POP3       Kind = "pop3"       // mailbox download, TCP 110 (RFC 1939)
 	DNS        Kind = "dns"        // names and MX records, UDP and TCP 53 (RFC 1035)
+	IMAP       Kind = "imap"       // mailbox kept on the server, TCP 143 (RFC 3501)
+	HTTP       Kind = "http"       // Web Mail's pages, TCP 80 (RFC 9112)
 )
 
 // Port is one socket a service listens on.
@@ -46,6 +48,8 @@ const (
 	ShapeDiamond
 	ShapeDot
 	ShapeCircle
+	ShapeHexagon
+	ShapePage
 )
 
 // Spec declares one service kind.
@@ -57,6 +61,9 @@ type Spec struct {
 	// PartOf is the service a scenario lists to run this one: it starts
 	// and stops with it ("" when a scenario lists it by itself).
 	PartOf Kind
+	// Optional: an ISP runs it only if the scenario lists a host for it
+	// (every other listed kind must have one).
+	Optional bool
 	// Replies is the kind whose reply syntax it speaks, for the
 	// smtp_reply and pop3_reply expectations ("" when none is checked).
 	Replies Kind
@@ -64,6 +71,9 @@ type Spec struct {
 	Exposed bool
 	// Role names a host that runs it, in captions: "SMTP server".
 	Role string
+	// Client names a user's program that speaks it, in captions:
+	// "browser"; "" means "mail program".
+	Client string
 	// Window: shape, colour (Okabe–Ito palette), legend text and the
 	// key that toggles its filter.
 	Shape  Shape
@@ -109,6 +119,18 @@ var table = []Spec{
 		Exposed: true, Role: "DNS server",
 		Shape: ShapeDiamond, Color: color.RGBA{0x00, 0x9E, 0x73, 0xFF}, Legend: "name lookup", Key: "5",
 		Summary: dnsSummary, Caption: dnsCaption,
+	},
+	{
+		Kind: IMAP, Name: "IMAP", RFC: "RFC 3501", Ports: []Port{{143, "tcp"}},
+		PartOf: POP3, Replies: IMAP, Exposed: true, Role: "IMAP server",
+		Shape: ShapeHexagon, Color: color.RGBA{0x56, 0xB4, 0xE9, 0xFF}, Legend: "mailbox kept on the server", Key: "6",
+		Caption: imapCaption,
+	},
+	{
+		Kind: HTTP, Name: "HTTP", RFC: "RFC 9112", Ports: []Port{{80, "tcp"}},
+		Optional: true, Replies: HTTP, Exposed: true, Role: "Web Mail", Client: "browser",
+		Shape: ShapePage, Color: color.RGBA{0xF0, 0xE4, 0x42, 0xFF}, Legend: "web page (Web Mail)", Key: "7",
+		Summary: httpSummary, Caption: httpCaption,
 	},
 }
 
@@ -242,4 +264,5 @@ func Markdown() string {
 var shapeNames = map[Shape]string{
 	ShapeEnvelope: "envelope:", ShapeTriangle: "triangle:", ShapeSquare: "square:",
 	ShapeDiamond: "diamond:", ShapeDot: "dot:", ShapeCircle: "ring:",
+	ShapeHexagon: "hexagon:", ShapePage: "page:",
 }

@@ -19,6 +19,8 @@ var (
 // Message is one stored message.
 type Message struct {
 	UID       string    // stable for the life of the message (POP3 UIDL)
+	ID        uint32    // the same message's IMAP UID: ascending per mailbox
+	Flags     []string  // IMAP flags, sorted: \Seen, \Deleted…
 	Data      []byte    // the full RFC 5322 message, CRLF line endings
 	Delivered time.Time // virtual time of delivery
 }
@@ -101,7 +103,7 @@ func (s *Store) Deliver(name string, data []byte, at time.Time) (string, error) 
 	}
 	s.next++
 	uid := fmt.Sprintf("%s.%d", name, s.next)
-	m := Message{UID: uid, Data: append([]byte(nil), data...), Delivered: at}
+	m := Message{UID: uid, ID: uint32(s.next), Data: append([]byte(nil), data...), Delivered: at}
 	b.msgs = append(b.msgs, m)
 	if obs := s.observer; obs != nil {
 		s.mu.Unlock()
@@ -119,7 +121,11 @@ func (s *Store) Messages(name string) []Message {
 	if !ok {
 		return nil
 	}
-	return append([]Message(nil), b.msgs...)
+	out := append([]Message(nil), b.msgs...)
+	for i := range out {
+		out[i].Flags = append([]string(nil), out[i].Flags...)
+	}
+	return out
 }
 
 // Maildrop is an exclusive, locked view of one mailbox, as a POP3 session
@@ -162,14 +168,22 @@ func (m *Maildrop) Expunge(uids []string) {
 	}
 	m.s.mu.Lock()
 	defer m.s.mu.Unlock()
-	b := m.s.boxes[m.name]
+	m.s.boxes[m.name].remove(func(msg Message) bool { return del[msg.UID] })
+}
+
+// remove drops the messages del picks and returns them.
+func (b *mailbox) remove(del func(Message) bool) []Message {
+	var gone []Message
 	kept := b.msgs[:0]
 	for _, msg := range b.msgs {
-		if !del[msg.UID] {
+		if del(msg) {
+			gone = append(gone, msg)
+		} else {
 			kept = append(kept, msg)
 		}
 	}
 	b.msgs = kept
+	return gone
 }
 
 // Close unlocks the mailbox. It is safe to call more than once.

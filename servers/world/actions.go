@@ -29,6 +29,9 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	}
 	if pc.POP3 != "" {
 		acct.POP3Server = net.JoinHostPort(pc.POP3, portOf(scenario.POP3))
+		if pc.Incoming == scenario.IMAP {
+			acct.IMAPServer = net.JoinHostPort(pc.POP3, portOf(scenario.IMAP))
+		}
 	}
 	p := mua.New(rt.hosts[pc.Host], acct)
 	p.Track(rt.journeys.reporter(pc.Host))
@@ -96,6 +99,8 @@ func (rt *Runtime) schedule(a *scenario.Action) {
 		})
 	case scenario.ActDNSAdd, scenario.ActDNSRemove:
 		w.At(a.At, name, func() { rt.changeDNS(a) })
+	case scenario.ActWebmail:
+		w.At(a.At, name, func() { rt.webVisit(a) })
 	}
 }
 

@@ -23,7 +23,8 @@ type evidence struct {
 	mu         sync.Mutex
 	deliveries []delivery
 	replies    []reply
-	counts     map[int]int // mailbox expectation index → count seen at its time
+	counts     map[int]int       // mailbox and seen expectation index → count seen at its time
+	paths      map[string]string // HTTP conversation → path of its last request
 	sendErrors []string
 	// wantReplies is set when some expectation looks at server replies;
 	// otherwise segments need not be parsed at all.
@@ -47,19 +48,23 @@ type bounceInfo struct {
 
 type reply struct {
 	at       time.Duration
-	proto    string // "smtp" (also LMTP) or "pop3"
+	proto    string // "smtp" (also LMTP), "pop3", "imap" or "http"
 	code     int    // SMTP
 	enhanced string // SMTP
-	status   string // POP3: +OK or -ERR
+	status   string // POP3: +OK or -ERR; IMAP: OK, NO, BAD or BYE
+	path     string // HTTP: the path of the request answered
 	text     string
 	server   string
 	client   string
 }
 
 func newEvidence(rt *Runtime) *evidence {
-	ev := &evidence{rt: rt, counts: map[int]int{}}
+	ev := &evidence{rt: rt, counts: map[int]int{}, paths: map[string]string{}}
 	for _, e := range rt.Scenario.Expect {
-		ev.wantReplies = ev.wantReplies || e.Kind == scenario.ExpSMTPReply || e.Kind == scenario.ExpPOP3Reply
+		switch e.Kind {
+		case scenario.ExpSMTPReply, scenario.ExpPOP3Reply, scenario.ExpIMAPReply, scenario.ExpHTTPReply:
+			ev.wantReplies = true
+		}
 	}
 	return ev
 }
@@ -90,8 +95,20 @@ func (ev *evidence) event(e *sim.Event) {
 	if !ev.wantReplies || e.Kind != sim.KindHop || e.Hop != 1 || e.Proto != "tcp" || len(e.Payload) == 0 {
 		return
 	}
+	if s := service.ByPort(e.Dst.Port()); s != nil && s.Kind == service.HTTP {
+		ev.httpRequest(e)
+		return
+	}
 	spec := service.ByPort(e.Src.Port())
 	if spec == nil || spec.Replies == "" {
+		return
+	}
+	switch spec.Replies {
+	case service.IMAP:
+		ev.imapReplies(e)
+		return
+	case service.HTTP:
+		ev.httpReply(e)
 		return
 	}
 	proto := string(spec.Replies) // "smtp" or "pop3"

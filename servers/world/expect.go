@@ -71,15 +71,31 @@ func Describe(e *scenario.Expectation) string {
 		if e.Status != "" {
 			fmt.Fprintf(&b, " with status %s", e.Status)
 		}
-	case scenario.ExpSMTPReply, scenario.ExpPOP3Reply:
+	case scenario.ExpSeen:
+		flag := "flagged \\Seen"
+		if !e.Seen {
+			flag = "not flagged \\Seen"
+		}
+		fmt.Fprintf(&b, "a message in %s %s", e.To, flag)
+		if e.Subject != "" {
+			b.WriteString(" subject " + q(e.Subject))
+		}
+		if e.At > 0 {
+			fmt.Fprintf(&b, " at %s", sim.FormatTime(e.At))
+		}
+		return b.String()
+	case scenario.ExpSMTPReply, scenario.ExpPOP3Reply, scenario.ExpIMAPReply, scenario.ExpHTTPReply:
 		code := e.Reply
-		if e.Kind == scenario.ExpSMTPReply {
+		if e.Kind == scenario.ExpSMTPReply || e.Kind == scenario.ExpHTTPReply {
 			code = fmt.Sprint(e.Code)
 			if e.Enhanced != "" {
 				code += " " + e.Enhanced
 			}
 		}
 		fmt.Fprintf(&b, "%s reply %s", strings.ToUpper(strings.TrimSuffix(string(e.Kind), "_reply")), code)
+		if e.Path != "" {
+			fmt.Fprintf(&b, " for %s", e.Path)
+		}
 		if e.Text != "" {
 			fmt.Fprintf(&b, " %q", e.Text)
 		}
@@ -194,11 +210,10 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 			return false, "bounces seen with status " + strings.Join(seen, "; ")
 		}
 		return false, "no bounce reached " + e.Sender
-	case scenario.ExpSMTPReply, scenario.ExpPOP3Reply:
-		proto := "smtp"
-		if e.Kind == scenario.ExpPOP3Reply {
-			proto = "pop3"
-		}
+	case scenario.ExpSeen:
+		return rt.checkSeen(i, e)
+	case scenario.ExpSMTPReply, scenario.ExpPOP3Reply, scenario.ExpIMAPReply, scenario.ExpHTTPReply:
+		proto := strings.TrimSuffix(string(e.Kind), "_reply")
 		n := 0
 		for _, r := range ev.replies {
 			if r.proto != proto {
@@ -207,7 +222,8 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 			n++
 			if (e.Code != 0 && r.code != e.Code) || (e.Enhanced != "" && r.enhanced != e.Enhanced) ||
 				(e.Reply != "" && r.status != e.Reply) || (e.Text != "" && !strings.Contains(r.text, e.Text)) ||
-				(e.Server != "" && r.server != e.Server) || (e.Client != "" && r.client != e.Client) {
+				(e.Server != "" && r.server != e.Server) || (e.Client != "" && r.client != e.Client) ||
+				(e.Path != "" && r.path != e.Path) {
 				continue
 			}
 			if rt.window(e, r.at) {

@@ -11,9 +11,11 @@ import (
 	mdns "github.com/miekg/dns"
 
 	"mailsim/servers/dns"
+	"mailsim/servers/imap"
 	"mailsim/servers/pop3"
 	"mailsim/servers/service"
 	"mailsim/servers/smtp"
+	"mailsim/servers/webmail"
 	"mailsim/sim"
 	"mailsim/sim/scenario"
 )
@@ -134,13 +136,17 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			return err
 		}
 	}
-	// POP3, and LMTP when SMTP is elsewhere.
+	// POP3 with IMAP, and LMTP when SMTP is elsewhere.
 	if host := isp.Server(scenario.POP3); host != "" {
 		hs := rt.servicesOf(host, ir)
 		srv := pop3.NewServer(pop3.NewStoreBackend(ir.store))
 		srv.Domain = host
 		srv.Env = hs.host
 		hs.serve[scenario.POP3] = serving{tcp: srv.Serve}
+		// IMAP runs with POP3, on the host that holds the mailboxes.
+		is := imap.NewServer(ir.store)
+		is.Env = hs.host
+		hs.serve[scenario.IMAP] = serving{tcp: is.Serve}
 		if isp.Server(scenario.LMTP) == host {
 			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host,
 				Track: rt.journeys.reporter(host)})
@@ -150,6 +156,11 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			hs.serve[scenario.LMTP] = serving{tcp: l.Serve}
 		}
 		if err := hs.start(scenario.POP3); err != nil {
+			return err
+		}
+	}
+	if host := isp.Server(scenario.HTTP); host != "" {
+		if err := rt.startWebmail(isp, ir, host); err != nil {
 			return err
 		}
 	}
@@ -179,6 +190,31 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		}
 	}
 	return nil
+}
+
+// startWebmail runs the ISP's Web Mail on host: pages on port 80, the
+// mailbox over IMAP from the pop3 host, sending over submission.
+func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) error {
+	hs := rt.servicesOf(host, ir)
+	addrs := map[string]string{}
+	for _, u := range isp.Users {
+		addrs[u.Login] = u.Addresses[0]
+		for _, a := range u.Addresses {
+			if strings.HasSuffix(a, "@"+isp.Domains[0].Name) {
+				addrs[u.Login] = a
+			}
+		}
+	}
+	cfg := webmail.Config{Env: hs.host, ISP: displayName(isp.Name), Address: addrs}
+	if h := isp.Server(scenario.IMAP); h != "" {
+		cfg.IMAP = net.JoinHostPort(h, portOf(scenario.IMAP))
+	}
+	if h := isp.Server(scenario.Submission); h != "" {
+		cfg.SMTP = net.JoinHostPort(h, portOf(scenario.Submission))
+	}
+	app := webmail.New(cfg)
+	hs.serve[scenario.HTTP] = serving{tcp: func(l net.Listener) error { return webmail.Serve(l, app, hs.host) }}
+	return hs.start(scenario.HTTP)
 }
 
 func dnsServing(h mdns.Handler) serving {

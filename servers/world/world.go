@@ -117,8 +117,11 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		rt.schedule(&sc.Timeline[i])
 	}
 	for i := range sc.Expect {
-		if e := &sc.Expect[i]; e.Kind == scenario.ExpMailbox {
+		switch e := &sc.Expect[i]; e.Kind {
+		case scenario.ExpMailbox:
 			rt.scheduleMailboxCheck(i, e)
+		case scenario.ExpSeen:
+			rt.scheduleSeenCheck(i, e)
 		}
 	}
 	return rt, nil

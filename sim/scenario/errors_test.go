@@ -59,7 +59,7 @@ func TestErrors(t *testing.T) {
 			`x.yaml:6:3: duplicate host name "comentum-router" (first at line 4) (host, router and server names share one namespace)`},
 		{"host with ISP keys", base + "  extra: {domain: comentum.com}\n" + okExpect,
 			"x.yaml:8:3: host extra needs user: or isp: (give it user: (a mail address) or isp: (where it connects))\n" +
-				"x.yaml:8:11: unknown key \"domain\" in host extra (known keys: user, password, isp, addr, leave_on_server, submission, auth, smtp, pop3, link)"},
+				"x.yaml:8:11: unknown key \"domain\" in host extra (known keys: user, password, isp, addr, leave_on_server, submission, incoming, browser, auth, smtp, pop3, link)"},
 		{"domain served twice", strings.Replace(base, "hosts:", "  third: {domain: comentum.com}\nhosts:", 1) + okExpect,
 			`x.yaml:5:19: domain comentum.com is already served by ISP comentum (a domain is served by one ISP)`},
 		{"after end", base + "until: 10m\ntimeline:\n  - {at: 30m, check: bob-pc}\n" + okExpect,
@@ -75,7 +75,7 @@ func TestErrors(t *testing.T) {
 		{"lonely router", base + "internet:\n  routers: {edge: {}}\n" + okExpect,
 			"x.yaml:9:13: no route reaches host edge (add a link that joins it to the rest of the network)"},
 		{"no kind", base + "timeline:\n  - {at: 1s}\n" + okExpect,
-			"x.yaml:9:5: timeline action needs a kind (one of: send, check, link_down, link_up, stop, start, dns_add, dns_remove)"},
+			"x.yaml:9:5: timeline action needs a kind (one of: send, check, link_down, link_up, stop, start, dns_add, dns_remove, webmail)"},
 		{"two kinds", base + "timeline:\n  - {at: 1s, check: bob-pc, stop: smtp.comentum.com}\n" + okExpect,
 			"x.yaml:9:5: timeline action has several kinds: check, stop (write one per list item)"},
 		{"no expect", base, "x.yaml:1:1: the scenario has no expectations (add expect: with at least one check, e.g. - {downloaded: bob-pc})"},
@@ -121,7 +121,7 @@ func TestErrors(t *testing.T) {
 			`x.yaml:8:32: expected a bandwidth like 20Mbit, got "fast" (units: bit, kbit, Mbit, Gbit; between 1bit and 1000Gbit)`},
 		{"bad service", strings.Replace(base, "{domain: comentum.com,", "{servers: {mail.comentum.com: [smtp, pop3, dsn]}, domain: comentum.com,", 1) + okExpect,
 			"x.yaml:4:3: ISP comentum has no host running dns (list a host for it under servers:)\n" +
-				"x.yaml:4:43: unknown service \"dsn\" (services are smtp, pop3, dns) (did you mean \"dns\"?)"},
+				"x.yaml:4:43: unknown service \"dsn\" (services are smtp, pop3, dns, http) (did you mean \"dns\"?)"},
 		{"server outside domains", strings.Replace(base, "{domain: comentum.com,", "{servers: {mail.example.org: [smtp, pop3, dns]}, domain: comentum.com,", 1) + okExpect,
 			`x.yaml:4:24: server host name "mail.example.org" must lie in one of comentum's domains (e.g. mail.comentum.com, so DNS can name it)`},
 	}

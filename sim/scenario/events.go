@@ -15,6 +15,7 @@ const (
 	ActStart     ActionKind = "start"      // services on a server host start again
 	ActDNSAdd    ActionKind = "dns_add"    // a record is added to a zone
 	ActDNSRemove ActionKind = "dns_remove" // matching records are removed from a zone
+	ActWebmail   ActionKind = "webmail"    // a PC's browser uses an ISP's Web Mail
 )
 
 // Action is one thing that happens at a virtual time.
@@ -26,6 +27,7 @@ type Action struct {
 	Host     string    `json:"host,omitempty"`
 	Services []Service `json:"services,omitempty"` // stop/start: the services affected
 	Mail     *Mail     `json:"mail,omitempty"`     // send
+	Web      *WebVisit `json:"web,omitempty"`      // webmail
 	A        string    `json:"a,omitempty"`        // link_down/link_up: one end
 	B        string    `json:"b,omitempty"`        // link_down/link_up: the other end
 	Zone     string    `json:"zone,omitempty"`     // dns_add/dns_remove: the zone (a domain)
@@ -46,6 +48,18 @@ type Mail struct {
 	Via string `json:"via"`
 }
 
+// WebVisit is one sitting at Web Mail: log in, do one thing, log out.
+type WebVisit struct {
+	Server   string   `json:"server"`   // the Web Mail host (the user's ISP's http host)
+	User     string   `json:"user"`     // the user's address
+	Login    string   `json:"login"`    // what the user types as user name
+	Password string   `json:"password"` // what the user types as password (default: the right one)
+	Do       string   `json:"do"`       // "inbox", "read", "send" or "delete"
+	Subject  string   `json:"subject,omitempty"`
+	To       []string `json:"to,omitempty"`
+	Body     string   `json:"body,omitempty"`
+}
+
 // ExpectKind names what an expectation checks.
 type ExpectKind string
 
@@ -58,6 +72,9 @@ const (
 	ExpPOP3Reply  ExpectKind = "pop3_reply" // a POP3 server sent +OK or -ERR
 	ExpPath       ExpectKind = "path"       // a message passed through hosts in order
 	ExpMailbox    ExpectKind = "mailbox"    // a mailbox holds exactly Count messages at time At
+	ExpHTTPReply  ExpectKind = "http_reply" // Web Mail answered a request with a status
+	ExpIMAPReply  ExpectKind = "imap_reply" // an IMAP server answered OK, NO, BAD or BYE
+	ExpSeen       ExpectKind = "seen"       // a message in a mailbox is flagged \Seen at time At
 )
 
 // Expectation is one check made on a run. Event expectations hold when
@@ -67,7 +84,7 @@ type Expectation struct {
 	Kind  ExpectKind    `json:"kind"`
 	By    time.Duration `json:"by"`    // deadline; 0 when not given: the end of the run
 	After time.Duration `json:"after"` // the event must not happen earlier
-	At    time.Duration `json:"at"`    // mailbox: when the mailbox is inspected (default: the end)
+	At    time.Duration `json:"at"`    // mailbox, seen: when the mailbox is inspected (default: the end)
 
 	Subject string `json:"subject,omitempty"` // message subject, exact
 	From    string `json:"from,omitempty"`    // message sender address
@@ -81,15 +98,17 @@ type Expectation struct {
 	Recipient string `json:"recipient,omitempty"` // bounced: the failed recipient
 	Status    string `json:"status,omitempty"`    // bounced: RFC 3463 status, e.g. 5.1.1
 
-	Code     int    `json:"code,omitempty"`     // smtp_reply: e.g. 554
+	Code     int    `json:"code,omitempty"`     // smtp_reply: e.g. 554; http_reply: e.g. 200
 	Enhanced string `json:"enhanced,omitempty"` // smtp_reply: enhanced code, e.g. 5.7.1
-	Reply    string `json:"reply,omitempty"`    // pop3_reply: +OK or -ERR
+	Reply    string `json:"reply,omitempty"`    // pop3_reply: +OK or -ERR; imap_reply: OK, NO, BAD or BYE
+	Path     string `json:"path,omitempty"`     // http_reply: the request's path, e.g. /inbox
 	Text     string `json:"text,omitempty"`     // smtp_reply/pop3_reply: substring of the reply text
 	Server   string `json:"server,omitempty"`   // smtp_reply/pop3_reply: the replying host
 	Client   string `json:"client,omitempty"`   // smtp_reply/pop3_reply: the host it replied to
 
 	Hosts []string `json:"hosts,omitempty"` // path: hosts visited in this order (gaps allowed)
 	Count int      `json:"count"`           // mailbox: exact number of messages
+	Seen  bool     `json:"seen,omitempty"`  // seen: whether the message must be flagged \Seen (default true)
 
 	Pos Pos `json:"pos"`
 }

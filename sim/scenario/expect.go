@@ -7,7 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var expectKinds = []string{"delivered", "downloaded", "bounced", "smtp_reply", "pop3_reply", "path", "mailbox"}
+var expectKinds = []string{"delivered", "downloaded", "bounced", "smtp_reply", "pop3_reply", "path", "mailbox", "http_reply", "imap_reply", "seen"}
 
 var statusRE = regexp.MustCompile(`^[245](\.\d{1,3}){0,2}$`)
 
@@ -28,9 +28,9 @@ func (nw *world) readExpect(items []*yaml.Node) []Expectation {
 			if !has {
 				continue
 			}
-			if (key == "at") != (e.Kind == ExpMailbox) {
+			if inspected := e.Kind == ExpMailbox || e.Kind == ExpSeen; (key == "at") != inspected {
 				hint := "use by: (and after:) for events"
-				if e.Kind == ExpMailbox {
+				if inspected {
 					hint = "a mailbox is inspected at: one time"
 				}
 				d.errf(keyNode(d.deref(n), key), hint, "%s: does not apply to %s", key, kind)
@@ -83,6 +83,9 @@ func (nw *world) readExpectation(e *Expectation, n *yaml.Node) bool {
 		ExpPOP3Reply:  {"reply", "text", "server", "client"},
 		ExpPath:       {"hosts", "subject", "from"},
 		ExpMailbox:    {"of", "count", "subject"},
+		ExpHTTPReply:  {"status", "path", "text", "server", "client"},
+		ExpIMAPReply:  {"status", "text", "server", "client"},
+		ExpSeen:       {"of", "subject", "seen"},
 	}[e.Kind]
 	m, ok := d.fields(v, string(e.Kind), keys...)
 	need := func(key, example string) *yaml.Node {
@@ -160,6 +163,33 @@ func (nw *world) readExpectation(e *Expectation, n *yaml.Node) bool {
 			}
 		}
 		ok = nw.replyHosts(e, m, POP3) && ok
+	case ExpHTTPReply:
+		if x := need("status", "200"); x != nil {
+			c, good := d.integer(x, "an HTTP status code", 100, 599)
+			e.Code, ok = int(c), ok && good
+		}
+		if x, has := m["path"]; has {
+			e.Path, _ = d.str(x)
+		}
+		ok = nw.replyHosts(e, m, HTTP) && ok
+	case ExpIMAPReply:
+		if x := need("status", "NO"); x != nil {
+			e.Reply, _ = d.str(x)
+			if !contains([]string{"OK", "NO", "BAD", "BYE"}, e.Reply) {
+				d.errf(x, "", "expected OK, NO, BAD or BYE, got %q", e.Reply)
+				ok = false
+			}
+		}
+		ok = nw.replyHosts(e, m, IMAP) && ok
+	case ExpSeen:
+		if x := need("of", "bob@comentum.com"); x != nil {
+			e.To, e.ISP, e.Login = nw.mailboxRef(x)
+			ok = ok && e.Login != ""
+		}
+		e.Seen = true
+		if x, has := m["seen"]; has {
+			e.Seen, _ = d.boolean(x)
+		}
 	case ExpPath:
 		if x := need("hosts", "[lisa-pc, smtp.otherisp.com, smtp.comentum.com]"); x != nil {
 			names, good := d.stringList(x, d.str)

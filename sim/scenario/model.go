@@ -41,6 +41,8 @@ const (
 	LMTP       = service.LMTP       // runs with pop3 when SMTP is on another host, TCP 24
 	POP3       = service.POP3       // mailbox access on TCP 110
 	DNS        = service.DNS        // authoritative for the ISP's domains and recursive resolver, UDP/TCP 53
+	IMAP       = service.IMAP       // runs with pop3: the mailbox kept on the server, TCP 143
+	HTTP       = service.HTTP       // Web Mail, on a host an ISP lists for it, TCP 80
 )
 
 // Services lists the services a scenario may list for a server host,
@@ -156,8 +158,15 @@ type PC struct {
 	// Submission sends on the submission port (587) with AUTH, as mail
 	// programs do today, instead of on port 25.
 	Submission bool `json:"submission,omitempty"`
-	Auth       Auth `json:"auth"`
-	Pos        Pos  `json:"pos"`
+	// Incoming is how the mail program reads mail: pop3 (download) or
+	// imap (the mailbox stays on the server). The server is POP3's host,
+	// which runs IMAP too.
+	Incoming Service `json:"incoming,omitempty"`
+	// Browser: the PC has a web browser for Web Mail (every PC without
+	// a mail program has one).
+	Browser bool `json:"browser,omitempty"`
+	Auth    Auth `json:"auth"`
+	Pos     Pos  `json:"pos"`
 }
 
 // Root is the root DNS server: it delegates every ISP domain straight to

@@ -113,6 +113,9 @@ type rawHost struct {
 	auth              Auth
 	authNode          *yaml.Node
 	submission        bool
+	incoming          Service
+	incomingNode      *yaml.Node
+	browser           bool
 	smtp, pop3        string
 	smtpNode, pop3Nod *yaml.Node
 	link              linkParams
@@ -431,7 +434,7 @@ func (d *decoder) readServer(p kv) rawServer {
 	return s
 }
 
-var hostKeys = []string{"user", "password", "isp", "addr", "leave_on_server", "submission", "auth", "smtp", "pop3", "link"}
+var hostKeys = []string{"user", "password", "isp", "addr", "leave_on_server", "submission", "incoming", "browser", "auth", "smtp", "pop3", "link"}
 
 func (d *decoder) readHost(p kv) *rawHost {
 	h := &rawHost{name: p.key, k: p.k, auth: AuthNone}
@@ -456,6 +459,20 @@ func (d *decoder) readHost(p kv) *rawHost {
 	}
 	if n, ok := m["submission"]; ok {
 		h.submission, _ = d.boolean(n)
+	}
+	if n, ok := m["incoming"]; ok {
+		h.incomingNode = n
+		if s, ok := d.scalar(n, "pop3 or imap"); ok {
+			switch k := Service(strings.ToLower(s)); k {
+			case POP3, IMAP:
+				h.incoming = k
+			default:
+				d.errf(n, didYouMean(s, []string{"pop3", "imap"}), "expected incoming pop3 or imap, got %q", s)
+			}
+		}
+	}
+	if n, ok := m["browser"]; ok {
+		h.browser, _ = d.boolean(n)
 	}
 	if n, ok := m["auth"]; ok {
 		h.authNode = n

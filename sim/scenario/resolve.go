@@ -186,7 +186,7 @@ func (nw *world) resolveISP(ri *rawISP) {
 		}
 	}
 	for _, svc := range Services {
-		if owner[svc] == "" && ri.hasServers {
+		if owner[svc] == "" && ri.hasServers && !service.Of(svc).Optional {
 			d.errAt(pos, "list a host for it under servers:", "ISP %s has no host running %s", ri.name, svc)
 		}
 	}
@@ -246,7 +246,15 @@ func (nw *world) resolvePC(rh *rawHost) {
 	if !validName(rh.name) {
 		d.errAt(pos, "letters, digits, hyphens and dots, e.g. bob-pc", "bad host name %q", rh.name)
 	}
-	pc := PC{Host: rh.name, User: rh.user, LeaveOnServer: rh.leave, Auth: rh.auth, Submission: rh.submission, Pos: pos}
+	pc := PC{Host: rh.name, User: rh.user, LeaveOnServer: rh.leave, Auth: rh.auth, Submission: rh.submission, Browser: rh.browser || rh.user == "", Pos: pos}
+	if rh.user != "" {
+		pc.Incoming = POP3
+		if rh.incoming != "" {
+			pc.Incoming = rh.incoming
+		}
+	} else if rh.incomingNode != nil {
+		d.errf(rh.incomingNode, "give it user: (a mail address)", "host %s has incoming: but no mail account", rh.name)
+	}
 	if rh.submission {
 		switch {
 		case rh.authNode == nil:

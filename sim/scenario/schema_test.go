@@ -31,7 +31,7 @@ sys.exit(1 if bad else 0)
 	cmd := exec.Command(py, "-c", script)
 	cmd.Dir = "../../scenarios"
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "checked 10") {
+	if err != nil || !strings.Contains(string(out), "checked 12") {
 		t.Fatalf("schema check failed: %v\n%s", err, out)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var actionKinds = []string{"send", "check", "link_down", "link_up", "stop", "start", "dns_add", "dns_remove"}
+var actionKinds = []string{"send", "check", "link_down", "link_up", "stop", "start", "dns_add", "dns_remove", "webmail"}
 
 // kindKey finds the one key of m that names a kind, reporting none or
 // several. extra lists the keys allowed next to it.
@@ -64,6 +64,8 @@ func (nw *world) readTimeline(items []*yaml.Node) []Action {
 			good = nw.readService(&a, v)
 		case ActDNSAdd, ActDNSRemove:
 			good = nw.readDNSAction(&a, v)
+		case ActWebmail:
+			good = nw.readWebmail(&a, v)
 		}
 		if good {
 			out = append(out, a)

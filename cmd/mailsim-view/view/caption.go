@@ -28,6 +28,24 @@ func NewCast(sc *scenario.Scenario) *Cast {
 			c.owner[pc.Host] = personName(pc.User)
 		}
 	}
+	// A browser PC without an account of its own belongs, in captions,
+	// to the one person who uses Web Mail on it.
+	users := map[string]string{}
+	for _, a := range sc.Timeline {
+		if a.Web == nil || c.owner[a.Host] != "" && users[a.Host] == "" {
+			continue
+		}
+		if u, seen := users[a.Host]; seen && u != a.Web.User {
+			users[a.Host] = "-"
+			continue
+		}
+		users[a.Host] = a.Web.User
+	}
+	for h, u := range users {
+		if u != "-" {
+			c.owner[h] = personName(u)
+		}
+	}
 	return c
 }
 
@@ -42,10 +60,14 @@ func (c *Cast) who(host string, port uint16, client bool) string {
 	}
 	switch h.Kind {
 	case scenario.KindPC:
-		if p := c.owner[host]; p != "" {
-			return p + "'s mail program"
+		program := "mail program"
+		if s := service.ByPort(port); s != nil && s.Client != "" {
+			program = s.Client
 		}
-		return "the mail program on " + host
+		if p := c.owner[host]; p != "" {
+			return p + "'s " + program
+		}
+		return "the " + program + " on " + host
 	case scenario.KindRoot:
 		return "the root DNS server"
 	case scenario.KindRouter:

@@ -22,6 +22,8 @@ const (
 	ShapeDiamond  = service.ShapeDiamond
 	ShapeDot      = service.ShapeDot
 	ShapeCircle   = service.ShapeCircle
+	ShapeHexagon  = service.ShapeHexagon
+	ShapePage     = service.ShapePage
 )
 
 type protoInfo struct {
@@ -51,7 +53,7 @@ func buildProtos() ([]protoInfo, map[service.Kind]Proto) {
 	}
 	return append(ps,
 		protoInfo{name: "TCP", shape: ShapeDot, color: color.RGBA{0x66, 0x66, 0x66, 0xFF}, what: "handshake / ACK / FIN (key T)"},
-		protoInfo{name: "other", shape: ShapeCircle, color: color.RGBA{0x56, 0xB4, 0xE9, 0xFF}, what: "other traffic"},
+		protoInfo{name: "other", shape: ShapeCircle, color: color.RGBA{0xBB, 0xBB, 0xBB, 0xFF}, what: "other traffic"},
 	), idx
 }
 

@@ -8,8 +8,9 @@ import (
 
 // Sprite draws the protocol's shape, w×h pixels, anti-aliased, for the
 // window to upload once. Envelope: a letter with its flap; the others
-// a triangle, square, diamond, dot or ring, each outlined in dark ink so
-// they stand out on links and regions.
+// a triangle, square, diamond, dot, ring, hexagon or page (a sheet with
+// a folded corner), each outlined in dark ink so they stand out on links
+// and regions.
 func Sprite(p Proto, w, h int) *image.NRGBA {
 	c := p.Color()
 	ink := color.RGBA{0x22, 0x22, 0x22, 0xFF}
@@ -69,6 +70,32 @@ func Sprite(p Proto, w, h int) *image.NRGBA {
 			}
 			if d > r-1.3 {
 				return ink
+			}
+			return c
+		case ShapeHexagon:
+			// Pointy sides left and right: the distance to the edge in the
+			// hexagon's own metric.
+			dx, dy := math.Abs(x-fw/2)/(fw/2-1), math.Abs(y-fh/2)/(fh/2-1)
+			d := math.Max(dy, dx+dy*0.5)
+			if d > 1 {
+				return color.RGBA{}
+			}
+			if d > 0.8 {
+				return ink
+			}
+			return c
+		case ShapePage:
+			pw := fh * 0.75
+			x0, x1, y0, y1 := (fw-pw)/2, (fw+pw)/2, 1.0, fh-1
+			fold := pw * 0.35
+			if x < x0 || x > x1 || y < y0 || y > y1 || x-(x1-fold) > y-y0 {
+				return color.RGBA{}
+			}
+			if x < x0+1.5 || x > x1-1.5 || y < y0+1.5 || y > y1-1.5 || math.Abs(x-(x1-fold)-(y-y0)) < 1.1 {
+				return ink
+			}
+			if x > x1-fold && y < y0+fold {
+				return lighten(c) // the folded corner
 			}
 			return c
 		default:
