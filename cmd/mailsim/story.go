@@ -131,8 +131,26 @@ func storyLine(n int, e *sim.Event) string {
 	if msg == "" {
 		msg = "-"
 	}
-	return fmt.Sprintf("%3d  %-10s  %-3s  %-42s  %-4s  %s", n, sim.HumanTime(e.Depart), msg, where, strings.ToUpper(e.Proto), e.Text)
+	return fmt.Sprintf("%3d  %-10s  %-3s  %-42s  %-*s  %s", n, sim.HumanTime(e.Depart), msg, where, protoWidth, protoName(e.Proto), e.Text)
 }
+
+// protoName is how the story names a step's protocol: the service
+// table's name ("SMTP", "Submission"), or the kind upper-cased.
+func protoName(kind string) string {
+	if s, ok := service.Lookup(service.Kind(kind)); ok {
+		return s.Name
+	}
+	return strings.ToUpper(kind)
+}
+
+// protoWidth fits the longest protocol name of the table.
+var protoWidth = func() int {
+	w := 0
+	for _, s := range service.All() {
+		w = max(w, len(s.Name))
+	}
+	return w
+}()
 
 // packetWriter prints the per-link packet trace, filtered.
 type packetWriter struct {

@@ -18,6 +18,7 @@ const (
 	StepDownloaded StepKind = "downloaded" // a mail program downloaded it over POP3
 	StepDeleted    StepKind = "deleted"    // deleted from the server at QUIT
 	StepLeft       StepKind = "left"       // left on the server at QUIT
+	StepRead       StepKind = "read"       // read in Web Mail: shown in a browser, left on the server
 	StepBounced    StepKind = "bounced"    // given up: a bounce goes back to the sender
 )
 

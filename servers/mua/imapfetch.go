@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"mailsim/servers/env"
 	"mailsim/servers/imap"
 )
 
@@ -50,9 +51,12 @@ func (p *Program) checkIMAP(ctx context.Context) (Report, error) {
 		}
 	}
 	deleted := 0
+	var gone []string // Message-IDs flagged \Deleted, reported after EXPUNGE
 	for _, m := range list {
 		key := fmt.Sprintf("imap:%d", m.UID)
-		if !p.wasSeen(key) {
+		id := p.uidMessageID(key)
+		fresh := !p.wasSeen(key)
+		if fresh {
 			got, err := c.Fetch(fmt.Sprint(m.UID), "BODY[]")
 			if err != nil || len(got) == 0 {
 				if err == nil {
@@ -60,21 +64,31 @@ func (p *Program) checkIMAP(ctx context.Context) (Report, error) {
 				}
 				return fail(fmt.Sprintf("FETCH %d", m.UID), err)
 			}
-			p.keep(key, got[0].Body)
+			id = p.keep(key, got[0].Body)
+			p.track.Report(env.Step{Kind: env.StepDownloaded, MessageID: id, From: srv, To: p.e.Name(), Proto: "imap",
+				Reply: `FETCH BODY[] (now flagged \Seen)`, Detail: fmt.Sprintf("UID FETCH %d", m.UID)})
 			rep.New++
 		}
 		if p.acct.LeaveOnServer {
+			if fresh { // said once, when it is downloaded
+				p.track.Report(env.Step{Kind: env.StepLeft, MessageID: id, From: p.e.Name(), To: srv, Proto: "imap",
+					Reply: `\Seen, kept in INBOX`})
+			}
 			rep.Kept++
 			continue
 		}
 		if err := c.AddFlags(m.UID, `\Deleted`); err != nil {
 			return fail(fmt.Sprintf("STORE %d", m.UID), err)
 		}
+		gone = append(gone, id)
 		deleted++
 	}
 	if deleted > 0 {
 		if err := c.Expunge(); err != nil {
 			return fail("EXPUNGE", err)
+		}
+		for _, id := range gone {
+			p.track.Report(env.Step{Kind: env.StepDeleted, MessageID: id, From: p.e.Name(), To: srv, Proto: "imap", Reply: `\Deleted, then EXPUNGE`})
 		}
 		rep.Deleted = deleted
 	}

@@ -22,6 +22,7 @@ type Config struct {
 	Address  map[string]string // login → the user's mail address
 	Timeout  time.Duration     // for the IMAP and SMTP servers; 0: a minute
 	LogPages bool              // note each page served in the trace
+	Track    env.StepFunc      // receives what happens to messages: read, deleted, sent
 }
 
 // App is the Web Mail application: an http.Handler.
@@ -204,8 +205,10 @@ func (a *App) submitter(s *session) *mua.Program {
 	if addr == "" {
 		addr = s.user
 	}
-	return mua.New(a.cfg.Env, mua.Account{
+	p := mua.New(a.cfg.Env, mua.Account{
 		Name: displayName(addr), Address: addr, Username: s.user, Password: s.password,
 		SMTPServer: a.cfg.SMTP, UseAuth: true, ServerTimeout: a.cfg.Timeout,
 	})
+	p.Track(a.cfg.Track)
+	return p
 }

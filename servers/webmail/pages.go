@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
+
+	"mailsim/servers/env"
 )
 
 // row is one message in the inbox list.
@@ -72,6 +75,8 @@ func (a *App) read(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	h := parseHeader(got[0].Body)
+	a.cfg.Track.Report(env.Step{Kind: env.StepRead, MessageID: h.messageID, From: hostOnly(r.RemoteAddr), To: a.cfg.IMAP, Detail: s.user,
+		Proto: "http", Reply: "200 OK; over IMAP: FETCH BODY[] (now flagged \\Seen)"})
 	a.page(w, http.StatusOK, "read", pageData{Title: h.subject, User: s.user, CSRF: s.csrf,
 		Msg: &shown{UID: uint32(uid), From: h.from, To: h.to, Subject: h.subject, Date: h.date, Body: textBody(got[0].Body)}})
 }
@@ -107,6 +112,10 @@ func (a *App) delete(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	defer c.Close()
+	id := ""
+	if got, err := c.Fetch(strconv.FormatUint(uid, 10), "UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"); err == nil && len(got) > 0 {
+		id = parseHeader(got[0].Header).messageID
+	}
 	if err := c.AddFlags(uint32(uid), `\Deleted`); err != nil {
 		a.serverError(w, s, err)
 		return
@@ -116,6 +125,8 @@ func (a *App) delete(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	c.Logout()
+	a.cfg.Track.Report(env.Step{Kind: env.StepDeleted, MessageID: id, From: hostOnly(r.RemoteAddr), To: a.cfg.IMAP, Detail: s.user,
+		Proto: "http", Reply: "303 to /inbox; over IMAP: \\Deleted, then EXPUNGE"})
 	a.setNote(s, "Message deleted from the server.")
 	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
 }
@@ -147,7 +158,7 @@ func (a *App) takeNote(s *session) string {
 }
 
 // headers are the fields the pages show, decoded.
-type headers struct{ from, to, subject, date string }
+type headers struct{ from, to, subject, date, messageID string }
 
 func parseHeader(data []byte) headers {
 	th, _ := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(data)))
@@ -156,6 +167,7 @@ func parseHeader(data []byte) headers {
 	if out.subject, _ = h.Subject(); out.subject == "" {
 		out.subject = h.Get("Subject")
 	}
+	out.messageID = strings.TrimSpace(h.Get("Message-ID"))
 	out.from = addrList(h, "From")
 	out.to = addrList(h, "To")
 	if t, err := h.Date(); err == nil {
@@ -215,4 +227,12 @@ func displayName(addr string) string {
 		return ""
 	}
 	return strings.ToUpper(local[:1]) + local[1:]
+}
+
+// hostOnly is the address part of a "host:port" remote address.
+func hostOnly(hp string) string {
+	if h, _, err := net.SplitHostPort(hp); err == nil {
+		return h
+	}
+	return hp
 }

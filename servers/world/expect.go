@@ -81,7 +81,7 @@ func Describe(e *scenario.Expectation) string {
 			b.WriteString(" subject " + q(e.Subject))
 		}
 		if e.At > 0 {
-			fmt.Fprintf(&b, " at %s", sim.FormatTime(e.At))
+			fmt.Fprintf(&b, " at %s", sim.HumanTime(e.At))
 		}
 		return b.String()
 	case scenario.ExpSMTPReply, scenario.ExpPOP3Reply, scenario.ExpIMAPReply, scenario.ExpHTTPReply:

@@ -152,7 +152,7 @@ func (j *journeys) report(host string, s env.Step) {
 		}
 		if s.Kind == env.StepAccepted {
 			st.Kind = "relayed"
-			if j.rt.Scenario.PC(st.From) != nil {
+			if j.rt.Scenario.PC(st.From) != nil || s.Proto == string(scenario.Submission) {
 				st.Kind = "submitted"
 			}
 		}
@@ -160,8 +160,13 @@ func (j *journeys) report(host string, s env.Step) {
 		st.From, st.To = host, j.rt.resolverOf(host)
 	case env.StepDownloaded:
 		st.From, st.To = s.To, hostOf(s.From)
+	case env.StepRead:
+		st.From, st.To = j.rt.hostByAddrString(s.From), host // the browser, and Web Mail
 	case env.StepDeleted, env.StepLeft, env.StepRefused:
 		st.From, st.To = s.From, hostOf(s.To)
+		if s.Proto == string(scenario.HTTP) { // in Web Mail: the browser asked
+			st.From, st.To = j.rt.hostByAddrString(s.From), host
+		}
 	case env.StepBounced:
 		bounce = j.newJourney(s.Bounce, "Undelivered Mail Returned to Sender", "", []string{s.To})
 		bounce.Parent, x.Bounce = x.ID, bounce.ID

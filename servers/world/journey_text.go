@@ -3,11 +3,14 @@ package world
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"mailsim/servers/env"
 	"mailsim/servers/mua"
+	"mailsim/servers/service"
 	"mailsim/sim"
+	"mailsim/sim/scenario"
 )
 
 // sentence says a step in plain words, as the seed's step list does:
@@ -35,10 +38,17 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	}
 	switch st.Kind {
 	case "composed":
+		if c := rt.clientOf(st.Host, x.From); strings.Contains(c, "Web Mail") {
+			return fmt.Sprintf("%s writes %s to %s in %s", person(x.From), subj, strings.Join(x.To, ", "), rt.serverOf(st.Host, "Web Mail"))
+		}
 		return fmt.Sprintf("%s writes %s to %s; it waits in the outbox of %s's mail program",
 			person(x.From), subj, strings.Join(x.To, ", "), person(x.From))
 	case "submitted":
-		return fmt.Sprintf("%s's mail program hands %s to %s %s", person(x.From), subj, rt.serverOf(st.To, "SMTP"), withID(reply))
+		how := ""
+		if st.Proto == string(scenario.Submission) {
+			how = " on the submission port, with a login"
+		}
+		return fmt.Sprintf("%s hands %s to %s%s %s", capitalize(rt.clientOf(st.From, x.From)), subj, rt.serverOf(st.To, "SMTP"), how, withID(reply))
 	case "relayed":
 		return fmt.Sprintf("%s relays %s to %s %s", rt.serverOf(st.From, "SMTP"), subj, rt.serverOf(st.To, "SMTP"), withID(reply))
 	case string(env.StepHanded):
@@ -50,10 +60,18 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	case string(env.StepRetry):
 		return fmt.Sprintf("%s tries %s again (%s)", st.Host, subj, s.Detail)
 	case string(env.StepDownloaded):
-		return fmt.Sprintf("%s's mail program downloads %s from %s (%s)", rt.userOf(st.From), subj, rt.serverOf(st.To, "POP3"), reply)
+		return fmt.Sprintf("%s's mail program downloads %s from %s (%s)", rt.userOf(st.From), subj, rt.serverOf(st.To, roleOf(st.Proto)), reply)
+	case string(env.StepRead):
+		return fmt.Sprintf("%s reads %s in %s in a browser at %s: it stays on the server (%s)", displayName(st.Detail), subj, rt.serverOf(st.To, "Web Mail"), st.From, reply)
 	case string(env.StepDeleted):
+		if st.Proto == string(scenario.HTTP) {
+			return fmt.Sprintf("%s deletes %s in %s: it leaves the server (%s)", displayName(st.Detail), subj, rt.serverOf(st.To, "Web Mail"), reply)
+		}
 		return fmt.Sprintf("%s's mail program deletes %s from the server, as client mail does (%s)", rt.userOf(st.From), subj, reply)
 	case string(env.StepLeft):
+		if st.Proto == string(scenario.IMAP) {
+			return fmt.Sprintf("%s's mail program leaves %s on the IMAP server, where every computer of %s's sees it (%s)", rt.userOf(st.From), subj, rt.userOf(st.From), reply)
+		}
 		return fmt.Sprintf("%s's mail program leaves %s on the server, as Web Mail would (%s)", rt.userOf(st.From), subj, reply)
 	case string(env.StepRefused):
 		return fmt.Sprintf("%s refuses %s from %s's mail program at %s (%s)", st.To, subj, person(x.From), s.Detail, reply)
@@ -92,6 +110,23 @@ func (rt *Runtime) userOf(pc string) string {
 	return pc
 }
 
+// roleOf is how a server of a service kind is called: "POP3", "IMAP".
+func roleOf(kind string) string {
+	if s, ok := service.Lookup(service.Kind(kind)); ok {
+		return strings.TrimSuffix(s.Role, " server")
+	}
+	return strings.ToUpper(kind)
+}
+
+// clientOf names who sends a message from host: the sender's mail
+// program on a PC, or the ISP's Web Mail.
+func (rt *Runtime) clientOf(host, sender string) string {
+	if h := rt.Scenario.Host(host); h != nil && h.ISP != "" && slices.Contains(h.Services, scenario.HTTP) {
+		return fmt.Sprintf("%s's Web Mail (for %s)", displayName(h.ISP), person(sender))
+	}
+	return person(sender) + "'s mail program"
+}
+
 // serverOf names a server by its ISP: "Comentum's SMTP server".
 func (rt *Runtime) serverOf(host, kind string) string {
 	if h := rt.Scenario.Host(host); h != nil && h.ISP != "" {
@@ -113,6 +148,10 @@ func shortReply(r string) string {
 
 // checking tells the story of a Send/Recv press.
 func (j *journeys) checking(pc string, acct mua.Account) {
-	j.action(pc, hostOf(acct.POP3Server), "pop3",
-		fmt.Sprintf("%s presses Send/Recv: the mail program asks %s for new mail", j.rt.userOf(pc), j.rt.serverOf(hostOf(acct.POP3Server), "POP3")))
+	srv, kind := acct.POP3Server, scenario.POP3
+	if acct.IMAPServer != "" {
+		srv, kind = acct.IMAPServer, scenario.IMAP
+	}
+	j.action(pc, hostOf(srv), string(kind),
+		fmt.Sprintf("%s presses Send/Recv: the mail program asks %s for new mail", j.rt.userOf(pc), j.rt.serverOf(hostOf(srv), roleOf(string(kind)))))
 }

@@ -205,7 +205,7 @@ func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) 
 			}
 		}
 	}
-	cfg := webmail.Config{Env: hs.host, ISP: displayName(isp.Name), Address: addrs}
+	cfg := webmail.Config{Env: hs.host, ISP: displayName(isp.Name), Address: addrs, Track: rt.journeys.reporter(host)}
 	if h := isp.Server(scenario.IMAP); h != "" {
 		cfg.IMAP = net.JoinHostPort(h, portOf(scenario.IMAP))
 	}
