@@ -93,7 +93,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "show bounce", args: []string{"show", "unknown-recipient", "--message", "M2", "--at", "50s"}, code: exitOK,
 			stdout: []string{"Subject: Undelivered Mail Returned to Sender", "550 5.1.1 <nobody@comentum.com>", "Final-Recipient: rfc822; nobody@comentum.com"}, emptyErr: true},
 		{name: "show queue and journey", args: []string{"show", "server-down", "--at", "2m", "--queue", "smtp.otherisp.com", "--journey", "M1"}, code: exitOK,
-			stdout: []string{"queue of smtp.otherisp.com: 1 message", "0D5A4C2735  M1", "journey of M1", "retry in 2m"}, emptyErr: true},
+			stdout: []string{"queue of smtp.otherisp.com: 1 message", "0D5A4C2735  M1", "journey of M1", "retry in 5m"}, emptyErr: true},
 		{name: "show dns", args: []string{"show", "--dns", "ns.otherisp.com"}, code: exitOK, stdout: []string{"MX 10 smtp.otherisp.com.", "resolver cache:"}},
 		{name: "show nothing", args: []string{"show", "figure-b"}, code: exitUsage, stderr: []string{"say what to show"}},
 		{name: "show bad flag", args: []string{"show", "--bogus"}, code: exitUsage, stderr: []string{"flag provided but not defined"}},

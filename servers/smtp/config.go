@@ -60,6 +60,9 @@ type Config struct {
 	// postmaster@<first domain> if Mailboxes has it, else the mailbox of
 	// the alphabetically first address in Mailboxes.
 	Postmaster string
+	// RelayFor are domains this server is a backup MX for: their mail
+	// is taken from anyone, queued and forwarded to a better MX.
+	RelayFor []string
 	// LocalNets is the ISP's own network; clients from there may relay.
 	LocalNets []netip.Prefix
 	// Store receives local mail, and is the password database for AUTH.

@@ -54,12 +54,22 @@ func (s *Server) lookupMX(domain string) ([]string, string, *DeliveryError) {
 	// Equal preferences keep the resolver's order, so runs stay repeatable.
 	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].Pref < sorted[b].Pref })
 	hosts := make([]string, len(sorted))
+	prefs := make([]uint16, len(sorted))
 	answer := make([]string, len(sorted))
 	for i, mx := range sorted {
-		hosts[i] = trimDot(mx.Host)
+		hosts[i], prefs[i] = trimDot(mx.Host), mx.Pref
 		answer[i] = fmt.Sprintf("MX %d %s", mx.Pref, hosts[i])
 	}
-	return hosts, strings.Join(answer, ", "), nil
+	words := strings.Join(answer, ", ")
+	hosts, self := s.pruneSelf(hosts, prefs)
+	if self && len(hosts) == 0 {
+		// Postfix: "mail for shop.com loops back to myself".
+		return nil, words, &DeliveryError{Status: "5.4.6", Text: fmt.Sprintf("mail for %s loops back to myself", domain)}
+	}
+	if self {
+		words += " (only better ones than this server)"
+	}
+	return hosts, words, nil
 }
 
 // attemptRemote makes one delivery attempt of j to its domain's mail

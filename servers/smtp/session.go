@@ -119,7 +119,7 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 			ss.s.env.Logf("rejected recipient %s from %s: user unknown", a, ss.ip)
 			return errUnknownUser(a.String())
 		}
-	} else if !ss.mayRelay() {
+	} else if !ss.mayRelay() && !ss.s.isRelayDomain(a.Domain) {
 		ss.s.env.Logf("rejected relay to %s from %s", a, ss.ip)
 		return errRelayDenied(a.String())
 	}

@@ -102,8 +102,10 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 	nw := &world{d: d, s: s, byName: map[string]int{}, byAddr: map[netip.Addr]string{},
 		links: map[[2]string]int{}, defs: doc.defaults, domainISP: map[string]string{}, rawISPs: map[string]*rawISP{}}
 	nw.resolveNetwork(doc)
+	nw.resolveMX(doc)
 	s.buildZones()
 	s.Timeline = nw.readTimeline(doc.timeline)
+	nw.relayForAdded()
 	s.Expect = nw.readExpect(doc.expect)
 	if len(s.Expect) == 0 && len(doc.expect) == 0 {
 		d.errf(keyNode(doc.root, "expect"), "add expect: with at least one check, e.g. - {downloaded: bob-pc}", "the scenario has no expectations")

@@ -64,14 +64,17 @@ type rawLink struct {
 }
 
 type rawDomain struct {
-	name string
-	mx   bool
-	n    *yaml.Node
+	name   string
+	mx     bool
+	mxList []rawMX // mx: [..]; nil for the default
+	n      *yaml.Node
 }
 
 type rawUser struct {
 	login, password string
 	only            string // domain the user is restricted to, if any
+	quota           int64  // bytes; 0: the ISP's
+	quotaNode       *yaml.Node
 	k               *yaml.Node
 }
 
@@ -79,6 +82,7 @@ type rawServer struct {
 	name     string
 	services []Service
 	addr     netip.Addr
+	mail     rawMailServer
 	k        *yaml.Node
 }
 
@@ -96,6 +100,7 @@ type rawISP struct {
 	uplinkTo    string // "" means the default, "none" means no uplink
 	uplinkNode  *yaml.Node
 	uplink      linkParams
+	quota       int64 // every user's mailbox quota, bytes; 0: none
 }
 
 type rawHost struct {
@@ -244,7 +249,7 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 	}
 }
 
-var ispKeys = []string{"domain", "domains", "users", "servers", "prefix", "router_addr", "lan", "access", "uplink"}
+var ispKeys = []string{"domain", "domains", "users", "servers", "prefix", "router_addr", "lan", "access", "uplink", "quota"}
 
 func (d *decoder) readISP(p kv) *rawISP {
 	isp := &rawISP{name: p.key, k: p.k}
@@ -289,6 +294,7 @@ func (d *decoder) readISP(p kv) *rawISP {
 	if n, ok := m["uplink"]; ok {
 		d.readUplink(isp, n)
 	}
+	isp.quota, _ = d.quotaOf(m)
 	return isp
 }
 
@@ -329,14 +335,16 @@ func (d *decoder) readDomain(n *yaml.Node) rawDomain {
 		} else {
 			d.errf(dn, "e.g. {name: smallco.com, mx: none}", "a domain needs name:")
 		}
-		if v, ok := m["mx"]; ok {
-			if s, ok := d.scalar(v, "mx: none or mx: default"); ok {
+		if v, ok := m["mx"]; ok && d.deref(v) != nil && d.deref(v).Kind == yaml.SequenceNode {
+			rd.mxList = d.readMXList(d.deref(v))
+		} else if ok {
+			if s, ok := d.scalar(v, "mx: none, mx: default or a list of SMTP hosts"); ok {
 				switch s {
 				case "none":
 					rd.mx = false
 				case "default":
 				default:
-					d.errf(v, "", "expected mx: none or mx: default, got %q", s)
+					d.errf(v, "e.g. mx: [smtp.comentum.com, {host: smtp.otherisp.com, pref: 20}]", "expected mx: none, mx: default or a list of SMTP hosts, got %q", s)
 				}
 			}
 		}
@@ -367,7 +375,8 @@ func (d *decoder) readUser(p kv) rawUser {
 	}
 	v := d.deref(p.v)
 	if v != nil && v.Kind == yaml.MappingNode {
-		m, _ := d.fields(v, "user "+p.key, "password")
+		m, _ := d.fields(v, "user "+p.key, "password", "quota")
+		u.quota, u.quotaNode = d.quotaOf(m)
 		if pn, ok := m["password"]; ok {
 			u.password, _ = d.str(pn)
 		} else {
@@ -393,12 +402,13 @@ func validUserName(s string) bool {
 
 // readServer reads "host: [smtp, pop3]" or "host: {services: [..], addr: ..}".
 func (d *decoder) readServer(p kv) rawServer {
-	s := rawServer{name: p.key, k: p.k}
+	s := rawServer{name: p.key, k: p.k, mail: d.readMailServer(nil)}
 	v := d.deref(p.v)
 	svcNode := v
 	if v != nil && v.Kind == yaml.MappingNode {
-		m, _ := d.fields(v, "server "+p.key, "services", "addr")
+		m, _ := d.fields(v, "server "+p.key, serverKeys...)
 		svcNode = m["services"]
+		s.mail = d.readMailServer(m)
 		if a, ok := m["addr"]; ok {
 			s.addr, _ = d.addr(a)
 		}

@@ -177,7 +177,18 @@ func (nw *world) resolveISP(ri *rawISP) {
 			continue
 		}
 		nw.addLink(rs.name, isp.Router, nw.params("lan", ri.lan), sp)
+		nw.mailServerKeysOnSMTP(rs)
+		if contains(rs.services, SMTP) {
+			mail := rs.mail
+			if mail.queue.Retry == 0 {
+				mail = d.readMailServer(nil) // the default trio
+			}
+			isp.SMTPServers = append(isp.SMTPServers, SMTPServer{Host: rs.name, Queue: mail.queue, Limits: mail.limits})
+		}
 		for _, svc := range rs.services {
+			if _, dup := owner[svc]; dup && svc == SMTP {
+				continue // more SMTP hosts: the first is the ISP's own, the others MX hosts
+			}
 			if prev, dup := owner[svc]; dup {
 				d.errAt(sp, "one host per service in each ISP", "ISP %s runs %s on both %s and %s", ri.name, svc, prev, rs.name)
 				continue
@@ -211,7 +222,10 @@ func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 		}
 	}
 	for _, ru := range ri.users {
-		u := User{Login: ru.login, Password: ru.password}
+		u := User{Login: ru.login, Password: ru.password, Quota: ru.quota}
+		if ru.quotaNode == nil {
+			u.Quota = ri.quota
+		}
 		if ru.only != "" {
 			if inDomains(ru.only, domains) != ru.only {
 				nw.d.errf(ru.k, "add the domain to the ISP's domains", "ISP %s does not serve domain %s", ri.name, ru.only)
@@ -400,10 +414,22 @@ func (nw *world) addParts(isp *ISP) {
 				continue // SMTP stores local mail itself
 			}
 			isp.Servers[p] = host
-			if i, ok := nw.byName[host]; ok {
-				h := &nw.s.Hosts[i]
-				h.Services = sortedServices(append(h.Services, p))
-			}
+			nw.addService(host, p)
+		}
+	}
+	// Every further SMTP host runs submission too.
+	for _, ms := range isp.SMTPServers[min(1, len(isp.SMTPServers)):] {
+		for _, p := range service.Parts(SMTP) {
+			nw.addService(ms.Host, p)
+		}
+	}
+}
+
+func (nw *world) addService(host string, k Service) {
+	if i, ok := nw.byName[host]; ok {
+		h := &nw.s.Hosts[i]
+		if !contains(h.Services, k) {
+			h.Services = sortedServices(append(h.Services, k))
 		}
 	}
 }
