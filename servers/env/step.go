@@ -11,6 +11,7 @@ const (
 	StepAccepted   StepKind = "accepted"   // an SMTP server took it (end of DATA) and queued it
 	StepRefused    StepKind = "refused"    // a server refused it: the sender got the reply
 	StepMX         StepKind = "mx"         // an SMTP server looked up where the domain's mail goes
+	StepLookup     StepKind = "lookup"     // a mail program looked up its server's address
 	StepDeferred   StepKind = "deferred"   // a delivery attempt failed for now; retried later
 	StepRetry      StepKind = "retry"      // a new delivery attempt after a deferral
 	StepHanded     StepKind = "handed"     // the SMTP server handed it over by LMTP

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 
 	"mailsim/servers/dns"
 	"mailsim/servers/mua"
+	"mailsim/servers/service"
 	"mailsim/sim/scenario"
 )
 
@@ -29,6 +31,10 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	}
 	if pc.POP3 != "" {
 		acct.POP3Server = net.JoinHostPort(pc.POP3, portOf(scenario.POP3))
+	}
+	if h := rt.Scenario.Host(pc.DNS); h != nil {
+		acct.Hosts = mua.NewHostCache(rt.hosts[pc.Host], &dns.Client{Env: rt.hosts[pc.Host],
+			Server: netip.AddrPortFrom(h.Addr, service.Of(scenario.DNS).Port())})
 	}
 	p := mua.New(rt.hosts[pc.Host], acct)
 	p.Track(rt.journeys.reporter(pc.Host))

@@ -120,6 +120,10 @@ func (j *journeys) reporter(host string) env.StepFunc {
 // report turns a server's step into a journey step and records it.
 func (j *journeys) report(host string, s env.Step) {
 	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry}
+	if s.Kind == env.StepLookup && s.MessageID == "" { // a Send/Recv's lookup: no message yet
+		j.action(host, j.rt.resolverOf(host), "dns", lookupWords(j.rt.userOf(host), s))
+		return
+	}
 	j.mu.Lock()
 	var x *Journey
 	switch s.Kind {
@@ -156,12 +160,15 @@ func (j *journeys) report(host string, s env.Step) {
 				st.Kind = "submitted"
 			}
 		}
-	case env.StepMX:
+	case env.StepMX, env.StepLookup:
 		st.From, st.To = host, j.rt.resolverOf(host)
 	case env.StepDownloaded:
 		st.From, st.To = s.To, hostOf(s.From)
 	case env.StepDeleted, env.StepLeft, env.StepRefused:
 		st.From, st.To = s.From, hostOf(s.To)
+		if s.Proto == "dns" { // the mail program could not look its server up
+			st.To = j.rt.resolverOf(s.From)
+		}
 	case env.StepBounced:
 		bounce = j.newJourney(s.Bounce, "Undelivered Mail Returned to Sender", "", []string{s.To})
 		bounce.Parent, x.Bounce = x.ID, bounce.ID

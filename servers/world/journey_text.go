@@ -45,6 +45,8 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 		return fmt.Sprintf("%s hands %s to %s over LMTP %s", rt.serverOf(st.From, "SMTP"), subj, rt.serverOf(st.To, "POP3"), withID(reply))
 	case string(env.StepMX):
 		return fmt.Sprintf("%s asks DNS which server takes mail for %s → %s", st.Host, s.Detail, st.Reply)
+	case string(env.StepLookup):
+		return lookupWords(rt.userOf(st.Host), s)
 	case string(env.StepDeferred):
 		return fmt.Sprintf("%s cannot deliver %s yet: %s; retry in %s", st.Host, subj, s.Detail, sim.HumanTime(s.Retry))
 	case string(env.StepRetry):
@@ -56,12 +58,20 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	case string(env.StepLeft):
 		return fmt.Sprintf("%s's mail program leaves %s on the server, as Web Mail would (%s)", rt.userOf(st.From), subj, reply)
 	case string(env.StepRefused):
+		if s.Detail == "DNS lookup" {
+			return fmt.Sprintf("%s's mail program cannot find %s in DNS; %s stays in the outbox (%s)", person(x.From), hostOf(s.To), subj, reply)
+		}
 		return fmt.Sprintf("%s refuses %s from %s's mail program at %s (%s)", st.To, subj, person(x.From), s.Detail, reply)
 	case string(env.StepBounced):
 		return fmt.Sprintf("%s gives up on %s for %s and sends bounce %s to %s (%s)",
 			st.Host, subj, strings.Join(s.Rcpts, ", "), bounce.ID, s.To, s.Detail)
 	}
 	return st.Kind
+}
+
+// lookupWords tells a mail program's DNS lookup of its server.
+func lookupWords(user string, s env.Step) string {
+	return fmt.Sprintf("%s's mail program asks DNS for the address of %s → %s", user, s.Detail, s.Reply)
 }
 
 // quoteSubject is how the story names a message: its subject in quotes,
