@@ -20,6 +20,7 @@ const (
 	StepDeleted    StepKind = "deleted"    // deleted from the server at QUIT
 	StepLeft       StepKind = "left"       // left on the server at QUIT
 	StepBounced    StepKind = "bounced"    // given up: a bounce goes back to the sender
+	StepDelayed    StepKind = "delayed"    // still queued: a delay warning goes back to the sender
 )
 
 // Step is one thing that happened to a message, as the server or

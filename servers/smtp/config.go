@@ -81,6 +81,9 @@ type Config struct {
 	// Lifetime is how long a message may stay queued before it is
 	// bounced (default 2h).
 	Lifetime time.Duration
+	// WarnAfter, if set, is how long a message may wait before its
+	// sender gets one delay notification (Postfix's delay_warning_time).
+	WarnAfter time.Duration
 	// MaxMessageBytes and MaxRecipients limit one transaction (defaults
 	// 10 MiB and 100).
 	MaxMessageBytes int64

@@ -156,12 +156,17 @@ func headerInfo(data []byte) (subject, from string) {
 var (
 	finalRcptRE = regexp.MustCompile(`(?mi)^Final-Recipient:\s*rfc822;\s*<?([^>\s]+)>?`)
 	statusRE    = regexp.MustCompile(`(?mi)^Status:\s*([245]\.\d{1,3}\.\d{1,3})`)
+	// RFC 3464 §2.3.3: a bounce reports at least one recipient failed.
+	actionFailedRE = regexp.MustCompile(`(?mi)^Action:\s*failed\b`)
 )
 
 // parseBounce reads the delivery-status part of an RFC 3464 report.
 func parseBounce(data []byte) *bounceInfo {
 	if !bytes.Contains(bytes.ToLower(data), []byte("report-type=delivery-status")) {
 		return nil
+	}
+	if actionFailedRE.Find(data) == nil {
+		return nil // a delay warning (Action: delayed) or a success report: not a bounce
 	}
 	b := &bounceInfo{}
 	for _, m := range finalRcptRE.FindAllSubmatch(data, -1) {

@@ -29,7 +29,11 @@ type Journey struct {
 	To        []string // recipients
 	Parent    string   // for a bounce: the journey it reports on
 	Bounce    string   // the journey of the bounce it caused, if any
-	Steps     []Step
+	Warning   string   // the journey of the delay warning it caused, if any
+	// Notice is "delay" for a delay warning (Parent is the message it
+	// is about), "" for a message or a bounce.
+	Notice string
+	Steps  []Step
 	// QueueIDs are the ids servers gave it, "host id" ("smtp.otherisp.com 0D5A4C2735").
 	QueueIDs []string
 }
@@ -129,7 +133,7 @@ func (j *journeys) report(host string, s env.Step) {
 	switch s.Kind {
 	case env.StepComposed:
 		x = j.newJourney(s.MessageID, s.Subject, s.Sender, s.Rcpts)
-	case env.StepMX, env.StepDeferred, env.StepRetry, env.StepBounced:
+	case env.StepMX, env.StepDeferred, env.StepRetry, env.StepBounced, env.StepDelayed:
 		x = j.byQueue[host+" "+s.QueueID]
 	default:
 		x = j.byMsgID[s.MessageID]
@@ -141,7 +145,7 @@ func (j *journeys) report(host string, s env.Step) {
 		j.mu.Unlock()
 		return
 	}
-	if s.QueueID != "" && s.Kind != env.StepBounced {
+	if s.QueueID != "" && s.Kind != env.StepBounced && s.Kind != env.StepDelayed {
 		j.addQueue(x, host, s.QueueID)
 	}
 	st.Msg = x.ID
@@ -172,6 +176,11 @@ func (j *journeys) report(host string, s env.Step) {
 	case env.StepBounced:
 		bounce = j.newJourney(s.Bounce, "Undelivered Mail Returned to Sender", "", []string{s.To})
 		bounce.Parent, x.Bounce = x.ID, bounce.ID
+		j.addQueue(bounce, host, s.BounceQueueID)
+		st.QueueID = s.QueueID
+	case env.StepDelayed:
+		bounce = j.newJourney(s.Bounce, "Delayed Mail (still being retried)", "", []string{s.To})
+		bounce.Parent, bounce.Notice, x.Warning = x.ID, "delay", bounce.ID
 		j.addQueue(bounce, host, s.BounceQueueID)
 		st.QueueID = s.QueueID
 	}

@@ -62,6 +62,9 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 			return fmt.Sprintf("%s's mail program cannot find %s in DNS; %s stays in the outbox (%s)", person(x.From), hostOf(s.To), subj, reply)
 		}
 		return fmt.Sprintf("%s refuses %s from %s's mail program at %s (%s)", st.To, subj, person(x.From), s.Detail, reply)
+	case string(env.StepDelayed):
+		return fmt.Sprintf("%s has not delivered %s to %s for %s and sends delay warning %s to %s; it keeps trying for %s more (%s)",
+			st.Host, subj, strings.Join(s.Rcpts, ", "), rt.age(x), bounce.ID, s.To, sim.HumanTime(s.Retry), s.Detail)
 	case string(env.StepBounced):
 		return fmt.Sprintf("%s gives up on %s for %s and sends bounce %s to %s (%s)",
 			st.Host, subj, strings.Join(s.Rcpts, ", "), bounce.ID, s.To, s.Detail)
@@ -77,6 +80,9 @@ func lookupWords(user string, s env.Step) string {
 // quoteSubject is how the story names a message: its subject in quotes,
 // and for a bounce which message it reports on.
 func quoteSubject(x *Journey) string {
+	if x.Parent != "" && x.Notice == "delay" {
+		return fmt.Sprintf("the delay warning about %s", x.Parent)
+	}
 	if x.Parent != "" {
 		return fmt.Sprintf("the bounce of %s", x.Parent)
 	}
@@ -125,4 +131,12 @@ func shortReply(r string) string {
 func (j *journeys) checking(pc string, acct mua.Account) {
 	j.action(pc, hostOf(acct.POP3Server), "pop3",
 		fmt.Sprintf("%s presses Send/Recv: the mail program asks %s for new mail", j.rt.userOf(pc), j.rt.serverOf(hostOf(acct.POP3Server), "POP3")))
+}
+
+// age is how long ago a message was composed (or written, for a notice).
+func (rt *Runtime) age(x *Journey) string {
+	if len(x.Steps) == 0 {
+		return "a while"
+	}
+	return sim.HumanTime(rt.World.Now() - x.Steps[0].At)
 }

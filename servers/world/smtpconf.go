@@ -11,6 +11,7 @@ func smtpQueueLimits(cfg *smtp.Config, ms scenario.SMTPServer) {
 	cfg.RetryInitial = ms.Queue.Retry
 	cfg.RetryMax = ms.Queue.MaxRetry
 	cfg.Lifetime = ms.Queue.Lifetime
+	cfg.WarnAfter = ms.Queue.WarnAfter
 	cfg.MaxMessageBytes = ms.Limits.MaxSize
 	cfg.MaxRecipients = ms.Limits.MaxRecipients
 }
