@@ -54,6 +54,8 @@ type reply struct {
 	text     string
 	server   string
 	client   string
+	line     int  // SMTP: 1, 2… within a multi-line reply
+	last     bool // SMTP: the reply's last line ("250 " rather than "250-")
 }
 
 func newEvidence(rt *Runtime) *evidence {
@@ -96,6 +98,7 @@ func (ev *evidence) event(e *sim.Event) {
 	}
 	proto := string(spec.Replies) // "smtp" or "pop3"
 	rest := e.Payload
+	lineNo := 0
 	for len(rest) > 0 {
 		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -116,6 +119,11 @@ func (ev *evidence) event(e *sim.Event) {
 			}
 			r.code, _ = strconv.Atoi(string(m[1]))
 			r.enhanced, r.text = string(m[2]), string(m[3])
+			lineNo++
+			r.line, r.last = lineNo, line[3] == ' '
+			if r.last {
+				lineNo = 0
+			}
 		} else {
 			m := pop3ReplyRE.FindSubmatch(line)
 			if m == nil {

@@ -53,7 +53,7 @@ func TestExposeRealClients(t *testing.T) {
 	if err != nil {
 		t.Fatalf("swaks: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "250 2.0.0 OK: queued") {
+	if !strings.Contains(string(out), "250 2.0.0 Ok: queued as ") {
 		t.Fatalf("swaks did not see the message queued:\n%s", out)
 	}
 	// Wait (in real time, bounded) for the relay to land in bob's mailbox.

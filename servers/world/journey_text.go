@@ -28,7 +28,7 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	subj := quoteSubject(x)
 	reply := shortReply(st.Reply)
 	withID := func(r string) string {
-		if s.QueueID != "" {
+		if s.QueueID != "" && !strings.HasSuffix(r, " "+s.QueueID) {
 			return fmt.Sprintf("(%s, queue id %s)", r, s.QueueID)
 		}
 		return "(" + r + ")"
@@ -122,7 +122,7 @@ func (rt *Runtime) serverOf(host, kind string) string {
 var enhancedRE = regexp.MustCompile(`^([2-5]\d\d) [245]\.\d{1,3}\.\d{1,3} `)
 
 // shortReply drops the enhanced status code of an SMTP reply, which the
-// story does not need: "250 2.0.0 OK: queued" → "250 OK: queued".
+// story does not need: "250 2.0.0 Ok: queued as 0D5A4C2735" → "250 Ok: queued as 0D5A4C2735".
 func shortReply(r string) string {
 	return enhancedRE.ReplaceAllString(r, "$1 ")
 }

@@ -99,6 +99,9 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		st := store.New()
 		for _, u := range isp.Users {
 			st.AddUser(u.Login, u.Password)
+			if u.Quota > 0 {
+				st.SetQuota(u.Login, u.Quota)
+			}
 		}
 		name := isp.Name
 		st.Observe(func(box string, m store.Message) {

@@ -83,6 +83,9 @@ type Expectation struct {
 
 	Code     int    `json:"code,omitempty"`     // smtp_reply: e.g. 554
 	Enhanced string `json:"enhanced,omitempty"` // smtp_reply: enhanced code, e.g. 5.7.1
+	// Line is which line of a multi-line SMTP reply may match: 0 the
+	// last (line: last, the default), -1 any (line: any), N the Nth.
+	Line int `json:"line,omitempty"`
 	Reply    string `json:"reply,omitempty"`    // pop3_reply: +OK or -ERR
 	Text     string `json:"text,omitempty"`     // smtp_reply/pop3_reply: substring of the reply text
 	Server   string `json:"server,omitempty"`   // smtp_reply/pop3_reply: the replying host

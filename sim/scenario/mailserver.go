@@ -306,3 +306,24 @@ func (nw *world) mailServerKeysOnSMTP(rs rawServer) {
 
 // String formats an MX as in a zone file: "10 smtp.comentum.com".
 func (m MX) String() string { return fmt.Sprintf("%d %s", m.Pref, m.Host) }
+
+// replyLine reads smtp_reply's line: last (0), any (-1) or a line
+// number; -2 when it is wrong.
+func (d *decoder) replyLine(n *yaml.Node) int {
+	s, ok := d.scalar(n, "last, any or a line number")
+	if !ok {
+		return -2
+	}
+	switch s {
+	case "last":
+		return 0
+	case "any":
+		return -1
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 || v > 100 {
+		d.errf(n, "line: last (the default), any, or 1 for the first line", "expected line: last, any or a line number, got %q", s)
+		return -2
+	}
+	return v
+}
