@@ -2,6 +2,11 @@ package dns
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"syscall"
 	"time"
 
 	mdns "github.com/miekg/dns"
@@ -26,4 +31,19 @@ func (c *Client) LookupA(ctx context.Context, host string) ([]string, time.Durat
 		}
 	}
 	return out, time.Duration(ttl) * time.Second, nil
+}
+
+// transportErrText says why a query to server got no reply, in words a
+// student reads in a bounce or the story: the server's host answered
+// with ICMP port unreachable (nothing listens on port 53), or nothing
+// came back in time.
+func transportErrText(err error, server netip.AddrPort) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("no DNS server at %s (ICMP port unreachable)", server)
+	case errors.As(err, &ne) && ne.Timeout():
+		return fmt.Sprintf("no answer from %s (timeout)", server)
+	}
+	return err.Error()
 }

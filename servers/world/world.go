@@ -87,8 +87,12 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		rt.hosts[h.Name] = sh
 	}
 	for _, l := range sc.Links {
-		if _, err := w.Connect(l.A, l.B, l.Latency, l.Bandwidth); err != nil {
+		sl, err := w.Connect(l.A, l.B, l.Latency, l.Bandwidth)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Pos, err)
+		}
+		if bs := linkBehaviours(l); len(bs) > 0 {
+			w.SetLinkBehaviours(sl, bs...)
 		}
 	}
 	if err := w.Build(); err != nil {

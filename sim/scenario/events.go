@@ -85,11 +85,11 @@ type Expectation struct {
 	Enhanced string `json:"enhanced,omitempty"` // smtp_reply: enhanced code, e.g. 5.7.1
 	// Line is which line of a multi-line SMTP reply may match: 0 the
 	// last (line: last, the default), -1 any (line: any), N the Nth.
-	Line int `json:"line,omitempty"`
-	Reply    string `json:"reply,omitempty"`    // pop3_reply: +OK or -ERR
-	Text     string `json:"text,omitempty"`     // smtp_reply/pop3_reply: substring of the reply text
-	Server   string `json:"server,omitempty"`   // smtp_reply/pop3_reply: the replying host
-	Client   string `json:"client,omitempty"`   // smtp_reply/pop3_reply: the host it replied to
+	Line   int    `json:"line,omitempty"`
+	Reply  string `json:"reply,omitempty"`  // pop3_reply: +OK or -ERR
+	Text   string `json:"text,omitempty"`   // smtp_reply/pop3_reply: substring of the reply text
+	Server string `json:"server,omitempty"` // smtp_reply/pop3_reply: the replying host
+	Client string `json:"client,omitempty"` // smtp_reply/pop3_reply: the host it replied to
 
 	Hosts []string `json:"hosts,omitempty"` // path: hosts visited in this order (gaps allowed)
 	Count int      `json:"count"`           // mailbox: exact number of messages

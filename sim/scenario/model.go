@@ -78,9 +78,11 @@ type Host struct {
 type Link struct {
 	A         string        `json:"a"`
 	B         string        `json:"b"`
-	Latency   time.Duration `json:"latency"`   // one-way propagation delay
-	Bandwidth int64         `json:"bandwidth"` // bits per second, each direction
-	Pos       Pos           `json:"pos"`       // where it was declared, or the ISP/host that implied it
+	Latency   time.Duration `json:"latency"`          // one-way propagation delay
+	Bandwidth int64         `json:"bandwidth"`        // bits per second, each direction
+	Loss      float64       `json:"loss,omitempty"`   // percent of packets lost, each direction
+	Jitter    time.Duration `json:"jitter,omitempty"` // up to this much extra delay per packet
+	Pos       Pos           `json:"pos"`              // where it was declared, or the ISP/host that implied it
 }
 
 // Record is one DNS resource record. Names are fully qualified, without

@@ -111,7 +111,7 @@ func pairKey(a, b string) [2]string {
 
 func (nw *world) addLink(a, b string, lp linkParams, pos Pos) {
 	nw.links[pairKey(a, b)] = len(nw.s.Links)
-	nw.s.Links = append(nw.s.Links, Link{A: a, B: b, Latency: lp.lat, Bandwidth: lp.bw, Pos: pos})
+	nw.s.Links = append(nw.s.Links, Link{A: a, B: b, Latency: lp.lat, Bandwidth: lp.bw, Loss: lp.faults.loss, Jitter: lp.faults.jitter, Pos: pos})
 }
 
 // freeAddr returns the first unused address of p at offset from or above.

@@ -19,6 +19,7 @@ type linkParams struct {
 	lat           time.Duration
 	bw            int64
 	hasLat, hasBW bool
+	faults        linkFaults // loss:, jitter: (faults.go)
 }
 
 // over returns p with unset fields taken from base.
@@ -29,6 +30,7 @@ func (p linkParams) over(base linkParams) linkParams {
 	if !p.hasBW {
 		p.bw, p.hasBW = base.bw, base.hasBW
 	}
+	p.faults = p.faults.over(base.faults)
 	return p
 }
 
@@ -200,13 +202,14 @@ func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
 
 func (d *decoder) linkParams(n *yaml.Node, what string) linkParams {
 	var lp linkParams
-	m, _ := d.fields(n, what, "latency", "bandwidth")
+	m, _ := d.fields(n, what, linkKeys...)
 	if v, ok := m["latency"]; ok {
 		lp.lat, lp.hasLat = d.duration(v)
 	}
 	if v, ok := m["bandwidth"]; ok {
 		lp.bw, lp.hasBW = d.bandwidth(v)
 	}
+	lp.faults = d.readFaults(m)
 	return lp
 }
 
@@ -224,7 +227,7 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 		}
 	}
 	for _, ln := range d.list(m["links"], "internet.links") {
-		lm, _ := d.fields(ln, "a link", "a", "b", "latency", "bandwidth")
+		lm, _ := d.fields(ln, "a link", append([]string{"a", "b"}, linkKeys...)...)
 		l := rawLink{n: d.deref(ln), an: lm["a"], bn: lm["b"]}
 		if l.an == nil || l.bn == nil {
 			d.errf(ln, "e.g. {a: comentum-router, b: internet, latency: 20ms}", "a link needs both a: and b:")
@@ -238,6 +241,7 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 		if v, ok := lm["bandwidth"]; ok {
 			l.lp.bw, l.lp.hasBW = d.bandwidth(v)
 		}
+		l.lp.faults = d.readFaults(lm)
 		doc.links = append(doc.links, l)
 	}
 	if rn, ok := m["root_dns"]; ok {
@@ -310,7 +314,8 @@ func (d *decoder) readUplink(isp *rawISP, n *yaml.Node) {
 		isp.uplinkNode = n
 		return
 	}
-	m, _ := d.fields(n, "uplink", "to", "latency", "bandwidth")
+	m, _ := d.fields(n, "uplink", append([]string{"to"}, linkKeys...)...)
+	isp.uplink.faults = d.readFaults(m)
 	if v, ok := m["to"]; ok {
 		isp.uplinkTo, _ = d.str(v)
 		isp.uplinkNode = v

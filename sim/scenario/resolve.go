@@ -392,8 +392,9 @@ func (nw *world) explicitLinks(doc *rawDoc) {
 			// An explicit link between two hosts that are linked by
 			// default only changes that link's parameters.
 			l := &nw.s.Links[i]
-			cur := rl.lp.over(linkParams{lat: l.Latency, bw: l.Bandwidth, hasLat: true, hasBW: true})
-			l.Latency, l.Bandwidth, l.Pos = cur.lat, cur.bw, p
+			cur := rl.lp.over(linkParams{lat: l.Latency, bw: l.Bandwidth, hasLat: true, hasBW: true,
+				faults: linkFaults{loss: l.Loss, jitter: l.Jitter, hasLoss: true, hasJitter: true}})
+			l.Latency, l.Bandwidth, l.Loss, l.Jitter, l.Pos = cur.lat, cur.bw, cur.faults.loss, cur.faults.jitter, p
 			continue
 		}
 		nw.addLink(rl.a, rl.b, lp, p)

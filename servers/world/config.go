@@ -2,6 +2,7 @@ package world
 
 import (
 	"mailsim/servers/smtp"
+	"mailsim/sim"
 	"mailsim/sim/scenario"
 )
 
@@ -14,4 +15,16 @@ func smtpQueueLimits(cfg *smtp.Config, ms scenario.SMTPServer) {
 	cfg.WarnAfter = ms.Queue.WarnAfter
 	cfg.MaxMessageBytes = ms.Limits.MaxSize
 	cfg.MaxRecipients = ms.Limits.MaxRecipients
+}
+
+// linkBehaviours are the faults a scenario gives a link.
+func linkBehaviours(l scenario.Link) []sim.LinkBehaviour {
+	var bs []sim.LinkBehaviour
+	if l.Loss > 0 {
+		bs = append(bs, sim.Loss(l.Loss/100))
+	}
+	if l.Jitter > 0 {
+		bs = append(bs, sim.Jitter(l.Jitter))
+	}
+	return bs
 }
