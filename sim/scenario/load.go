@@ -46,6 +46,9 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	}
 	var doc yaml.Node
 	if err := unmarshal(data, &doc); err != nil {
+		if d.reportTabs(data) {
+			return nil, d.errs
+		}
 		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 			if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
@@ -130,5 +133,6 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 			e.At = s.Until
 		}
 	}
+	s.warn()
 	return s
 }

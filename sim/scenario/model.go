@@ -62,6 +62,9 @@ type Scenario struct {
 	Root        Root          `json:"root"`        // the root DNS server and its zone
 	Timeline    []Action      `json:"timeline"`    // sorted by At, file order among equal times
 	Expect      []Expectation `json:"expect"`      // in file order
+	// Warnings are expectations that can never hold (warn.go); the
+	// scenario is valid and runs.
+	Warnings ErrorList `json:"warnings,omitempty"`
 }
 
 // Host is a node of the network; every host has exactly one address.

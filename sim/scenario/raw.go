@@ -103,6 +103,9 @@ type rawISP struct {
 	uplinkNode  *yaml.Node
 	uplink      linkParams
 	quota       int64 // every user's mailbox quota, bytes; 0: none
+	// misplaced: the "ISP" is one of an ISP's keys indented too little;
+	// incomplete: the ISP before such a one, which lost that key.
+	misplaced, incomplete bool
 }
 
 type rawHost struct {
@@ -169,7 +172,11 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 		var ps []kv
 		ps, ispsOK = d.pairs(n, "isps")
 		for _, p := range ps {
-			doc.isps = append(doc.isps, d.readISP(p))
+			isp := d.readISP(p)
+			if n := len(doc.isps); isp.misplaced && n > 0 {
+				doc.isps[n-1].incomplete = true
+			}
+			doc.isps = append(doc.isps, isp)
 		}
 	}
 	// isps: that is not a mapping was reported already.
@@ -257,6 +264,10 @@ var ispKeys = []string{"domain", "domains", "users", "servers", "prefix", "route
 
 func (d *decoder) readISP(p kv) *rawISP {
 	isp := &rawISP{name: p.key, k: p.k}
+	if _, slip := misplacedKey(p.key, ispKeys, "ISP"); slip {
+		isp.misplaced = true
+		return isp // its content belongs to the ISP above: not read as an ISP
+	}
 	m, _ := d.fields(p.v, "ISP "+p.key, ispKeys...)
 	if n, ok := m["domain"]; ok {
 		if _, both := m["domains"]; both {

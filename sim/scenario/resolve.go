@@ -133,6 +133,11 @@ func (nw *world) resolveISP(ri *rawISP) {
 		nw.domainISP[rd.name] = ri.name
 		isp.Domains = append(isp.Domains, Domain{Name: rd.name, MX: rd.mx})
 	}
+	if ri.misplaced {
+		hint, _ := misplacedKey(ri.name, ispKeys, "ISP")
+		d.errAt(pos, hint, "%s: is read as an ISP of its own", ri.name)
+		return
+	}
 	if len(ri.domains) == 0 {
 		d.errAt(pos, "e.g. domain: comentum.com", "ISP %s has no domain", ri.name)
 	}
@@ -257,6 +262,11 @@ func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 func (nw *world) resolvePC(rh *rawHost) {
 	d := nw.d
 	pos := d.pos(rh.k)
+	if hint, slip := misplacedKey(rh.name, hostKeys, "host"); slip {
+		d.errAt(pos, hint, "%s: is read as a host of its own", rh.name)
+		nw.broken(rh.name)
+		return
+	}
 	if !validName(rh.name) {
 		d.errAt(pos, "letters, digits, hyphens and dots, e.g. bob-pc", "bad host name %q", rh.name)
 	}
@@ -286,6 +296,8 @@ func (nw *world) resolvePC(rh *rawHost) {
 		pc.Password = rh.password
 	}
 	if connISP == nil {
+		nw.broken(rh.name)
+		nw.brokenUser(rh.user)
 		return
 	}
 	pc.ISP = connISP.Name
@@ -337,7 +349,9 @@ func (nw *world) mailbox(addr string, p Pos, pc *PC) *ISP {
 			all = append(all, a)
 		}
 	}
-	nw.d.errAt(p, didYouMean(addr, all), "ISP %s has no user %s", isp.Name, addr)
+	if ri := nw.rawISPs[isp.Name]; ri == nil || !ri.incomplete { // else its users: key was misplaced, reported there
+		nw.d.errAt(p, didYouMean(addr, all), "ISP %s has no user %s", isp.Name, addr)
+	}
 	return nil
 }
 

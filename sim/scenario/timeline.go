@@ -116,6 +116,9 @@ func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 		}
 		switch len(hosts) {
 		case 0:
+			if nw.brokenUsers[mail.From] {
+				return false // the host's own line has the error
+			}
 			d.errf(m["from"], "add a host with user: "+mail.From+", or say host:", "no host has the mail program of %s", mail.From)
 		case 1:
 		default:
