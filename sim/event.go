@@ -105,9 +105,14 @@ type packet struct {
 	idx     int
 	onDrop  func() // TCP retransmission
 	deliver func(*packet)
+	lostWhy string       // set when a link's behaviour lost it on the hop in flight
+	orig    *unreachable // ICMP: the datagram it reports on
 }
 
 func (p *packet) size() int {
+	if p.proto == "icmp" {
+		return 20 + 8 + len(p.payload)
+	}
 	if p.proto == "udp" {
 		return 20 + 8 + len(p.payload)
 	}
@@ -132,6 +137,12 @@ func (w *World) forward(p *packet) {
 	}
 	l.busy[h.dir] = depart + tx
 	arrive := depart + tx + l.Latency
+	if len(l.behaviours) > 0 {
+		extra, lost := w.cross(l)
+		arrive = max(arrive+extra, l.last[h.dir])
+		l.last[h.dir] = arrive
+		p.lostWhy = lost
+	}
 	ev := &Event{
 		Kind: KindHop, Depart: depart, Arrive: arrive, Link: l.Name,
 		From: h.from().name, To: h.to().name, Hop: p.idx + 1, Hops: len(p.route),
@@ -152,6 +163,11 @@ func (w *World) forward(p *packet) {
 func (w *World) arrive(p *packet, l *Link) {
 	if !l.up {
 		w.drop(p, l)
+		return
+	}
+	if why := p.lostWhy; why != "" {
+		p.lostWhy = ""
+		w.lost(p, l.Name, why)
 		return
 	}
 	p.idx++

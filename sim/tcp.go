@@ -221,6 +221,10 @@ func (w *World) transmit(p *packet) {
 }
 
 func (w *World) deliverPacket(p *packet) {
+	if p.proto == "icmp" {
+		p.dstHost.deliverICMP(p)
+		return
+	}
 	if p.proto == "udp" {
 		p.dstHost.deliverUDP(p)
 		return

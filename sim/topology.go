@@ -36,6 +36,10 @@ type Link struct {
 	a, b *node
 	up   bool
 	busy [2]time.Duration // when each direction is free again (0: a→b)
+	// behaviours are the link's faults (fault.go); last is each
+	// direction's latest arrival, which a jittered packet may not pass.
+	behaviours []LinkBehaviour
+	last       [2]time.Duration
 }
 
 // Up reports whether the link is up.

@@ -39,6 +39,9 @@ func TextLine(e *Event) string {
 			tcp += " ack=" + strconv.FormatUint(uint64(e.TCPAck), 10)
 		}
 	}
+	if e.Proto == "icmp" { // no ports
+		return fmt.Sprintf("%12s  %-22s  icmp %s → %s len=%d  %s", fmtDur(e.Depart), hop, e.Src.Addr(), e.Dst.Addr(), len(e.Payload), e.Summary)
+	}
 	return fmt.Sprintf("%12s  %-22s  %s %s → %s%s len=%d  %s", fmtDur(e.Depart), hop, e.Proto, e.Src, e.Dst, tcp, len(e.Payload), e.Summary)
 }
 

@@ -27,6 +27,9 @@ type udpConn struct {
 	closed bool
 	flow   uint64
 	desc   string
+	// refused is set by an ICMP port unreachable for a connected
+	// socket; the next read fails with ECONNREFUSED (icmp.go).
+	refused bool
 }
 
 var (
@@ -96,6 +99,9 @@ func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
 		switch {
 		case c.closed:
 			return 0, netip.AddrPort{}, c.opErr("read", net.ErrClosed)
+		case c.refused:
+			c.refused = false
+			return 0, netip.AddrPort{}, c.opErr("read", errRefused)
 		case len(c.queue) > 0:
 			d := c.queue[0]
 			c.queue = c.queue[1:]
@@ -162,8 +168,12 @@ func (c *udpConn) write(b []byte, to netip.AddrPort) (int, error) {
 // deliverUDP hands a datagram to the socket bound to its port, if any.
 func (h *Host) deliverUDP(p *packet) {
 	c := h.udp[p.dst.Port()]
-	if c == nil || c.closed || (c.remote.IsValid() && c.remote != p.src) {
-		return // port unreachable: dropped, as the ICMP reply is not modelled
+	if c == nil || c.closed {
+		h.portUnreachable(p)
+		return
+	}
+	if c.remote.IsValid() && c.remote != p.src {
+		return // a connected socket ignores other senders
 	}
 	c.queue = append(c.queue, datagram{from: p.src, payload: p.payload})
 	if c.reader != nil {

@@ -84,6 +84,7 @@ type World struct {
 	timer   *time.Timer
 	connSeq uint64
 	rnd     *rand.Rand
+	faults  *rand.Rand // links' behaviours draw from it (fault.go)
 }
 
 // New returns an empty world.

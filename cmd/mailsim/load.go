@@ -114,3 +114,11 @@ func loadErrorLines(err error) []string {
 	}
 	return []string{err.Error()}
 }
+
+// printWarnings writes a valid scenario's warnings (expectations that
+// can never hold) to w; they do not change the exit status.
+func printWarnings(w io.Writer, sc *scenario.Scenario) {
+	for _, e := range sc.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", e)
+	}
+}

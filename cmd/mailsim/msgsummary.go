@@ -31,6 +31,9 @@ func printSummary(w io.Writer, msgs []world.MessageSummary) {
 		subject := fmt.Sprintf("%q", m.Subject)
 		if m.Parent != "" {
 			subject = "bounce of " + m.Parent
+			if m.Notice == "delay" {
+				subject = "delay warning of " + m.Parent
+			}
 		}
 		bounced := "no"
 		if m.Bounce != "" {
@@ -57,7 +60,7 @@ type totals struct {
 
 func (t *totals) add(m world.MessageSummary) {
 	t.n++
-	if m.Parent != "" {
+	if m.Parent != "" && m.Notice != "delay" {
 		t.bounces++
 	}
 	if m.Delivered != nil {

@@ -110,6 +110,7 @@ func (c *cli) run(arg string, f runFlags) int {
 		printLoadError(c.stderr, "", err)
 		return exitUsage
 	}
+	printWarnings(c.stderr, sc)
 	var sinks []sink
 	closeAll := func() error {
 		var first error

@@ -59,7 +59,7 @@ func TestServeWithRealClients(t *testing.T) {
 	out, err := exec.Command("swaks", "--server", ip, "--port", port, "--from", "lisa@otherisp.com",
 		"--to", "bob@comentum.com", "--helo", "lisa-pc", "--header", "Subject: via mailsim serve",
 		"--body", "Sent by swaks from outside.", "--timeout", "30").CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "250 2.0.0 OK: queued") {
+	if err != nil || !strings.Contains(string(out), "250 2.0.0 Ok: queued as ") {
 		t.Fatalf("swaks: %v\n%s", err, out)
 	}
 	// Submission (587): the same server, but a login is required even
@@ -79,7 +79,7 @@ func TestServeWithRealClients(t *testing.T) {
 		t.Errorf("submission without AUTH: err=%v, want 530 5.7.0 in:\n%s", err, out)
 	}
 	if out, err := sub("--auth", "PLAIN", "--auth-user", "lisa", "--auth-password", "secret1"); err != nil ||
-		!strings.Contains(out, "<-  235 2.0.0") || !strings.Contains(out, "250 2.0.0 OK: queued") {
+		!strings.Contains(out, "<-  235 2.0.0") || !strings.Contains(out, "250 2.0.0 Ok: queued as ") {
 		t.Errorf("submission with AUTH PLAIN: err=%v, want 235 then 250 queued in:\n%s", err, out)
 	}
 	if out, err := sub("--auth", "LOGIN", "--auth-user", "lisa", "--auth-password", "wrong"); err == nil || !strings.Contains(out, "<** 535 5.7.8") {

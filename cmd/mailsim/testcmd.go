@@ -49,6 +49,7 @@ func (c *cli) test(args []string, junitPath string) int {
 		if err != nil {
 			o = &outcome{name: name, loadErr: err}
 		} else {
+			printWarnings(c.stderr, sc)
 			o = simulate(sc, name, world.Options{}, nil)
 		}
 		outs = append(outs, o)

@@ -46,6 +46,7 @@ func (c *cli) validate(args []string) int {
 			code = exitUsage
 			continue
 		}
+		printWarnings(c.stderr, sc)
 		fmt.Fprintf(c.stdout, "ok %s\n", name)
 	}
 	return code

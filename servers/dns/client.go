@@ -84,7 +84,7 @@ func (c *Client) lookup(ctx context.Context, name string, qtype uint16) ([]mdns.
 	resp, err := exchange(ctx, c.Env, c.Timeout, c.Server, newQuery(id, fqdn, qtype, true))
 	if err != nil {
 		var ne net.Error
-		dnsErr.Err, dnsErr.IsTemporary = err.Error(), true
+		dnsErr.Err, dnsErr.IsTemporary = transportErrText(err, c.Server), true
 		dnsErr.IsTimeout = errors.As(err, &ne) && ne.Timeout()
 		dnsErr.UnwrapErr = servfail(fqdn, qtype, "%w", err)
 		return nil, dnsErr

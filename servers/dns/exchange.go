@@ -2,7 +2,9 @@ package dns
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -21,6 +23,12 @@ const DefaultTimeout = 2 * time.Second
 // answers q's question (RFC 5452 §9.1); miekg/dns checks the ID.
 func exchange(ctx context.Context, e env.Env, timeout time.Duration, server netip.AddrPort, q *mdns.Msg) (*mdns.Msg, error) {
 	r, err := exchangeOver(ctx, e, "udp", timeout, server, q)
+	// A datagram lost on the way gets no reply: ask again, as a stub
+	// resolver does (resolv.conf's attempts:2), once.
+	var ne net.Error
+	if err != nil && errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil {
+		r, err = exchangeOver(ctx, e, "udp", timeout, server, q)
+	}
 	if err == nil && r.Truncated {
 		r, err = exchangeOver(ctx, e, "tcp", timeout, server, q)
 	}

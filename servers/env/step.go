@@ -11,6 +11,7 @@ const (
 	StepAccepted   StepKind = "accepted"   // an SMTP server took it (end of DATA) and queued it
 	StepRefused    StepKind = "refused"    // a server refused it: the sender got the reply
 	StepMX         StepKind = "mx"         // an SMTP server looked up where the domain's mail goes
+	StepLookup     StepKind = "lookup"     // a mail program looked up its server's address
 	StepDeferred   StepKind = "deferred"   // a delivery attempt failed for now; retried later
 	StepRetry      StepKind = "retry"      // a new delivery attempt after a deferral
 	StepHanded     StepKind = "handed"     // the SMTP server handed it over by LMTP
@@ -20,6 +21,7 @@ const (
 	StepLeft       StepKind = "left"       // left on the server at QUIT
 	StepRead       StepKind = "read"       // read in Web Mail: shown in a browser, left on the server
 	StepBounced    StepKind = "bounced"    // given up: a bounce goes back to the sender
+	StepDelayed    StepKind = "delayed"    // still queued: a delay warning goes back to the sender
 )
 
 // Step is one thing that happened to a message, as the server or

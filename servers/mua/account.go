@@ -38,6 +38,9 @@ type Account struct {
 	// clock (env.Env.Deadline: virtual time in the simulator). 0 means
 	// DefaultServerTimeout.
 	ServerTimeout time.Duration
+	// Hosts, if set, resolves the server names through DNS (the PC's
+	// ISP's resolver); without it the names go to the host's Dial as is.
+	Hosts *HostCache
 }
 
 // owner is the user's short name for log notes: "lisa" for

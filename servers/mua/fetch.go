@@ -82,9 +82,9 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 		return rep, &FetchError{Server: srv, Step: step, Err: err}
 	}
 	p.e.Logf("%s's mail program checks mail at %s", who, srv)
-	nc, err := p.e.Dial(ctx, "tcp", srv)
+	nc, err := p.dial(ctx, srv, "pop3", "")
 	if err != nil {
-		return fail("connect", err)
+		return fail(dialStep(err), err)
 	}
 	// The dial itself is bounded by ctx and the host's TCP connect
 	// timeout; from here on, the server timeout bounds every wait.

@@ -68,8 +68,11 @@ func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 		st := env.Step{Kind: env.StepRefused, MessageID: messageIDOf(msg), From: p.e.Name(), To: srv, Proto: "smtp",
 			Detail: step, Reply: err.Error()}
 		var se *smtp.SMTPError
+		var le *lookupError
 		if errors.As(err, &se) {
 			st.Reply = smtpReply(se)
+		} else if errors.As(err, &le) {
+			st.Proto, st.Reply = "dns", le.short()
 		} else if isTimeout(err) {
 			st.Reply = fmt.Sprintf("no reply for %v", p.acct.timeout())
 		}
@@ -87,9 +90,9 @@ func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 		return fail("RCPT TO", errors.New("no recipients"))
 	}
 	p.e.Logf("%s's mail program sends to %s", p.acct.owner(), srv)
-	nc, err := p.e.Dial(ctx, "tcp", srv)
+	nc, err := p.dial(ctx, srv, "smtp", messageIDOf(msg))
 	if err != nil {
-		return fail("connect", err)
+		return fail(dialStep(err), err)
 	}
 	// go-smtp waits 5 minutes per command and 12 for the reply to the
 	// end of DATA; keep that ratio for the account's setting.

@@ -12,9 +12,6 @@ import (
 	"mailsim/servers/store"
 )
 
-// queuedReply is what go-smtp answers when Data returns nil.
-const queuedReply = "250 2.0.0 OK: queued"
-
 // inbound is an envelope that passed the session's policy checks.
 type inbound struct {
 	helo  string
@@ -25,8 +22,9 @@ type inbound struct {
 	rcpts []address
 }
 
-// accept stamps a message and routes it. It returns nil only when every
-// recipient's copy is in a mailbox or in the queue.
+// accept stamps a message and routes it. It returns the 250 reply
+// (queuedAs) only when every recipient's copy is in a mailbox or in the
+// queue, and a failure reply otherwise.
 func (s *Server) accept(in inbound, raw []byte) error {
 	header, body := splitMessage(toCRLF(raw))
 	if countFields(header, "Received") >= DefaultMaxHops {
@@ -61,9 +59,12 @@ func (s *Server) accept(in inbound, raw []byte) error {
 	s.env.Logf("accepted %s from %s for %s", id, displayFrom(in.from), strings.Join(names, ", "))
 	newHeader, _ := splitMessage(msg)
 	s.cfg.Track.Report(env.Step{Kind: env.StepAccepted, MessageID: fieldValue(newHeader, "Message-ID"), QueueID: id,
-		From: ip, To: s.cfg.Hostname, Proto: in.proto, Reply: queuedReply, Rcpts: names, Sender: in.from,
+		From: ip, To: s.cfg.Hostname, Proto: in.proto, Reply: wireText(queuedAs(id)), Rcpts: names, Sender: in.from,
 		Subject: fieldValue(newHeader, "Subject")})
-	return s.route(id, in.from, in.rcpts, msg, now)
+	if err := s.route(id, in.from, in.rcpts, msg, now); err != nil {
+		return err
+	}
+	return queuedAs(id) // a 250: go-smtp writes it as it is
 }
 
 // route delivers msg to recipients in the store at once and queues the
@@ -87,6 +88,10 @@ func (s *Server) route(id, from string, rcpts []address, msg []byte, now time.Ti
 			continue
 		}
 		if _, err := s.cfg.Store.Deliver(box, finalCopy(from, msg), now); err != nil {
+			if errors.Is(err, store.ErrQuota) {
+				failed = append(failed, failure{r, quotaFailure(r)})
+				continue
+			}
 			if !errors.Is(err, store.ErrNoUser) {
 				return errStoreFailed
 			}

@@ -63,6 +63,11 @@ type dsnParts struct {
 	failed                  []failure
 	giveUp                  string
 	msg                     []byte
+	// delayed makes it a delay warning (RFC 3464 Action: delayed): the
+	// message waited warned long and is retried until until.
+	delayed      bool
+	warned, life time.Duration
+	until        time.Time
 }
 
 // buildDSN writes the bounce message itself.
@@ -75,7 +80,11 @@ func (s *Server) buildDSN(p dsnParts) []byte {
 	w("\t%s", formatDate(p.now))
 	w("From: Mail Delivery System <MAILER-DAEMON@%s>", host)
 	w("To: <%s>", p.to)
-	w("Subject: Undelivered Mail Returned to Sender")
+	if p.delayed {
+		w("Subject: Delayed Mail (still being retried)")
+	} else {
+		w("Subject: Undelivered Mail Returned to Sender")
+	}
 	w("Date: %s", formatDate(p.now))
 	w("Message-ID: %s", p.msgID)
 	w("Auto-Submitted: auto-replied") // RFC 3834
@@ -93,8 +102,18 @@ func (s *Server) buildDSN(p dsnParts) []byte {
 	w("")
 	w("This is the mail system at host %s.", host)
 	w("")
-	w("I'm sorry to have to inform you that your message could not")
-	w("be delivered to one or more recipients. Its headers are attached below.")
+	if p.delayed {
+		// Postfix's delay warning, word for word.
+		w("####################################################################")
+		w("# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #")
+		w("####################################################################")
+		w("")
+		w("Your message could not be delivered for more than %s.", postfixAge(p.warned))
+		w("It will be retried until it is %s old.", postfixAge(p.life))
+	} else {
+		w("I'm sorry to have to inform you that your message could not")
+		w("be delivered to one or more recipients. Its headers are attached below.")
+	}
 	if p.giveUp != "" {
 		w("")
 		w("The %s.", p.giveUp)
@@ -115,7 +134,11 @@ func (s *Server) buildDSN(p dsnParts) []byte {
 	for _, f := range p.failed {
 		w("")
 		w("Final-Recipient: rfc822; %s", f.rcpt)
-		w("Action: failed")
+		if p.delayed {
+			w("Action: delayed")
+		} else {
+			w("Action: failed")
+		}
 		w("Status: %s", f.err.Status)
 		if f.err.RemoteMTA != "" {
 			w("Remote-MTA: dns; %s", f.err.RemoteMTA)
@@ -126,12 +149,19 @@ func (s *Server) buildDSN(p dsnParts) []byte {
 			w("Diagnostic-Code: X-mailsim; %s", f.err.Text)
 		}
 		w("Last-Attempt-Date: %s", formatDate(p.now))
+		if p.delayed {
+			w("Will-Retry-Until: %s", formatDate(p.until))
+		}
 	}
 	w("")
 
 	// Part 3: the original header, so the sender knows which message.
 	w("--%s", p.boundary)
-	w("Content-Description: Undelivered Message Headers")
+	if p.delayed {
+		w("Content-Description: Delayed Message Headers")
+	} else {
+		w("Content-Description: Undelivered Message Headers")
+	}
 	w("Content-Type: text/rfc822-headers")
 	w("")
 	header, _ := splitMessage(p.msg)

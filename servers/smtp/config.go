@@ -60,6 +60,9 @@ type Config struct {
 	// postmaster@<first domain> if Mailboxes has it, else the mailbox of
 	// the alphabetically first address in Mailboxes.
 	Postmaster string
+	// RelayFor are domains this server is a backup MX for: their mail
+	// is taken from anyone, queued and forwarded to a better MX.
+	RelayFor []string
 	// LocalNets is the ISP's own network; clients from there may relay.
 	LocalNets []netip.Prefix
 	// Store receives local mail, and is the password database for AUTH.
@@ -78,6 +81,9 @@ type Config struct {
 	// Lifetime is how long a message may stay queued before it is
 	// bounced (default 2h).
 	Lifetime time.Duration
+	// WarnAfter, if set, is how long a message may wait before its
+	// sender gets one delay notification (Postfix's delay_warning_time).
+	WarnAfter time.Duration
 	// MaxMessageBytes and MaxRecipients limit one transaction (defaults
 	// 10 MiB and 100).
 	MaxMessageBytes int64

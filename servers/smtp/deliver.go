@@ -54,12 +54,22 @@ func (s *Server) lookupMX(domain string) ([]string, string, *DeliveryError) {
 	// Equal preferences keep the resolver's order, so runs stay repeatable.
 	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].Pref < sorted[b].Pref })
 	hosts := make([]string, len(sorted))
+	prefs := make([]uint16, len(sorted))
 	answer := make([]string, len(sorted))
 	for i, mx := range sorted {
-		hosts[i] = trimDot(mx.Host)
+		hosts[i], prefs[i] = trimDot(mx.Host), mx.Pref
 		answer[i] = fmt.Sprintf("MX %d %s", mx.Pref, hosts[i])
 	}
-	return hosts, strings.Join(answer, ", "), nil
+	words := strings.Join(answer, ", ")
+	hosts, self := s.pruneSelf(hosts, prefs)
+	if self && len(hosts) == 0 {
+		// Postfix: "mail for shop.com loops back to myself".
+		return nil, words, &DeliveryError{Status: "5.4.6", Text: fmt.Sprintf("mail for %s loops back to myself", domain)}
+	}
+	if self {
+		words += " (only better ones than this server)"
+	}
+	return hosts, words, nil
 }
 
 // attemptRemote makes one delivery attempt of j to its domain's mail
@@ -103,71 +113,103 @@ func (s *Server) attemptRemote(j *job) []*DeliveryError {
 	return all(j, last)
 }
 
-// transact runs one SMTP transaction for j over c. tryNext is set when
-// the server failed before taking a position on the recipients (a 4xx
-// greeting or MAIL reply, a broken connection), so the next MX should
-// be tried.
+// transact delivers j over c. tryNext is set when the server failed
+// before taking a position on the recipients (a 4xx greeting or MAIL
+// reply, a broken connection), so the next MX should be tried. A server
+// that takes only so many recipients per transaction (452 4.5.3) gets
+// the rest in further transactions on the same connection, as RFC 5321
+// §4.5.3.1.10 asks of a client.
 func (s *Server) transact(c *gosmtp.Client, host string, j *job) (res []*DeliveryError, tryNext bool) {
 	defer c.Close()
-	fail := func(command string, err error) ([]*DeliveryError, bool) {
-		var se *gosmtp.SMTPError
-		if errors.As(err, &se) {
-			e := fromSMTP(host, command, se)
-			return all(j, e), e.Temporary()
-		}
-		return all(j, &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
-			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}), true
-	}
-	if err := c.Hello(s.cfg.Hostname); err != nil {
-		return fail("EHLO", err)
-	}
-	if err := c.Mail(j.from, nil); err != nil {
-		return fail("MAIL FROM", err)
-	}
 	res = make([]*DeliveryError, len(j.rcpts))
-	accepted := 0
-	for i, r := range j.rcpts {
-		err := c.Rcpt(r.String(), nil)
+	// failRest gives every recipient from index from on the same result.
+	failRest := func(from int, command string, err error) bool {
 		var se *gosmtp.SMTPError
-		switch {
-		case err == nil:
-			accepted++
-		case errors.As(err, &se):
-			res[i] = fromSMTP(host, "RCPT TO", se)
-		default:
-			return fail("RCPT TO", err)
+		e := &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
+			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}
+		if errors.As(err, &se) {
+			e = fromSMTP(host, command, se)
 		}
-	}
-	if accepted == 0 {
-		c.Quit()
-		return res, false
-	}
-	// Once DATA has started the next MX is not tried: a failure now
-	// applies to the recipients the server accepted, and those it
-	// refused keep their own RCPT replies.
-	dataFailed := func(command string, err error) ([]*DeliveryError, bool) {
-		failed, _ := fail(command, err)
-		for i := range res {
+		for i := from; i < len(res); i++ {
 			if res[i] == nil {
-				res[i] = failed[i]
+				res[i] = e
 			}
 		}
-		return res, false
+		return e.Temporary()
+	}
+	if err := c.Hello(s.cfg.Hostname); err != nil {
+		return res, failRest(0, "EHLO", err)
+	}
+	for next := 0; next < len(j.rcpts); {
+		if err := c.Mail(j.from, &gosmtp.MailOptions{Size: int64(len(j.data))}); err != nil {
+			t := failRest(next, "MAIL FROM", err)
+			return res, t && next == 0
+		}
+		var accepted []int
+		i := next
+	rcpts:
+		for ; i < len(j.rcpts); i++ {
+			err := c.Rcpt(j.rcpts[i].String(), nil)
+			var se *gosmtp.SMTPError
+			switch {
+			case err == nil:
+				accepted = append(accepted, i)
+			case errors.As(err, &se) && se.Code == 452 && len(accepted) > 0:
+				s.env.Logf("%s takes no more recipients in this transaction: %d %s", host, se.Code, se.Message)
+				break rcpts // the rest go in the next transaction
+			case errors.As(err, &se):
+				res[i] = fromSMTP(host, "RCPT TO", se)
+			default:
+				t := failRest(next, "RCPT TO", err)
+				return res, t && next == 0
+			}
+		}
+		next = i
+		if len(accepted) == 0 {
+			break
+		}
+		// Once DATA has started the next MX is not tried: a failure now
+		// applies to the recipients the server accepted, and those it
+		// refused keep their own RCPT replies.
+		if err := s.sendData(c, host, j); err != nil {
+			for _, a := range accepted {
+				res[a] = err
+			}
+			for k := next; k < len(res); k++ {
+				if res[k] == nil {
+					res[k] = err // not yet tried: they share the failure
+				}
+			}
+			return res, false
+		}
+	}
+	c.Quit()
+	return res, false
+}
+
+// sendData sends j's message after the recipients were accepted.
+func (s *Server) sendData(c *gosmtp.Client, host string, j *job) *DeliveryError {
+	fail := func(command string, err error) *DeliveryError {
+		var se *gosmtp.SMTPError
+		if errors.As(err, &se) {
+			return fromSMTP(host, command, se)
+		}
+		return &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
+			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return dataFailed("DATA", err)
+		return fail("DATA", err)
 	}
 	if _, err := w.Write(j.data); err != nil {
-		return dataFailed("end of DATA", err)
+		return fail("end of DATA", err)
 	}
 	resp, err := w.CloseWithResponse()
 	if err != nil {
-		return dataFailed("end of DATA", err)
+		return fail("end of DATA", err)
 	}
 	s.env.Logf("relayed %s to %s: 250 %s", j.id, host, resp.StatusText)
-	c.Quit()
-	return res, false
+	return nil
 }
 
 // dnsErrText is a resolver error as the end of a note, Postfix style: the

@@ -30,6 +30,22 @@ func errUnknownUser(addr string) *gosmtp.SMTPError {
 	return reply(550, gosmtp.EnhancedCode{5, 1, 1}, "<%s>: Recipient address rejected: User unknown", addr)
 }
 
+// errMailboxFull refuses a recipient whose mailbox is over its quota
+// (RFC 3463 X.2.2 "mailbox full").
+func errMailboxFull(addr string) *gosmtp.SMTPError {
+	return reply(552, gosmtp.EnhancedCode{5, 2, 2}, "<%s>: Recipient address rejected: Mailbox full", addr)
+}
+
+// errLMTPQuota is the POP3 host's LMTP refusal, in Dovecot's words.
+func errLMTPQuota(addr string) *gosmtp.SMTPError {
+	return reply(552, gosmtp.EnhancedCode{5, 2, 2}, "<%s> Quota exceeded (mailbox for user is full)", addr)
+}
+
+// quotaFailure is a local delivery that found the mailbox full.
+func quotaFailure(r address) *DeliveryError {
+	return &DeliveryError{Status: "5.2.2", Text: "mailbox full: " + r.String()}
+}
+
 func errSenderDomainNotFound(addr string) *gosmtp.SMTPError {
 	return reply(550, gosmtp.EnhancedCode{5, 1, 8}, "<%s>: Sender address rejected: Domain not found", addr)
 }

@@ -111,17 +111,21 @@ type lmtpSession struct {
 	conn  *gosmtp.Conn
 	ip    netip.Addr
 	from  string
+	size  int64    // MAIL FROM's SIZE=, 0 if not given
 	rcpts []string // mailboxes
 	addrs []address
 }
 
 var _ gosmtp.Session = (*lmtpSession)(nil)
 
-func (ls *lmtpSession) Reset()        { ls.from, ls.rcpts, ls.addrs = "", nil, nil }
+func (ls *lmtpSession) Reset()        { ls.from, ls.rcpts, ls.addrs, ls.size = "", nil, nil, 0 }
 func (ls *lmtpSession) Logout() error { return nil }
 
-func (ls *lmtpSession) Mail(from string, _ *gosmtp.MailOptions) error {
+func (ls *lmtpSession) Mail(from string, opts *gosmtp.MailOptions) error {
 	ls.Reset()
+	if opts != nil {
+		ls.size = opts.Size
+	}
 	if from != "" {
 		a, err := parseAddress(from)
 		if err != nil {
@@ -141,6 +145,12 @@ func (ls *lmtpSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	box, ok := ls.l.mailbox(a)
 	if !ok {
 		return errUnknownUser(a.String())
+	}
+	// Like Dovecot's LMTP: a full mailbox, or one this message (by its
+	// SIZE=) would overflow, is refused at RCPT, per recipient.
+	if !ls.l.cfg.Store.Fits(box, max(ls.size, 1)) {
+		ls.l.cfg.Env.Logf("refused %s: mailbox %s full", a, box)
+		return errLMTPQuota(a.String())
 	}
 	ls.rcpts = append(ls.rcpts, box)
 	ls.addrs = append(ls.addrs, a)
@@ -180,6 +190,9 @@ func (ls *lmtpSession) Data(r io.Reader) error {
 	}
 	for i, box := range ls.rcpts {
 		if _, err := ls.l.cfg.Store.Deliver(box, final, now); err != nil {
+			if errors.Is(err, store.ErrQuota) {
+				return errLMTPQuota(ls.addrs[i].String())
+			}
 			return errStoreFailed
 		}
 		e.Logf("delivered %s for %s to mailbox %s", id, ls.addrs[i], box)
@@ -208,7 +221,7 @@ func (s *Server) attemptLMTP(j *job) []*DeliveryError {
 	if err := c.Hello(s.cfg.Hostname); err != nil {
 		return fail("LHLO", err)
 	}
-	if err := c.Mail(j.from, nil); err != nil {
+	if err := c.Mail(j.from, &gosmtp.MailOptions{Size: int64(len(j.data))}); err != nil {
 		return fail("MAIL FROM", err)
 	}
 	res := make([]*DeliveryError, len(j.rcpts))

@@ -24,6 +24,7 @@ type job struct {
 	attempts int
 	next     time.Time
 	lastErr  string
+	warned   bool // the sender has had its delay warning
 }
 
 func (j *job) key() string { return j.id + " " + j.dest }
@@ -104,7 +105,7 @@ func (s *Server) run(j *job) {
 
 		now := s.env.Now()
 		expired := !now.Before(j.created.Add(s.cfg.Lifetime))
-		var failed []failure
+		var failed, still []failure
 		var waiting []address
 		var lastErr *DeliveryError
 		for i, e := range errs {
@@ -112,6 +113,7 @@ func (s *Server) run(j *job) {
 			case e == nil:
 			case e.Temporary() && !expired:
 				waiting = append(waiting, j.rcpts[i])
+				still = append(still, failure{j.rcpts[i], e})
 				lastErr = e
 			default:
 				failed = append(failed, failure{j.rcpts[i], e})
@@ -120,7 +122,7 @@ func (s *Server) run(j *job) {
 		if len(failed) > 0 {
 			giveUp := ""
 			if expired {
-				giveUp = fmt.Sprintf("message could not be delivered for %s", fmtDuration(s.cfg.Lifetime))
+				giveUp = fmt.Sprintf("message could not be delivered for %s", postfixAge(s.cfg.Lifetime))
 			}
 			s.bounce(j.id, j.from, failed, j.data, j.created, giveUp)
 		}
@@ -131,9 +133,16 @@ func (s *Server) run(j *job) {
 			return
 		}
 
+		if w := s.cfg.WarnAfter; w > 0 && !j.warned && !now.Before(j.created.Add(w)) {
+			j.warned = true
+			s.warnDelayed(j, still)
+		}
 		delay := s.backoff(j.attempts)
 		if rest := j.created.Add(s.cfg.Lifetime).Sub(now); delay > rest {
 			delay = rest // one last try when the lifetime ends
+		}
+		if rest := j.created.Add(s.cfg.WarnAfter).Sub(now); s.cfg.WarnAfter > 0 && !j.warned && rest > 0 && delay > rest {
+			delay = rest // a try when the delay warning is due
 		}
 		s.mu.Lock()
 		j.rcpts = waiting

@@ -240,7 +240,7 @@ func TestGiveUp(t *testing.T) {
 	msgs := waitMessages(t, w.otherStore, "lisa", 1)
 	dsn := string(msgs[0].Data)
 	for _, want := range []string{"Status: 4.4.1", "Diagnostic-Code: X-mailsim; connect to smtp.comentum.com[127.0.0.1]",
-		"Action: failed", "could not be delivered for 2h", "Last-Attempt-Date: Mon, 05 Jan 2026 11:00:00 +0000"} {
+		"Action: failed", "could not be delivered for 2 hour(s)", "Last-Attempt-Date: Mon, 05 Jan 2026 11:00:00 +0000"} {
 		if !strings.Contains(dsn, want) {
 			t.Errorf("bounce lacks %q:\n%s", want, dsn)
 		}

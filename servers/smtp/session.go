@@ -37,6 +37,7 @@ type session struct {
 
 	from    string
 	hasFrom bool
+	size    int64 // MAIL FROM's SIZE= (RFC 1870), 0 if not given
 	rcpts   []address
 }
 
@@ -50,15 +51,18 @@ var (
 func (ss *session) mayRelay() bool { return ss.trusted || ss.user != "" }
 
 func (ss *session) Reset() {
-	ss.from, ss.hasFrom, ss.rcpts = "", false, nil
+	ss.from, ss.hasFrom, ss.rcpts, ss.size = "", false, nil, 0
 }
 
 func (ss *session) Logout() error { return nil }
 
 // Mail checks the reverse-path: its syntax, and that its domain exists,
 // so bounces have somewhere to go.
-func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
+func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 	ss.Reset()
+	if opts != nil {
+		ss.size = opts.Size
+	}
 	if ss.submission && ss.user == "" {
 		ss.s.env.Logf("refused MAIL from %s on the submission port: no AUTH", ss.ip)
 		return errAuthRequired
@@ -119,7 +123,11 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 			ss.s.env.Logf("rejected recipient %s from %s: user unknown", a, ss.ip)
 			return errUnknownUser(a.String())
 		}
-	} else if !ss.mayRelay() {
+		if ss.s.cfg.Store != nil && !ss.s.cfg.Store.Fits(box, max(ss.size, 1)) {
+			ss.s.env.Logf("rejected recipient %s from %s: mailbox full", a, ss.ip)
+			return errMailboxFull(a.String())
+		}
+	} else if !ss.mayRelay() && !ss.s.isRelayDomain(a.Domain) {
 		ss.s.env.Logf("rejected relay to %s from %s", a, ss.ip)
 		return errRelayDenied(a.String())
 	}

@@ -60,7 +60,7 @@ func TestSwaks(t *testing.T) {
 		ok     bool
 		expect string
 	}{
-		{"inbound", []string{"--from", "lisa@otherisp.com", "--to", "bob@comentum.com"}, true, "<-  250 2.0.0 OK: queued"},
+		{"inbound", []string{"--from", "lisa@otherisp.com", "--to", "bob@comentum.com"}, true, "<-  250 2.0.0 Ok: queued as "},
 		{"relay denied", []string{"--from", "lisa@otherisp.com", "--to", "someone@elsewhere.example"}, false, "<** 554 5.7.1 <someone@elsewhere.example>: Relay access denied"},
 		{"unknown user", []string{"--from", "lisa@otherisp.com", "--to", "nobody@comentum.com"}, false, "<** 550 5.1.1"},
 		{"bad sender domain", []string{"--from", "joe@nxdomain.example", "--to", "bob@comentum.com"}, false, "<** 550 5.1.8"},

@@ -23,6 +23,8 @@ type wireListener struct {
 // wireOpts are a listener's settings for the connections it wraps.
 type wireOpts struct {
 	replies []replyRewrite
+	// postfix, if set, is the host name for Postfix's reply texts (postfix.go).
+	postfix string
 	// postmasterDomain is added to a bare RCPT TO:<postmaster>; "" turns
 	// the rewrite off (LMTP, or a server without local domains).
 	postmasterDomain string
@@ -89,12 +91,15 @@ func (c *wireConn) Write(b []byte) (int, error) {
 	if c.dead.Load() {
 		return 0, net.ErrClosed
 	}
-	out := b
+	out, fixed := b, false
 	for _, r := range c.opts.replies {
 		if bytes.Equal(b, r.from) {
-			out = r.to
+			out, fixed = r.to, true
 			break
 		}
+	}
+	if c.opts.postfix != "" && !fixed {
+		out = postfixRewrite(b, c.opts.postfix)
 	}
 	if bytes.HasPrefix(b, []byte("354 ")) {
 		c.startData()

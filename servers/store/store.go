@@ -32,6 +32,7 @@ type mailbox struct {
 	password string
 	msgs     []Message
 	locked   bool
+	quota    int64 // bytes; 0: no limit (quota.go)
 }
 
 // Store holds the mailboxes of one ISP. Its methods are safe for concurrent
@@ -100,6 +101,9 @@ func (s *Store) Deliver(name string, data []byte, at time.Time) (string, error) 
 	b, ok := s.boxes[name]
 	if !ok {
 		return "", fmt.Errorf("deliver to %q: %w", name, ErrNoUser)
+	}
+	if !b.fits(int64(len(data))) {
+		return "", fmt.Errorf("deliver to %q: %w", name, ErrQuota)
 	}
 	s.next++
 	uid := fmt.Sprintf("%s.%d", name, s.next)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"mailsim/servers/env"
+	"mailsim/servers/mua"
 )
 
 // Browser is a web browser on a simulated host: it keeps cookies,
@@ -21,6 +22,10 @@ import (
 // goroutine (package doc), with net/http's Request, Response and cookie
 // jar.
 type Browser struct {
+	// Hosts, when set, finds servers by name through the computer's
+	// DNS resolver, as a real browser does.
+	Hosts *mua.HostCache
+
 	e       env.Env
 	jar     *cookiejar.Jar
 	timeout time.Duration
@@ -108,7 +113,14 @@ func (b *Browser) roundTrip(method, rawURL string, form url.Values) (*http.Respo
 		fresh := b.conn == nil || b.addr != addr
 		if fresh {
 			b.Close()
-			c, err := b.e.Dial(context.Background(), "tcp", addr)
+			dst := addr
+			if b.Hosts != nil {
+				var err error
+				if dst, _, _, err = b.Hosts.Resolve(context.Background(), addr); err != nil {
+					return nil, "", fmt.Errorf("cannot find %s in DNS: %w", req.URL.Hostname(), err)
+				}
+			}
+			c, err := b.e.Dial(context.Background(), "tcp", dst)
 			if err != nil {
 				return nil, "", err
 			}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 
 	"mailsim/servers/dns"
 	"mailsim/servers/mua"
+	"mailsim/servers/service"
 	"mailsim/sim/scenario"
 )
 
@@ -33,6 +35,7 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 			acct.IMAPServer = net.JoinHostPort(pc.POP3, portOf(scenario.IMAP))
 		}
 	}
+	acct.Hosts = rt.hostCache(pc.Host)
 	p := mua.New(rt.hosts[pc.Host], acct)
 	p.Track(rt.journeys.reporter(pc.Host))
 	rt.programs[pc.Host] = p
@@ -161,4 +164,21 @@ func recordPattern(r dns.Record) string {
 		return r.Name + " " + r.Type
 	}
 	return r.String()
+}
+
+// hostCache is the stub resolver of a PC, shared by its mail program and
+// its browser; nil when the PC has no DNS server to ask.
+func (rt *Runtime) hostCache(host string) *mua.HostCache {
+	if hc, ok := rt.caches[host]; ok {
+		return hc
+	}
+	var hc *mua.HostCache
+	if pc := rt.Scenario.PC(host); pc != nil {
+		if h := rt.Scenario.Host(pc.DNS); h != nil {
+			hc = mua.NewHostCache(rt.hosts[host], &dns.Client{Env: rt.hosts[host],
+				Server: netip.AddrPortFrom(h.Addr, service.Of(scenario.DNS).Port())})
+		}
+	}
+	rt.caches[host] = hc
+	return hc
 }

@@ -56,6 +56,8 @@ type reply struct {
 	text     string
 	server   string
 	client   string
+	line     int  // SMTP: 1, 2… within a multi-line reply
+	last     bool // SMTP: the reply's last line ("250 " rather than "250-")
 }
 
 func newEvidence(rt *Runtime) *evidence {
@@ -113,6 +115,7 @@ func (ev *evidence) event(e *sim.Event) {
 	}
 	proto := string(spec.Replies) // "smtp" or "pop3"
 	rest := e.Payload
+	lineNo := 0
 	for len(rest) > 0 {
 		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -133,6 +136,11 @@ func (ev *evidence) event(e *sim.Event) {
 			}
 			r.code, _ = strconv.Atoi(string(m[1]))
 			r.enhanced, r.text = string(m[2]), string(m[3])
+			lineNo++
+			r.line, r.last = lineNo, line[3] == ' '
+			if r.last {
+				lineNo = 0
+			}
 		} else {
 			m := pop3ReplyRE.FindSubmatch(line)
 			if m == nil {
@@ -173,12 +181,17 @@ func headerInfo(data []byte) (subject, from string) {
 var (
 	finalRcptRE = regexp.MustCompile(`(?mi)^Final-Recipient:\s*rfc822;\s*<?([^>\s]+)>?`)
 	statusRE    = regexp.MustCompile(`(?mi)^Status:\s*([245]\.\d{1,3}\.\d{1,3})`)
+	// RFC 3464 §2.3.3: a bounce reports at least one recipient failed.
+	actionFailedRE = regexp.MustCompile(`(?mi)^Action:\s*failed\b`)
 )
 
 // parseBounce reads the delivery-status part of an RFC 3464 report.
 func parseBounce(data []byte) *bounceInfo {
 	if !bytes.Contains(bytes.ToLower(data), []byte("report-type=delivery-status")) {
 		return nil
+	}
+	if actionFailedRE.Find(data) == nil {
+		return nil // a delay warning (Action: delayed) or a success report: not a bounce
 	}
 	b := &bounceInfo{}
 	for _, m := range finalRcptRE.FindAllSubmatch(data, -1) {

@@ -226,6 +226,11 @@ func (rt *Runtime) check(i int, e *scenario.Expectation) (bool, string) {
 				(e.Path != "" && r.path != e.Path) {
 				continue
 			}
+			// RFC 5321 §4.2.1: a multi-line reply's code is its last
+			// line's; earlier lines match only when line: asks for them.
+			if proto == "smtp" && ((e.Line == 0 && !r.last) || (e.Line > 0 && r.line != e.Line)) {
+				continue
+			}
 			if rt.window(e, r.at) {
 				return true, fmt.Sprintf("at %s: %s → %s", sim.HumanTime(r.at), r.server, r.client)
 			}

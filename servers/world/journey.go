@@ -29,7 +29,11 @@ type Journey struct {
 	To        []string // recipients
 	Parent    string   // for a bounce: the journey it reports on
 	Bounce    string   // the journey of the bounce it caused, if any
-	Steps     []Step
+	Warning   string   // the journey of the delay warning it caused, if any
+	// Notice is "delay" for a delay warning (Parent is the message it
+	// is about), "" for a message or a bounce.
+	Notice string
+	Steps  []Step
 	// QueueIDs are the ids servers gave it, "host id" ("smtp.otherisp.com 0D5A4C2735").
 	QueueIDs []string
 }
@@ -120,12 +124,16 @@ func (j *journeys) reporter(host string) env.StepFunc {
 // report turns a server's step into a journey step and records it.
 func (j *journeys) report(host string, s env.Step) {
 	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry}
+	if s.Kind == env.StepLookup && s.MessageID == "" { // a Send/Recv's lookup: no message yet
+		j.action(host, j.rt.resolverOf(host), "dns", lookupWords(j.rt.userOf(host), s))
+		return
+	}
 	j.mu.Lock()
 	var x *Journey
 	switch s.Kind {
 	case env.StepComposed:
 		x = j.newJourney(s.MessageID, s.Subject, s.Sender, s.Rcpts)
-	case env.StepMX, env.StepDeferred, env.StepRetry, env.StepBounced:
+	case env.StepMX, env.StepDeferred, env.StepRetry, env.StepBounced, env.StepDelayed:
 		x = j.byQueue[host+" "+s.QueueID]
 	default:
 		x = j.byMsgID[s.MessageID]
@@ -137,7 +145,7 @@ func (j *journeys) report(host string, s env.Step) {
 		j.mu.Unlock()
 		return
 	}
-	if s.QueueID != "" && s.Kind != env.StepBounced {
+	if s.QueueID != "" && s.Kind != env.StepBounced && s.Kind != env.StepDelayed {
 		j.addQueue(x, host, s.QueueID)
 	}
 	st.Msg = x.ID
@@ -156,7 +164,7 @@ func (j *journeys) report(host string, s env.Step) {
 				st.Kind = "submitted"
 			}
 		}
-	case env.StepMX:
+	case env.StepMX, env.StepLookup:
 		st.From, st.To = host, j.rt.resolverOf(host)
 	case env.StepDownloaded:
 		st.From, st.To = s.To, hostOf(s.From)
@@ -167,9 +175,17 @@ func (j *journeys) report(host string, s env.Step) {
 		if s.Proto == string(scenario.HTTP) { // in Web Mail: the browser asked
 			st.From, st.To = j.rt.hostByAddrString(s.From), host
 		}
+		if s.Proto == "dns" { // the mail program could not look its server up
+			st.To = j.rt.resolverOf(s.From)
+		}
 	case env.StepBounced:
 		bounce = j.newJourney(s.Bounce, "Undelivered Mail Returned to Sender", "", []string{s.To})
 		bounce.Parent, x.Bounce = x.ID, bounce.ID
+		j.addQueue(bounce, host, s.BounceQueueID)
+		st.QueueID = s.QueueID
+	case env.StepDelayed:
+		bounce = j.newJourney(s.Bounce, "Delayed Mail (still being retried)", "", []string{s.To})
+		bounce.Parent, bounce.Notice, x.Warning = x.ID, "delay", bounce.ID
 		j.addQueue(bounce, host, s.BounceQueueID)
 		st.QueueID = s.QueueID
 	}

@@ -14,6 +14,7 @@ type MessageSummary struct {
 	From    string
 	To      []string
 	Parent  string // a bounce: the message it reports on
+	Notice  string // "delay" for a delay warning
 	// Times are virtual microseconds; absent when it never happened.
 	Sent       *time.Duration
 	Delivered  *time.Duration
@@ -39,7 +40,7 @@ func (rt *Runtime) Summary() []MessageSummary {
 }
 
 func (x *Journey) summary() MessageSummary {
-	s := MessageSummary{ID: x.ID, Subject: x.Subject, From: x.From, To: x.To, Parent: x.Parent, Bounce: x.Bounce, Status: "queued"}
+	s := MessageSummary{ID: x.ID, Subject: x.Subject, From: x.From, To: x.To, Parent: x.Parent, Notice: x.Notice, Bounce: x.Bounce, Status: "queued"}
 	at := func(p **time.Duration, t time.Duration) {
 		if *p == nil {
 			*p = &t

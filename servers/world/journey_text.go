@@ -31,7 +31,7 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	subj := quoteSubject(x)
 	reply := shortReply(st.Reply)
 	withID := func(r string) string {
-		if s.QueueID != "" {
+		if s.QueueID != "" && !strings.HasSuffix(r, " "+s.QueueID) {
 			return fmt.Sprintf("(%s, queue id %s)", r, s.QueueID)
 		}
 		return "(" + r + ")"
@@ -55,6 +55,8 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 		return fmt.Sprintf("%s hands %s to %s over LMTP %s", rt.serverOf(st.From, "SMTP"), subj, rt.serverOf(st.To, "POP3"), withID(reply))
 	case string(env.StepMX):
 		return fmt.Sprintf("%s asks DNS which server takes mail for %s → %s", st.Host, s.Detail, st.Reply)
+	case string(env.StepLookup):
+		return lookupWords(rt.userOf(st.Host), s)
 	case string(env.StepDeferred):
 		return fmt.Sprintf("%s cannot deliver %s yet: %s; retry in %s", st.Host, subj, s.Detail, sim.HumanTime(s.Retry))
 	case string(env.StepRetry):
@@ -74,7 +76,13 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 		}
 		return fmt.Sprintf("%s's mail program leaves %s on the server, as Web Mail would (%s)", rt.userOf(st.From), subj, reply)
 	case string(env.StepRefused):
+		if s.Detail == "DNS lookup" {
+			return fmt.Sprintf("%s's mail program cannot find %s in DNS; %s stays in the outbox (%s)", person(x.From), hostOf(s.To), subj, reply)
+		}
 		return fmt.Sprintf("%s refuses %s from %s's mail program at %s (%s)", st.To, subj, person(x.From), s.Detail, reply)
+	case string(env.StepDelayed):
+		return fmt.Sprintf("%s has not delivered %s to %s for %s and sends delay warning %s to %s; it keeps trying for %s more (%s)",
+			st.Host, subj, strings.Join(s.Rcpts, ", "), rt.age(x), bounce.ID, s.To, sim.HumanTime(s.Retry), s.Detail)
 	case string(env.StepBounced):
 		return fmt.Sprintf("%s gives up on %s for %s and sends bounce %s to %s (%s)",
 			st.Host, subj, strings.Join(s.Rcpts, ", "), bounce.ID, s.To, s.Detail)
@@ -82,9 +90,17 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	return st.Kind
 }
 
+// lookupWords tells a mail program's DNS lookup of its server.
+func lookupWords(user string, s env.Step) string {
+	return fmt.Sprintf("%s's mail program asks DNS for the address of %s → %s", user, s.Detail, s.Reply)
+}
+
 // quoteSubject is how the story names a message: its subject in quotes,
 // and for a bounce which message it reports on.
 func quoteSubject(x *Journey) string {
+	if x.Parent != "" && x.Notice == "delay" {
+		return fmt.Sprintf("the delay warning about %s", x.Parent)
+	}
 	if x.Parent != "" {
 		return fmt.Sprintf("the bounce of %s", x.Parent)
 	}
@@ -141,7 +157,7 @@ func (rt *Runtime) serverOf(host, kind string) string {
 var enhancedRE = regexp.MustCompile(`^([2-5]\d\d) [245]\.\d{1,3}\.\d{1,3} `)
 
 // shortReply drops the enhanced status code of an SMTP reply, which the
-// story does not need: "250 2.0.0 OK: queued" → "250 OK: queued".
+// story does not need: "250 2.0.0 Ok: queued as 0D5A4C2735" → "250 Ok: queued as 0D5A4C2735".
 func shortReply(r string) string {
 	return enhancedRE.ReplaceAllString(r, "$1 ")
 }
@@ -154,4 +170,12 @@ func (j *journeys) checking(pc string, acct mua.Account) {
 	}
 	j.action(pc, hostOf(srv), string(kind),
 		fmt.Sprintf("%s presses Send/Recv: the mail program asks %s for new mail", j.rt.userOf(pc), j.rt.serverOf(hostOf(srv), roleOf(string(kind)))))
+}
+
+// age is how long ago a message was composed (or written, for a notice).
+func (rt *Runtime) age(x *Journey) string {
+	if len(x.Steps) == 0 {
+		return "a while"
+	}
+	return sim.HumanTime(rt.World.Now() - x.Steps[0].At)
 }

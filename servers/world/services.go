@@ -164,15 +164,17 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			return err
 		}
 	}
-	if host := isp.Server(scenario.SMTP); host != "" {
+	for _, ms := range isp.SMTPServers {
+		host := ms.Host
 		hs := rt.servicesOf(host, ir)
 		cfg := smtp.Config{
-			Hostname: host, Domains: domains, Mailboxes: mailboxes,
+			Hostname: host, Domains: domains, Mailboxes: mailboxes, RelayFor: ms.RelayFor,
 			LocalNets: []netip.Prefix{isp.Prefix}, Store: ir.store,
 			Resolver: &dns.Client{Env: hs.host, Server: dnsAddr},
 			Env:      hs.host,
 			Track:    rt.journeys.reporter(host),
 		}
+		smtpQueueLimits(&cfg, ms)
 		if lmtp := isp.Server(scenario.LMTP); lmtp != "" {
 			cfg.LMTPAddr = net.JoinHostPort(lmtp, portOf(scenario.LMTP))
 		}
@@ -182,7 +184,7 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		}
 		hs.smtp = srv
 		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve}
-		if isp.Server(scenario.Submission) == host {
+		if service.Of(scenario.Submission).PartOf == scenario.SMTP {
 			hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission}
 		}
 		if err := hs.start(scenario.SMTP); err != nil {

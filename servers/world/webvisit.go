@@ -13,6 +13,7 @@ func (rt *Runtime) webVisit(a *scenario.Action) {
 	who := displayName(v.User)
 	h.Logf("%s opens %s's Web Mail in the browser (%s)", who, rt.Scenario.Host(v.Server).ISP, v.Do)
 	b := webmail.NewBrowser(h, 0)
+	b.Hosts = rt.hostCache(a.Host)
 	out, err := b.Run(webmail.Visit{
 		Base: "http://" + v.Server, User: v.Login, Password: v.Password,
 		Do: v.Do, Subject: v.Subject, To: v.To, Body: v.Body,

@@ -35,7 +35,8 @@ type Runtime struct {
 
 	hosts    map[string]*sim.Host
 	isps     map[string]*ispRuntime
-	programs map[string]*mua.Program // by PC host
+	programs map[string]*mua.Program   // by PC host
+	caches   map[string]*mua.HostCache // each PC's stub resolver, by host
 	services map[string]*hostServices
 	ev       *evidence
 	journeys *journeys
@@ -64,6 +65,7 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		hosts:    map[string]*sim.Host{},
 		isps:     map[string]*ispRuntime{},
 		programs: map[string]*mua.Program{},
+		caches:   map[string]*mua.HostCache{},
 		services: map[string]*hostServices{},
 	}
 	rt.ev = newEvidence(rt)
@@ -87,8 +89,12 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		rt.hosts[h.Name] = sh
 	}
 	for _, l := range sc.Links {
-		if _, err := w.Connect(l.A, l.B, l.Latency, l.Bandwidth); err != nil {
+		sl, err := w.Connect(l.A, l.B, l.Latency, l.Bandwidth)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Pos, err)
+		}
+		if bs := linkBehaviours(l); len(bs) > 0 {
+			w.SetLinkBehaviours(sl, bs...)
 		}
 	}
 	if err := w.Build(); err != nil {
@@ -99,6 +105,9 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 		st := store.New()
 		for _, u := range isp.Users {
 			st.AddUser(u.Login, u.Password)
+			if u.Quota > 0 {
+				st.SetQuota(u.Login, u.Quota)
+			}
 		}
 		name := isp.Name
 		st.Observe(func(box string, m store.Message) {

@@ -45,8 +45,8 @@ func (s *Scenario) buildZones() {
 				}
 			}
 			if isp.Server(SMTP) != "" {
-				if dm.MX {
-					z = append(z, Record{Name: dm.Name, Type: "MX", Value: isp.Server(SMTP), Pref: DefaultMXPref, TTL: DefaultTTL})
+				for _, mx := range dm.MXHosts {
+					z = append(z, Record{Name: dm.Name, Type: "MX", Value: mx.Host, Pref: mx.Pref, TTL: DefaultTTL})
 				}
 				if a := addr(isp.Server(SMTP)); a != "" {
 					z = append(z, Record{Name: dm.Name, Type: "A", Value: a, TTL: DefaultTTL})

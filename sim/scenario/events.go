@@ -100,11 +100,14 @@ type Expectation struct {
 
 	Code     int    `json:"code,omitempty"`     // smtp_reply: e.g. 554; http_reply: e.g. 200
 	Enhanced string `json:"enhanced,omitempty"` // smtp_reply: enhanced code, e.g. 5.7.1
-	Reply    string `json:"reply,omitempty"`    // pop3_reply: +OK or -ERR; imap_reply: OK, NO, BAD or BYE
-	Path     string `json:"path,omitempty"`     // http_reply: the request's path, e.g. /inbox
-	Text     string `json:"text,omitempty"`     // smtp_reply/pop3_reply: substring of the reply text
-	Server   string `json:"server,omitempty"`   // smtp_reply/pop3_reply: the replying host
-	Client   string `json:"client,omitempty"`   // smtp_reply/pop3_reply: the host it replied to
+	// Line is which line of a multi-line SMTP reply may match: 0 the
+	// last (line: last, the default), -1 any (line: any), N the Nth.
+	Line   int    `json:"line,omitempty"`
+	Reply  string `json:"reply,omitempty"`  // pop3_reply: +OK or -ERR; imap_reply: OK, NO, BAD or BYE
+	Path   string `json:"path,omitempty"`   // http_reply: the request's path, e.g. /inbox
+	Text   string `json:"text,omitempty"`   // smtp_reply/pop3_reply: substring of the reply text
+	Server string `json:"server,omitempty"` // smtp_reply/pop3_reply: the replying host
+	Client string `json:"client,omitempty"` // smtp_reply/pop3_reply: the host it replied to
 
 	Hosts []string `json:"hosts,omitempty"` // path: hosts visited in this order (gaps allowed)
 	Count int      `json:"count"`           // mailbox: exact number of messages

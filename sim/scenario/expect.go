@@ -79,7 +79,7 @@ func (nw *world) readExpectation(e *Expectation, n *yaml.Node) bool {
 		ExpDelivered:  {"to", "subject", "from"},
 		ExpDownloaded: {"host", "subject", "from"},
 		ExpBounced:    {"sender", "recipient", "status", "subject"},
-		ExpSMTPReply:  {"code", "enhanced", "text", "server", "client"},
+		ExpSMTPReply:  {"code", "enhanced", "text", "server", "client", "line"},
 		ExpPOP3Reply:  {"reply", "text", "server", "client"},
 		ExpPath:       {"hosts", "subject", "from"},
 		ExpMailbox:    {"of", "count", "subject"},
@@ -152,6 +152,10 @@ func (nw *world) readExpectation(e *Expectation, n *yaml.Node) bool {
 				d.errf(x, "RFC 3463", "expected an enhanced status code like 5.7.1, got %q", e.Enhanced)
 				ok = false
 			}
+		}
+		if x, has := m["line"]; has {
+			e.Line = d.replyLine(x)
+			ok = ok && e.Line != -2
 		}
 		ok = nw.replyHosts(e, m, SMTP) && ok
 	case ExpPOP3Reply:

@@ -46,6 +46,9 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	}
 	var doc yaml.Node
 	if err := unmarshal(data, &doc); err != nil {
+		if d.reportTabs(data) {
+			return nil, d.errs
+		}
 		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 			if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
@@ -102,8 +105,10 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 	nw := &world{d: d, s: s, byName: map[string]int{}, byAddr: map[netip.Addr]string{},
 		links: map[[2]string]int{}, defs: doc.defaults, domainISP: map[string]string{}, rawISPs: map[string]*rawISP{}}
 	nw.resolveNetwork(doc)
+	nw.resolveMX(doc)
 	s.buildZones()
 	s.Timeline = nw.readTimeline(doc.timeline)
+	nw.relayForAdded()
 	s.Expect = nw.readExpect(doc.expect)
 	if len(s.Expect) == 0 && len(doc.expect) == 0 {
 		d.errf(keyNode(doc.root, "expect"), "add expect: with at least one check, e.g. - {downloaded: bob-pc}", "the scenario has no expectations")
@@ -128,5 +133,6 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 			e.At = s.Until
 		}
 	}
+	s.warn()
 	return s
 }

@@ -64,6 +64,9 @@ type Scenario struct {
 	Root        Root          `json:"root"`        // the root DNS server and its zone
 	Timeline    []Action      `json:"timeline"`    // sorted by At, file order among equal times
 	Expect      []Expectation `json:"expect"`      // in file order
+	// Warnings are expectations that can never hold (warn.go); the
+	// scenario is valid and runs.
+	Warnings ErrorList `json:"warnings,omitempty"`
 }
 
 // Host is a node of the network; every host has exactly one address.
@@ -80,9 +83,11 @@ type Host struct {
 type Link struct {
 	A         string        `json:"a"`
 	B         string        `json:"b"`
-	Latency   time.Duration `json:"latency"`   // one-way propagation delay
-	Bandwidth int64         `json:"bandwidth"` // bits per second, each direction
-	Pos       Pos           `json:"pos"`       // where it was declared, or the ISP/host that implied it
+	Latency   time.Duration `json:"latency"`          // one-way propagation delay
+	Bandwidth int64         `json:"bandwidth"`        // bits per second, each direction
+	Loss      float64       `json:"loss,omitempty"`   // percent of packets lost, each direction
+	Jitter    time.Duration `json:"jitter,omitempty"` // up to this much extra delay per packet
+	Pos       Pos           `json:"pos"`              // where it was declared, or the ISP/host that implied it
 }
 
 // Record is one DNS resource record. Names are fully qualified, without
@@ -106,16 +111,20 @@ func (r Record) String() string {
 
 // Domain is a mail domain served by an ISP, with its zone.
 type Domain struct {
-	Name string   `json:"name"`
-	MX   bool     `json:"mx"`   // false when the file says mx: none
-	Zone []Record `json:"zone"` // records the ISP's DNS server is authoritative for
+	Name string `json:"name"`
+	MX   bool   `json:"mx"` // false when the file says mx: none
+	// MXHosts are the domain's mail exchangers (default: the ISP's
+	// SMTP host, preference 10).
+	MXHosts []MX     `json:"mx_hosts,omitempty"`
+	Zone    []Record `json:"zone"` // records the ISP's DNS server is authoritative for
 }
 
 // User is a mailbox on an ISP's POP3 server.
 type User struct {
-	Login     string   `json:"login"`     // POP3 user name; also the key in the store
-	Password  string   `json:"password"`  // POP3 (and SMTP AUTH) password
-	Addresses []string `json:"addresses"` // every address delivered to this mailbox, sorted
+	Login     string   `json:"login"`           // POP3 user name; also the key in the store
+	Password  string   `json:"password"`        // POP3 (and SMTP AUTH) password
+	Addresses []string `json:"addresses"`       // every address delivered to this mailbox, sorted
+	Quota     int64    `json:"quota,omitempty"` // bytes the mailbox may hold; 0: no limit
 }
 
 // ISP is an Internet service provider: a LAN behind one router, its
@@ -130,7 +139,10 @@ type ISP struct {
 	Servers map[Service]string `json:"servers"`
 	Domains []Domain           `json:"domains"` // the first is the primary domain
 	Users   []User             `json:"users"`   // sorted by login
-	Pos     Pos                `json:"pos"`
+	// SMTPServers are the hosts running smtp, in file order; the first
+	// is Servers[smtp], the one the ISP's PCs send through.
+	SMTPServers []SMTPServer `json:"smtp_servers"`
+	Pos         Pos          `json:"pos"`
 }
 
 // Auth is how a mail program authenticates to its SMTP server.

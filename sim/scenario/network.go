@@ -77,6 +77,9 @@ type world struct {
 	domainISP map[string]string
 	rawISPs   map[string]*rawISP
 	times     []timeRef // every at/by/after/mailbox-at written in the file
+	// brokenHosts and brokenUsers are declared but could not be built:
+	// their own lines have the error, references to them stay quiet.
+	brokenHosts, brokenUsers map[string]bool
 }
 
 func (nw *world) params(kind string, p linkParams) linkParams {
@@ -111,7 +114,7 @@ func pairKey(a, b string) [2]string {
 
 func (nw *world) addLink(a, b string, lp linkParams, pos Pos) {
 	nw.links[pairKey(a, b)] = len(nw.s.Links)
-	nw.s.Links = append(nw.s.Links, Link{A: a, B: b, Latency: lp.lat, Bandwidth: lp.bw, Pos: pos})
+	nw.s.Links = append(nw.s.Links, Link{A: a, B: b, Latency: lp.lat, Bandwidth: lp.bw, Loss: lp.faults.loss, Jitter: lp.faults.jitter, Pos: pos})
 }
 
 // freeAddr returns the first unused address of p at offset from or above.
@@ -139,7 +142,7 @@ func (nw *world) host(name string, p Pos) (*Host, bool) {
 	if i, ok := nw.byName[name]; ok {
 		return &nw.s.Hosts[i], true
 	}
-	if name != "" {
+	if name != "" && !nw.brokenHosts[name] {
 		nw.d.errAt(p, didYouMean(name, nw.hostNames()), "unknown host %q", name)
 	}
 	return nil, false

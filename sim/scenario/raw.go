@@ -19,6 +19,7 @@ type linkParams struct {
 	lat           time.Duration
 	bw            int64
 	hasLat, hasBW bool
+	faults        linkFaults // loss:, jitter: (faults.go)
 }
 
 // over returns p with unset fields taken from base.
@@ -29,6 +30,7 @@ func (p linkParams) over(base linkParams) linkParams {
 	if !p.hasBW {
 		p.bw, p.hasBW = base.bw, base.hasBW
 	}
+	p.faults = p.faults.over(base.faults)
 	return p
 }
 
@@ -64,14 +66,17 @@ type rawLink struct {
 }
 
 type rawDomain struct {
-	name string
-	mx   bool
-	n    *yaml.Node
+	name   string
+	mx     bool
+	mxList []rawMX // mx: [..]; nil for the default
+	n      *yaml.Node
 }
 
 type rawUser struct {
 	login, password string
 	only            string // domain the user is restricted to, if any
+	quota           int64  // bytes; 0: the ISP's
+	quotaNode       *yaml.Node
 	k               *yaml.Node
 }
 
@@ -79,6 +84,7 @@ type rawServer struct {
 	name     string
 	services []Service
 	addr     netip.Addr
+	mail     rawMailServer
 	k        *yaml.Node
 }
 
@@ -96,6 +102,10 @@ type rawISP struct {
 	uplinkTo    string // "" means the default, "none" means no uplink
 	uplinkNode  *yaml.Node
 	uplink      linkParams
+	quota       int64 // every user's mailbox quota, bytes; 0: none
+	// misplaced: the "ISP" is one of an ISP's keys indented too little;
+	// incomplete: the ISP before such a one, which lost that key.
+	misplaced, incomplete bool
 }
 
 type rawHost struct {
@@ -165,7 +175,11 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 		var ps []kv
 		ps, ispsOK = d.pairs(n, "isps")
 		for _, p := range ps {
-			doc.isps = append(doc.isps, d.readISP(p))
+			isp := d.readISP(p)
+			if n := len(doc.isps); isp.misplaced && n > 0 {
+				doc.isps[n-1].incomplete = true
+			}
+			doc.isps = append(doc.isps, isp)
 		}
 	}
 	// isps: that is not a mapping was reported already.
@@ -198,13 +212,14 @@ func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
 
 func (d *decoder) linkParams(n *yaml.Node, what string) linkParams {
 	var lp linkParams
-	m, _ := d.fields(n, what, "latency", "bandwidth")
+	m, _ := d.fields(n, what, linkKeys...)
 	if v, ok := m["latency"]; ok {
 		lp.lat, lp.hasLat = d.duration(v)
 	}
 	if v, ok := m["bandwidth"]; ok {
 		lp.bw, lp.hasBW = d.bandwidth(v)
 	}
+	lp.faults = d.readFaults(m)
 	return lp
 }
 
@@ -222,7 +237,7 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 		}
 	}
 	for _, ln := range d.list(m["links"], "internet.links") {
-		lm, _ := d.fields(ln, "a link", "a", "b", "latency", "bandwidth")
+		lm, _ := d.fields(ln, "a link", append([]string{"a", "b"}, linkKeys...)...)
 		l := rawLink{n: d.deref(ln), an: lm["a"], bn: lm["b"]}
 		if l.an == nil || l.bn == nil {
 			d.errf(ln, "e.g. {a: comentum-router, b: internet, latency: 20ms}", "a link needs both a: and b:")
@@ -236,6 +251,7 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 		if v, ok := lm["bandwidth"]; ok {
 			l.lp.bw, l.lp.hasBW = d.bandwidth(v)
 		}
+		l.lp.faults = d.readFaults(lm)
 		doc.links = append(doc.links, l)
 	}
 	if rn, ok := m["root_dns"]; ok {
@@ -247,10 +263,14 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 	}
 }
 
-var ispKeys = []string{"domain", "domains", "users", "servers", "prefix", "router_addr", "lan", "access", "uplink"}
+var ispKeys = []string{"domain", "domains", "users", "servers", "prefix", "router_addr", "lan", "access", "uplink", "quota"}
 
 func (d *decoder) readISP(p kv) *rawISP {
 	isp := &rawISP{name: p.key, k: p.k}
+	if _, slip := misplacedKey(p.key, ispKeys, "ISP"); slip {
+		isp.misplaced = true
+		return isp // its content belongs to the ISP above: not read as an ISP
+	}
 	m, _ := d.fields(p.v, "ISP "+p.key, ispKeys...)
 	if n, ok := m["domain"]; ok {
 		if _, both := m["domains"]; both {
@@ -292,6 +312,7 @@ func (d *decoder) readISP(p kv) *rawISP {
 	if n, ok := m["uplink"]; ok {
 		d.readUplink(isp, n)
 	}
+	isp.quota, _ = d.quotaOf(m)
 	return isp
 }
 
@@ -307,7 +328,8 @@ func (d *decoder) readUplink(isp *rawISP, n *yaml.Node) {
 		isp.uplinkNode = n
 		return
 	}
-	m, _ := d.fields(n, "uplink", "to", "latency", "bandwidth")
+	m, _ := d.fields(n, "uplink", append([]string{"to"}, linkKeys...)...)
+	isp.uplink.faults = d.readFaults(m)
 	if v, ok := m["to"]; ok {
 		isp.uplinkTo, _ = d.str(v)
 		isp.uplinkNode = v
@@ -332,14 +354,16 @@ func (d *decoder) readDomain(n *yaml.Node) rawDomain {
 		} else {
 			d.errf(dn, "e.g. {name: smallco.com, mx: none}", "a domain needs name:")
 		}
-		if v, ok := m["mx"]; ok {
-			if s, ok := d.scalar(v, "mx: none or mx: default"); ok {
+		if v, ok := m["mx"]; ok && d.deref(v) != nil && d.deref(v).Kind == yaml.SequenceNode {
+			rd.mxList = d.readMXList(d.deref(v))
+		} else if ok {
+			if s, ok := d.scalar(v, "mx: none, mx: default or a list of SMTP hosts"); ok {
 				switch s {
 				case "none":
 					rd.mx = false
 				case "default":
 				default:
-					d.errf(v, "", "expected mx: none or mx: default, got %q", s)
+					d.errf(v, "e.g. mx: [smtp.comentum.com, {host: smtp.otherisp.com, pref: 20}]", "expected mx: none, mx: default or a list of SMTP hosts, got %q", s)
 				}
 			}
 		}
@@ -370,7 +394,8 @@ func (d *decoder) readUser(p kv) rawUser {
 	}
 	v := d.deref(p.v)
 	if v != nil && v.Kind == yaml.MappingNode {
-		m, _ := d.fields(v, "user "+p.key, "password")
+		m, _ := d.fields(v, "user "+p.key, "password", "quota")
+		u.quota, u.quotaNode = d.quotaOf(m)
 		if pn, ok := m["password"]; ok {
 			u.password, _ = d.str(pn)
 		} else {
@@ -396,12 +421,13 @@ func validUserName(s string) bool {
 
 // readServer reads "host: [smtp, pop3]" or "host: {services: [..], addr: ..}".
 func (d *decoder) readServer(p kv) rawServer {
-	s := rawServer{name: p.key, k: p.k}
+	s := rawServer{name: p.key, k: p.k, mail: d.readMailServer(nil)}
 	v := d.deref(p.v)
 	svcNode := v
 	if v != nil && v.Kind == yaml.MappingNode {
-		m, _ := d.fields(v, "server "+p.key, "services", "addr")
+		m, _ := d.fields(v, "server "+p.key, serverKeys...)
 		svcNode = m["services"]
+		s.mail = d.readMailServer(m)
 		if a, ok := m["addr"]; ok {
 			s.addr, _ = d.addr(a)
 		}

@@ -133,6 +133,11 @@ func (nw *world) resolveISP(ri *rawISP) {
 		nw.domainISP[rd.name] = ri.name
 		isp.Domains = append(isp.Domains, Domain{Name: rd.name, MX: rd.mx})
 	}
+	if ri.misplaced {
+		hint, _ := misplacedKey(ri.name, ispKeys, "ISP")
+		d.errAt(pos, hint, "%s: is read as an ISP of its own", ri.name)
+		return
+	}
 	if len(ri.domains) == 0 {
 		d.errAt(pos, "e.g. domain: comentum.com", "ISP %s has no domain", ri.name)
 	}
@@ -177,7 +182,18 @@ func (nw *world) resolveISP(ri *rawISP) {
 			continue
 		}
 		nw.addLink(rs.name, isp.Router, nw.params("lan", ri.lan), sp)
+		nw.mailServerKeysOnSMTP(rs)
+		if contains(rs.services, SMTP) {
+			mail := rs.mail
+			if mail.queue.Retry == 0 {
+				mail = d.readMailServer(nil) // the default trio
+			}
+			isp.SMTPServers = append(isp.SMTPServers, SMTPServer{Host: rs.name, Queue: mail.queue, Limits: mail.limits})
+		}
 		for _, svc := range rs.services {
+			if _, dup := owner[svc]; dup && svc == SMTP {
+				continue // more SMTP hosts: the first is the ISP's own, the others MX hosts
+			}
 			if prev, dup := owner[svc]; dup {
 				d.errAt(sp, "one host per service in each ISP", "ISP %s runs %s on both %s and %s", ri.name, svc, prev, rs.name)
 				continue
@@ -211,7 +227,10 @@ func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 		}
 	}
 	for _, ru := range ri.users {
-		u := User{Login: ru.login, Password: ru.password}
+		u := User{Login: ru.login, Password: ru.password, Quota: ru.quota}
+		if ru.quotaNode == nil {
+			u.Quota = ri.quota
+		}
 		if ru.only != "" {
 			if inDomains(ru.only, domains) != ru.only {
 				nw.d.errf(ru.k, "add the domain to the ISP's domains", "ISP %s does not serve domain %s", ri.name, ru.only)
@@ -243,6 +262,11 @@ func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 func (nw *world) resolvePC(rh *rawHost) {
 	d := nw.d
 	pos := d.pos(rh.k)
+	if hint, slip := misplacedKey(rh.name, hostKeys, "host"); slip {
+		d.errAt(pos, hint, "%s: is read as a host of its own", rh.name)
+		nw.broken(rh.name)
+		return
+	}
 	if !validName(rh.name) {
 		d.errAt(pos, "letters, digits, hyphens and dots, e.g. bob-pc", "bad host name %q", rh.name)
 	}
@@ -280,6 +304,8 @@ func (nw *world) resolvePC(rh *rawHost) {
 		pc.Password = rh.password
 	}
 	if connISP == nil {
+		nw.broken(rh.name)
+		nw.brokenUser(rh.user)
 		return
 	}
 	pc.ISP = connISP.Name
@@ -331,7 +357,9 @@ func (nw *world) mailbox(addr string, p Pos, pc *PC) *ISP {
 			all = append(all, a)
 		}
 	}
-	nw.d.errAt(p, didYouMean(addr, all), "ISP %s has no user %s", isp.Name, addr)
+	if ri := nw.rawISPs[isp.Name]; ri == nil || !ri.incomplete { // else its users: key was misplaced, reported there
+		nw.d.errAt(p, didYouMean(addr, all), "ISP %s has no user %s", isp.Name, addr)
+	}
 	return nil
 }
 
@@ -386,8 +414,9 @@ func (nw *world) explicitLinks(doc *rawDoc) {
 			// An explicit link between two hosts that are linked by
 			// default only changes that link's parameters.
 			l := &nw.s.Links[i]
-			cur := rl.lp.over(linkParams{lat: l.Latency, bw: l.Bandwidth, hasLat: true, hasBW: true})
-			l.Latency, l.Bandwidth, l.Pos = cur.lat, cur.bw, p
+			cur := rl.lp.over(linkParams{lat: l.Latency, bw: l.Bandwidth, hasLat: true, hasBW: true,
+				faults: linkFaults{loss: l.Loss, jitter: l.Jitter, hasLoss: true, hasJitter: true}})
+			l.Latency, l.Bandwidth, l.Loss, l.Jitter, l.Pos = cur.lat, cur.bw, cur.faults.loss, cur.faults.jitter, p
 			continue
 		}
 		nw.addLink(rl.a, rl.b, lp, p)
@@ -408,10 +437,22 @@ func (nw *world) addParts(isp *ISP) {
 				continue // SMTP stores local mail itself
 			}
 			isp.Servers[p] = host
-			if i, ok := nw.byName[host]; ok {
-				h := &nw.s.Hosts[i]
-				h.Services = sortedServices(append(h.Services, p))
-			}
+			nw.addService(host, p)
+		}
+	}
+	// Every further SMTP host runs submission too.
+	for _, ms := range isp.SMTPServers[min(1, len(isp.SMTPServers)):] {
+		for _, p := range service.Parts(SMTP) {
+			nw.addService(ms.Host, p)
+		}
+	}
+}
+
+func (nw *world) addService(host string, k Service) {
+	if i, ok := nw.byName[host]; ok {
+		h := &nw.s.Hosts[i]
+		if !contains(h.Services, k) {
+			h.Services = sortedServices(append(h.Services, k))
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var actionKinds = []string{"send", "check", "link_down", "link_up", "stop", "start", "dns_add", "dns_remove", "webmail"}
+var actionKinds = []string{"send", "check", "link_down", "link_up", "flap", "stop", "start", "dns_add", "dns_remove", "webmail"}
 
 // kindKey finds the one key of m that names a kind, reporting none or
 // several. extra lists the keys allowed next to it.
@@ -52,6 +52,10 @@ func (nw *world) readTimeline(items []*yaml.Node) []Action {
 		}
 		a.Kind = ActionKind(kind)
 		v := m[kind]
+		if kind == "flap" { // a series of link_down and link_up
+			out = append(out, nw.readFlap(&a, v)...)
+			continue
+		}
 		var good bool
 		switch a.Kind {
 		case ActSend:
@@ -114,6 +118,9 @@ func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 		}
 		switch len(hosts) {
 		case 0:
+			if nw.brokenUsers[mail.From] {
+				return false // the host's own line has the error
+			}
 			d.errf(m["from"], "add a host with user: "+mail.From+", or say host:", "no host has the mail program of %s", mail.From)
 		case 1:
 		default:

@@ -63,7 +63,7 @@ func (m *Model) Transcript(max int) []Line {
 		}
 		client := FromClient(e)
 		ts := FmtTime(e.Depart)
-		if e.Proto == "udp" {
+		if e.Proto == "udp" || e.Proto == "icmp" {
 			lines = append(lines, Line{client, e.Summary, ts})
 			continue
 		}
