@@ -88,23 +88,37 @@ func (nw *world) assignPrefixes(doc *rawDoc) {
 }
 
 // prefixSet holds IPv4 prefixes and finds one that overlaps a given
-// prefix in a few map lookups, however many it holds.
+// prefix: by comparing each while there are few, then in a few map
+// lookups however many there are.
 type prefixSet struct {
-	exact map[netip.Prefix]int // prefix -> order added
+	list  []netip.Prefix       // in the order added
+	exact map[netip.Prefix]int // prefix -> first index in list
 	// inside maps every shorter prefix of each prefix added to the
 	// first prefix added inside it.
 	inside map[netip.Prefix]netip.Prefix
-	n      int
 }
 
+// fewPrefixes is how many prefixes a prefixSet compares one by one.
+const fewPrefixes = 16
+
 func (s *prefixSet) add(p netip.Prefix) {
-	if s.exact == nil {
+	s.list = append(s.list, p)
+	switch {
+	case len(s.list) <= fewPrefixes:
+	case s.exact == nil:
 		s.exact, s.inside = map[netip.Prefix]int{}, map[netip.Prefix]netip.Prefix{}
+		for i, q := range s.list {
+			s.index(q, i)
+		}
+	default:
+		s.index(p, len(s.list)-1)
 	}
+}
+
+func (s *prefixSet) index(p netip.Prefix, i int) {
 	if _, dup := s.exact[p]; !dup {
-		s.exact[p] = s.n
+		s.exact[p] = i
 	}
-	s.n++
 	for l := 0; l < p.Bits(); l++ {
 		q, _ := p.Addr().Prefix(l)
 		if _, ok := s.inside[q]; !ok {
@@ -116,17 +130,25 @@ func (s *prefixSet) add(p netip.Prefix) {
 // overlap returns the earliest added prefix that overlaps p: one that
 // holds p or lies inside it.
 func (s *prefixSet) overlap(p netip.Prefix) (netip.Prefix, bool) {
-	best, bestN := netip.Prefix{}, -1
+	if s.exact == nil {
+		for _, q := range s.list {
+			if q.Overlaps(p) {
+				return q, true
+			}
+		}
+		return netip.Prefix{}, false
+	}
+	best, bestI := netip.Prefix{}, -1
 	for l := 0; l <= p.Bits(); l++ {
 		q, _ := p.Addr().Prefix(l)
-		if n, ok := s.exact[q]; ok && (bestN < 0 || n < bestN) {
-			best, bestN = q, n
+		if i, ok := s.exact[q]; ok && (bestI < 0 || i < bestI) {
+			best, bestI = q, i
 		}
 	}
-	if q, ok := s.inside[p]; ok && (bestN < 0 || s.exact[q] < bestN) {
-		best, bestN = q, s.exact[q]
+	if q, ok := s.inside[p]; ok && (bestI < 0 || s.exact[q] < bestI) {
+		best, bestI = q, s.exact[q]
 	}
-	return best, bestN >= 0
+	return best, bestI >= 0
 }
 
 // place returns the address for a host in an ISP LAN: the explicit one if
