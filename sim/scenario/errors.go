@@ -55,9 +55,16 @@ func didYouMean(s string, candidates []string) string {
 	return closest(s, candidates, &work)
 }
 
+// maxHinted is the longest text didYouMean looks for: names are at
+// most 253 bytes, and a typo hint for anything longer helps nobody.
+const maxHinted = 256
+
 // closest is didYouMean charging *work (when not negative) for every
 // candidate and edit-distance cell, and giving up when it runs out.
 func closest(s string, candidates []string, work *int) string {
+	if len(s) > maxHinted {
+		return ""
+	}
 	limit := 2
 	if len(s) >= 9 {
 		limit = 3

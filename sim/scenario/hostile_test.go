@@ -172,6 +172,14 @@ var hostile = []struct {
 		b.WriteString("k: 1}\nisps:\n")
 		return grow(size, b.String(), func(i int) string { return fmt.Sprintf("  i%d: *a\n", i) }, okExpect)
 	}},
+	{"long key by alias", func(size int) []byte {
+		head := "x: &a\n  ? " + strings.Repeat("k", size*2/5) + "\n  : 1\nisps:\n"
+		return grow(size, head, func(i int) string { return fmt.Sprintf("  i%d: *a\n", i) }, okExpect)
+	}},
+	{"long value by alias", func(size int) []byte {
+		head := hostileISP + "x: &a " + strings.Repeat("h", size*2/5) + "\ntimeline:\n"
+		return grow(size, head, func(i int) string { return "  - {at: 1s, check: *a}\n" }, okExpect)
+	}},
 	{"merge fan-out", func(size int) []byte {
 		var b strings.Builder
 		b.WriteString("x0: &a0 {domain: a.com}\n")

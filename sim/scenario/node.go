@@ -12,27 +12,37 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The expansion budget caps how many values the loader visits: a few
-// times the values the file holds, plus a fixed allowance for aliases.
-// An alias-free file visits each value about once, so only a "billion
-// laughs" document, which would otherwise eat time and memory, runs out.
+// The expansion budget caps the values the loader visits, weighed by
+// cost: a few times what the file holds, plus a fixed allowance for
+// aliases. An alias-free file visits each value about once, so only a
+// "billion laughs" document, or one repeating a long text through
+// aliases, runs out instead of eating time and memory.
 const (
-	budgetPerNode = 4
+	budgetPerNode = 3
 	budgetAliases = 100_000
 )
 
+// cost weighs visiting node n: one, plus one per 256 bytes of text, as
+// each visit may hash or compare the text.
+func cost(n *yaml.Node) int {
+	if n == nil {
+		return 1
+	}
+	return 1 + len(n.Value)/256
+}
+
 // nodeBudget returns the expansion budget of the document under n.
 func nodeBudget(n *yaml.Node) int {
-	count := 0
+	total := 0
 	var walk func(*yaml.Node)
 	walk = func(n *yaml.Node) {
-		count++
+		total += cost(n)
 		for _, c := range n.Content {
 			walk(c)
 		}
 	}
 	walk(n)
-	return budgetPerNode*count + budgetAliases
+	return budgetPerNode*total + budgetAliases
 }
 
 // maxErrors caps the errors listed for one file; the rest are counted.
@@ -48,7 +58,7 @@ const hintBudget = 2_000_000
 type decoder struct {
 	file   string
 	errs   ErrorList
-	budget int  // values visited so far
+	budget int  // cost of the values visited so far
 	limit  int  // see nodeBudget
 	broke  bool // budget exhausted; reported once
 	// mergeDepth counts nested merge keys; an anchor may merge itself.
@@ -86,6 +96,11 @@ func (d *decoder) errAt(p Pos, hint, format string, args ...any) {
 		}
 		d.dropped++
 		return
+	}
+	for i, a := range args { // clipped first, so as not to quote it whole
+		if s, ok := a.(string); ok {
+			args[i] = clip(s)
+		}
 	}
 	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: clip(fmt.Sprintf(format, args...)), Hint: clip(hint)})
 }
@@ -142,7 +157,7 @@ func (d *decoder) deref(n *yaml.Node) *yaml.Node {
 	if n != nil && n.Kind == yaml.AliasNode {
 		return nil
 	}
-	d.budget++
+	d.budget += cost(n)
 	if d.budget > d.limit && !d.broke {
 		d.broke = true
 		d.errf(n, "avoid nesting aliases of aliases", "the file expands to more than %d values", d.limit)
