@@ -19,7 +19,7 @@ import (
 // aliases, runs out instead of eating time and memory.
 const (
 	budgetPerNode = 3
-	budgetAliases = 100_000
+	budgetAliases = 20_000
 )
 
 // cost weighs visiting node n: one, plus one per 256 bytes of text, as
