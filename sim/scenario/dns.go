@@ -23,11 +23,34 @@ const DefaultMXPref = 10
 // and an A record for every server host of the ISP named inside D. The
 // root zone delegates each domain to the ISP's DNS host, with glue.
 func (s *Scenario) buildZones() {
+	hosts := make(map[string]*Host, len(s.Hosts))
+	for i := range s.Hosts {
+		if _, dup := hosts[s.Hosts[i].Name]; !dup {
+			hosts[s.Hosts[i].Name] = &s.Hosts[i]
+		}
+	}
 	addr := func(name string) string {
-		if h := s.Host(name); h != nil && h.Addr.IsValid() {
+		if h := hosts[name]; h != nil && h.Addr.IsValid() {
 			return h.Addr.String()
 		}
 		return ""
+	}
+	// The A records of server hosts, under the most specific domain of
+	// their ISP that holds them.
+	inISP := map[string]func(string) bool{}
+	for _, isp := range s.ISPs {
+		if inISP[isp.Name] == nil {
+			inISP[isp.Name] = domainSet(isp.Domains)
+		}
+	}
+	named := map[string][]Record{}
+	for _, h := range s.Hosts {
+		if h.Kind != KindServer || !h.Addr.IsValid() || inISP[h.ISP] == nil {
+			continue
+		}
+		if dom := domainIn(h.Name, inISP[h.ISP]); dom != "" {
+			named[dom] = append(named[dom], Record{Name: strings.ToLower(h.Name), Type: "A", Value: h.Addr.String(), TTL: DefaultTTL})
+		}
 	}
 	var root []Record
 	glue := map[string]bool{}
@@ -52,29 +75,13 @@ func (s *Scenario) buildZones() {
 					z = append(z, Record{Name: dm.Name, Type: "A", Value: a, TTL: DefaultTTL})
 				}
 			}
-			for _, h := range s.Hosts {
-				if h.ISP == isp.Name && h.Kind == KindServer && longestDomain(h.Name, isp.Domains) == dm.Name && h.Addr.IsValid() {
-					z = append(z, Record{Name: strings.ToLower(h.Name), Type: "A", Value: h.Addr.String(), TTL: DefaultTTL})
-				}
-			}
+			z = append(z, named[dm.Name]...)
 			sortRecords(z)
 			dm.Zone = z
 		}
 	}
 	sortRecords(root)
 	s.Root.Zone = root
-}
-
-// longestDomain returns the most specific of domains that holds name.
-func longestDomain(name string, domains []Domain) string {
-	best := ""
-	for _, d := range domains {
-		n := strings.ToLower(name)
-		if (n == d.Name || strings.HasSuffix(n, "."+d.Name)) && len(d.Name) > len(best) {
-			best = d.Name
-		}
-	}
-	return best
 }
 
 var typeOrder = map[string]int{"NS": 0, "MX": 1, "A": 2, "CNAME": 3, "TXT": 4, "PTR": 5}
@@ -97,28 +104,29 @@ func sortRecords(z []Record) {
 // (RFC 1035 section 3.5) of their /24, "c.b.a.in-addr.arpa", which the
 // DNS host of the ISP whose LAN holds a.b.c.0/24 serves when one of that
 // ISP's hosts has an address in it.
-func (s *Scenario) zoneFor(name string) (*ISP, string) {
-	var best *ISP
-	dom := ""
-	for i := range s.ISPs {
-		if d := longestDomain(name, s.ISPs[i].Domains); len(d) > len(dom) {
-			best, dom = &s.ISPs[i], d
-		}
-	}
-	if best != nil {
-		return best, dom
+func (nw *world) zoneFor(name string) (*ISP, string) {
+	served := func(d string) bool { _, ok := nw.domainISP[d]; return ok }
+	if dom := domainIn(name, served); dom != "" {
+		return nw.ispNamed(nw.domainISP[dom]), dom
 	}
 	net, zone, ok := reverseZone(name)
 	if !ok {
 		return nil, ""
 	}
-	for _, h := range s.Hosts {
-		if h.ISP == "" || !h.Addr.Is4() {
-			continue
+	if nw.reverse == nil {
+		// The ISP of the first host numbered in each /24.
+		nw.reverse = map[netip.Prefix]string{}
+		for _, h := range nw.s.Hosts {
+			if h.ISP == "" || !h.Addr.Is4() {
+				continue
+			}
+			if p, err := h.Addr.Prefix(24); err == nil && nw.reverse[p] == "" {
+				nw.reverse[p] = h.ISP
+			}
 		}
-		if p, err := h.Addr.Prefix(24); err == nil && p == net {
-			return s.ISP(h.ISP), zone
-		}
+	}
+	if isp := nw.ispNamed(nw.reverse[net]); isp != nil {
+		return isp, zone
 	}
 	return nil, ""
 }

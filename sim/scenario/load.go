@@ -39,7 +39,7 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // positions and error messages. Any problem yields an ErrorList holding
 // every error found.
 func Parse(filename string, data []byte) (*Scenario, error) {
-	d := &decoder{file: filename}
+	d := &decoder{file: filename, hintWork: hintBudget}
 	if len(bytes.TrimSpace(data)) == 0 {
 		d.errAt(Pos{}, "start with title: and isps:, see scenarios/FORMAT.md", "the file is empty")
 		return nil, d.errs
@@ -72,6 +72,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 		d.errAt(Pos{}, "start with title: and isps:, see scenarios/FORMAT.md", "the file is empty")
 		return nil, d.errs
 	}
+	d.limit = nodeBudget(&doc)
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		d.errf(root, "start with title: and isps:", "the scenario must be a mapping of keys, got %s", describe(root))
@@ -79,8 +80,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	}
 	s := resolve(d, d.readDoc(root))
 	if len(d.errs) > 0 {
-		d.errs.sort()
-		return nil, d.errs
+		return nil, d.result()
 	}
 	return s, nil
 }
@@ -103,7 +103,8 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 		s.Epoch = DefaultEpoch
 	}
 	nw := &world{d: d, s: s, byName: map[string]int{}, byAddr: map[netip.Addr]string{},
-		links: map[[2]string]int{}, defs: doc.defaults, domainISP: map[string]string{}, rawISPs: map[string]*rawISP{}}
+		links: map[[2]string]int{}, defs: doc.defaults, domainISP: map[string]string{}, rawISPs: map[string]*rawISP{},
+		ispIdx: map[string]int{}, pcIdx: map[string]int{}, pcsOf: map[string][]int{}, freeFrom: map[freeKey]uint32{}}
 	nw.resolveNetwork(doc)
 	nw.resolveMX(doc)
 	s.buildZones()

@@ -264,7 +264,7 @@ func (nw *world) relayFor(host, dom string) {
 		if srv == nil {
 			continue
 		}
-		if inDomains(dom, isp.Domains) == dom {
+		if domainIn(dom, domainSet(isp.Domains)) == dom {
 			return
 		}
 		if !contains(srv.RelayFor, dom) {

@@ -80,6 +80,23 @@ type world struct {
 	// brokenHosts and brokenUsers are declared but could not be built:
 	// their own lines have the error, references to them stay quiet.
 	brokenHosts, brokenUsers map[string]bool
+
+	// Indexes, so that every lookup costs the same however big the file.
+	ispIdx    map[string]int          // ISP name -> index in s.ISPs
+	pcIdx     map[string]int          // PC host name -> index in s.PCs
+	pcsOf     map[string][]int        // user address -> indexes in s.PCs
+	userOf    []map[string]int        // per ISP: address -> index in its Users
+	freeFrom  map[freeKey]uint32      // see freeAddr
+	reverse   map[netip.Prefix]string // see zoneFor; built on first use
+	addrCount int                     // mail addresses handed out so far
+	names     []string                // see hostNames
+	domains   []string                // every domain, sorted; see mailbox
+}
+
+// freeKey names one search of freeAddr.
+type freeKey struct {
+	p    netip.Prefix
+	from uint32
 }
 
 func (nw *world) params(kind string, p linkParams) linkParams {
@@ -118,23 +135,29 @@ func (nw *world) addLink(a, b string, lp linkParams, pos Pos) {
 }
 
 // freeAddr returns the first unused address of p at offset from or above.
+// Addresses once used stay used (the Internet router's .1, which can
+// move, lies below every search), so each search resumes where the last
+// one with the same start ended: placing n hosts costs O(n), not O(n²).
 func (nw *world) freeAddr(p netip.Prefix, from uint32) (netip.Addr, bool) {
-	for off := from; off < size(p)-1; off++ {
+	k := freeKey{p, from}
+	for off := max(from, nw.freeFrom[k]); off < size(p)-1; off++ {
 		a := addOff(p.Addr(), off)
 		if _, used := nw.byAddr[a]; !used {
+			nw.freeFrom[k] = off
 			return a, true
 		}
 	}
+	nw.freeFrom[k] = size(p) - 1
 	return netip.Addr{}, false
 }
 
-// hostNames lists every host name, for did-you-mean hints.
+// hostNames lists every host name, for did-you-mean hints. Hosts are
+// only ever added, so the list grows with them instead of being rebuilt.
 func (nw *world) hostNames() []string {
-	out := make([]string, len(nw.s.Hosts))
-	for i, h := range nw.s.Hosts {
-		out[i] = h.Name
+	for _, h := range nw.s.Hosts[len(nw.names):] {
+		nw.names = append(nw.names, h.Name)
 	}
-	return out
+	return nw.names
 }
 
 // host looks up a referenced host, reporting unknown names with a hint.
@@ -143,7 +166,7 @@ func (nw *world) host(name string, p Pos) (*Host, bool) {
 		return &nw.s.Hosts[i], true
 	}
 	if name != "" && !nw.brokenHosts[name] {
-		nw.d.errAt(p, didYouMean(name, nw.hostNames()), "unknown host %q", name)
+		nw.d.errAt(p, nw.d.suggest(name, nw.hostNames), "unknown host %q", name)
 	}
 	return nil, false
 }
@@ -178,13 +201,28 @@ func (nw *world) checkConnected() {
 // sortedServices returns svcs in the service table's order.
 func sortedServices(svcs []Service) []Service { return service.Order(svcs) }
 
-// inDomains reports which of the domains the FQDN name lies in, or "".
-func inDomains(name string, domains []Domain) string {
+// domainIn returns the most specific domain that holds the FQDN name,
+// or "": the longest suffix of name, at a label boundary, that has(). It
+// costs one lookup per label however many domains there are.
+func domainIn(name string, has func(string) bool) string {
 	name = strings.ToLower(name)
-	for _, d := range domains {
-		if name == d.Name || strings.HasSuffix(name, "."+d.Name) {
-			return d.Name
+	for {
+		if has(name) {
+			return name
 		}
+		i := strings.IndexByte(name, '.')
+		if i < 0 {
+			return ""
+		}
+		name = name[i+1:]
 	}
-	return ""
+}
+
+// domainSet returns a has() for domainIn over the given domains.
+func domainSet(domains []Domain) func(string) bool {
+	set := make(map[string]bool, len(domains))
+	for _, d := range domains {
+		set[d.Name] = true
+	}
+	return func(s string) bool { return set[s] }
 }

@@ -7,22 +7,68 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
-// nodeBudget caps how many nodes one file may expand to through aliases,
-// so a "billion laughs" document fails instead of eating memory.
-const nodeBudget = 2_000_000
+// The expansion budget caps the values the loader visits, weighed by
+// cost: a few times what the file holds, plus a fixed allowance for
+// aliases. An alias-free file visits each value about once, so only a
+// "billion laughs" document, or one repeating a long text through
+// aliases, runs out instead of eating time and memory.
+const (
+	budgetPerNode = 3
+	budgetAliases = 20_000
+)
+
+// cost weighs visiting node n: one, plus one per 256 bytes of text, as
+// each visit may hash or compare the text.
+func cost(n *yaml.Node) int {
+	if n == nil {
+		return 1
+	}
+	return 1 + len(n.Value)/256
+}
+
+// nodeBudget returns the expansion budget of the document under n.
+func nodeBudget(n *yaml.Node) int {
+	total := 0
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		total += cost(n)
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return budgetPerNode*total + budgetAliases
+}
+
+// maxErrors caps the errors listed for one file; the rest are counted.
+// A hostile file could otherwise produce one per alias expansion.
+const maxErrors = 100
+
+// hintBudget caps the did-you-mean work for one file, in candidates and
+// edit-distance cells, so a file naming many unknown hosts among many
+// known ones still answers at once; later errors go without a hint.
+const hintBudget = 2_000_000
 
 // decoder walks yaml.Node trees, collecting every error with its position.
 type decoder struct {
 	file   string
 	errs   ErrorList
-	budget int
+	budget int  // cost of the values visited so far
+	limit  int  // see nodeBudget
 	broke  bool // budget exhausted; reported once
 	// mergeDepth counts nested merge keys; an anchor may merge itself.
 	mergeDepth int
+	// dropped counts errors past maxErrors; firstDropped is where the
+	// first of them is.
+	dropped      int
+	firstDropped Pos
+	hintWork     int            // left of hintBudget
+	counts       map[string]int // see limits
 }
 
 // maxMergeDepth bounds nested merge keys (<<).
@@ -44,7 +90,58 @@ func (d *decoder) errAt(p Pos, hint, format string, args ...any) {
 	if p.Line <= 0 {
 		p.Line, p.Col = 1, 1
 	}
-	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	if len(d.errs) >= maxErrors {
+		if d.dropped == 0 {
+			d.firstDropped = p
+		}
+		d.dropped++
+		return
+	}
+	for i, a := range args { // clipped first, so as not to quote it whole
+		if s, ok := a.(string); ok {
+			args[i] = clip(s)
+		}
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: clip(fmt.Sprintf(format, args...)), Hint: clip(hint)})
+}
+
+// maxMsg caps the length of a message or hint, which may quote a value
+// of the file: a long one, repeated through aliases, would flood the output.
+const maxMsg = 400
+
+// clip shortens s to maxMsg bytes, ending it with "…" when cut.
+func clip(s string) string {
+	if len(s) <= maxMsg {
+		return s
+	}
+	cut := maxMsg
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// full reports whether further errors would be dropped.
+func (d *decoder) full() bool { return len(d.errs) >= maxErrors }
+
+// suggest is didYouMean within the file's hint budget; candidates is
+// only called while hints are still given.
+func (d *decoder) suggest(s string, candidates func() []string) string {
+	if d.full() || d.hintWork == 0 {
+		return ""
+	}
+	return closest(s, candidates(), &d.hintWork)
+}
+
+// result sorts the errors into file order and notes any dropped ones.
+func (d *decoder) result() ErrorList {
+	d.errs.sort()
+	if d.dropped > 0 {
+		p := d.firstDropped
+		d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col,
+			Msg: fmt.Sprintf("too many errors: %d more not shown, the first of them here", d.dropped), Hint: "fix the errors above first"})
+	}
+	return d.errs
 }
 
 // errf records an error at node n.
@@ -60,10 +157,10 @@ func (d *decoder) deref(n *yaml.Node) *yaml.Node {
 	if n != nil && n.Kind == yaml.AliasNode {
 		return nil
 	}
-	d.budget++
-	if d.budget > nodeBudget && !d.broke {
+	d.budget += cost(n)
+	if d.budget > d.limit && !d.broke {
 		d.broke = true
-		d.errf(n, "avoid nesting aliases of aliases", "the file expands to more than %d values", nodeBudget)
+		d.errf(n, "avoid nesting aliases of aliases", "the file expands to more than %d values", d.limit)
 	}
 	if d.broke {
 		return nil
@@ -175,9 +272,11 @@ func (d *decoder) fields(n *yaml.Node, what string, known ...string) (map[string
 	m := make(map[string]*yaml.Node, len(ps))
 	for _, p := range ps {
 		if !contains(known, p.key) {
-			hint := didYouMean(p.key, known)
-			if hint == "" {
-				hint = "known keys: " + strings.Join(known, ", ")
+			hint := ""
+			if !d.full() {
+				if hint = didYouMean(p.key, known); hint == "" {
+					hint = "known keys: " + strings.Join(known, ", ")
+				}
 			}
 			d.errf(p.k, hint, "unknown key %q in %s", p.key, what)
 			ok = false

@@ -131,6 +131,36 @@ type rawHost struct {
 	link              linkParams
 }
 
+// Limits on what one scenario may hold, far above any lesson (the scale
+// benchmark has 100 ISPs and 1,000 PCs) but low enough that loading,
+// and building the world, stay quick whatever the file says.
+// FORMAT.md lists them.
+var limits = map[string]int{
+	"ISPs":           1000,
+	"hosts":          10_000, // under hosts:
+	"servers":        10_000, // under servers: of every ISP
+	"routers":        1000,
+	"domains":        10_000,
+	"links":          10_000,
+	"mail addresses": maxAddresses,
+}
+
+// over counts one more of what and reports, once, going past its limit
+// at node k.
+func (d *decoder) over(what string, k *yaml.Node) bool {
+	if d.counts == nil {
+		d.counts = map[string]int{}
+	}
+	d.counts[what]++
+	switch n := d.counts[what]; {
+	case n <= limits[what]:
+		return false
+	case n == limits[what]+1:
+		d.errf(k, "split it into smaller scenarios", "too many %s: a scenario may have at most %d", what, limits[what])
+	}
+	return true
+}
+
 var topKeys = []string{"title", "description", "seed", "until", "epoch", "defaults", "internet", "isps", "hosts", "timeline", "expect"}
 
 // readDoc reads the top level of the document.
@@ -175,6 +205,9 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 		var ps []kv
 		ps, ispsOK = d.pairs(n, "isps")
 		for _, p := range ps {
+			if d.over("ISPs", p.k) {
+				break
+			}
 			isp := d.readISP(p)
 			if n := len(doc.isps); isp.misplaced && n > 0 {
 				doc.isps[n-1].incomplete = true
@@ -189,6 +222,9 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 	if n, ok := m["hosts"]; ok {
 		ps, _ := d.pairs(n, "hosts")
 		for _, p := range ps {
+			if d.over("hosts", p.k) {
+				break
+			}
 			doc.hosts = append(doc.hosts, d.readHost(p))
 		}
 	}
@@ -228,6 +264,9 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 	if rn, ok := m["routers"]; ok {
 		ps, _ := d.pairs(rn, "internet.routers")
 		for _, p := range ps {
+			if d.over("routers", p.k) {
+				break
+			}
 			r := rawRouter{name: p.key, k: p.k}
 			rm, _ := d.fields(p.v, "router "+p.key, "addr")
 			if a, ok := rm["addr"]; ok {
@@ -237,6 +276,9 @@ func (d *decoder) readInternet(doc *rawDoc, n *yaml.Node) {
 		}
 	}
 	for _, ln := range d.list(m["links"], "internet.links") {
+		if d.over("links", ln) {
+			break
+		}
 		lm, _ := d.fields(ln, "a link", append([]string{"a", "b"}, linkKeys...)...)
 		l := rawLink{n: d.deref(ln), an: lm["a"], bn: lm["b"]}
 		if l.an == nil || l.bn == nil {
@@ -276,10 +318,15 @@ func (d *decoder) readISP(p kv) *rawISP {
 		if _, both := m["domains"]; both {
 			d.errf(keyNode(d.deref(p.v), "domains"), "list every domain under domains:", "ISP %s has both domain: and domains:", p.key)
 		}
-		isp.domains = append(isp.domains, d.readDomain(n))
+		if !d.over("domains", n) {
+			isp.domains = append(isp.domains, d.readDomain(n))
+		}
 	}
 	if n, ok := m["domains"]; ok {
 		for _, dn := range d.list(n, "domains") {
+			if d.over("domains", dn) {
+				break
+			}
 			isp.domains = append(isp.domains, d.readDomain(dn))
 		}
 	}
@@ -293,6 +340,9 @@ func (d *decoder) readISP(p kv) *rawISP {
 		isp.hasServers = true
 		ps, _ := d.pairs(n, "servers of "+p.key)
 		for _, sp := range ps {
+			if d.over("servers", sp.k) {
+				break
+			}
 			isp.servers = append(isp.servers, d.readServer(sp))
 		}
 	}

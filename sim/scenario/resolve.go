@@ -58,18 +58,16 @@ func (nw *world) resolveNetwork(doc *rawDoc) {
 // assignPrefixes gives every ISP without prefix: the next default /24
 // that overlaps no explicit prefix, in file order.
 func (nw *world) assignPrefixes(doc *rawDoc) {
-	var taken []netip.Prefix
-	taken = append(taken, InternetPrefix)
+	var taken prefixSet
+	taken.add(InternetPrefix)
 	for _, ri := range doc.isps {
 		if !ri.prefix.IsValid() {
 			continue
 		}
-		for _, t := range taken {
-			if t.Overlaps(ri.prefix) {
-				nw.d.errf(ri.prefixNode, "every ISP needs a LAN of its own", "prefix %s overlaps %s", ri.prefix, t)
-			}
+		if t, ok := taken.overlap(ri.prefix); ok {
+			nw.d.errf(ri.prefixNode, "every ISP needs a LAN of its own", "prefix %s overlaps %s", ri.prefix, t)
 		}
-		taken = append(taken, ri.prefix)
+		taken.add(ri.prefix)
 	}
 	next := 0
 	for _, ri := range doc.isps {
@@ -83,16 +81,76 @@ func (nw *world) assignPrefixes(doc *rawDoc) {
 				nw.d.errf(ri.k, "give it prefix: explicitly", "too many ISPs for the default address plan at ISP %s", ri.name)
 				break
 			}
-			free := true
-			for _, t := range taken {
-				free = free && !t.Overlaps(p)
-			}
-			if free {
+			if _, used := taken.overlap(p); !used {
 				ri.prefix = p
 				break
 			}
 		}
 	}
+}
+
+// prefixSet holds IPv4 prefixes and finds one that overlaps a given
+// prefix: by comparing each while there are few, then in a few map
+// lookups however many there are.
+type prefixSet struct {
+	list  []netip.Prefix       // in the order added
+	exact map[netip.Prefix]int // prefix -> first index in list
+	// inside maps every shorter prefix of each prefix added to the
+	// first prefix added inside it.
+	inside map[netip.Prefix]netip.Prefix
+}
+
+// fewPrefixes is how many prefixes a prefixSet compares one by one.
+const fewPrefixes = 16
+
+func (s *prefixSet) add(p netip.Prefix) {
+	s.list = append(s.list, p)
+	switch {
+	case len(s.list) <= fewPrefixes:
+	case s.exact == nil:
+		s.exact, s.inside = map[netip.Prefix]int{}, map[netip.Prefix]netip.Prefix{}
+		for i, q := range s.list {
+			s.index(q, i)
+		}
+	default:
+		s.index(p, len(s.list)-1)
+	}
+}
+
+func (s *prefixSet) index(p netip.Prefix, i int) {
+	if _, dup := s.exact[p]; !dup {
+		s.exact[p] = i
+	}
+	for l := 0; l < p.Bits(); l++ {
+		q, _ := p.Addr().Prefix(l)
+		if _, ok := s.inside[q]; !ok {
+			s.inside[q] = p
+		}
+	}
+}
+
+// overlap returns the earliest added prefix that overlaps p: one that
+// holds p or lies inside it.
+func (s *prefixSet) overlap(p netip.Prefix) (netip.Prefix, bool) {
+	if s.exact == nil {
+		for _, q := range s.list {
+			if q.Overlaps(p) {
+				return q, true
+			}
+		}
+		return netip.Prefix{}, false
+	}
+	best, bestI := netip.Prefix{}, -1
+	for l := 0; l <= p.Bits(); l++ {
+		q, _ := p.Addr().Prefix(l)
+		if i, ok := s.exact[q]; ok && (bestI < 0 || i < bestI) {
+			best, bestI = q, i
+		}
+	}
+	if q, ok := s.inside[p]; ok && (bestI < 0 || s.exact[q] < bestI) {
+		best, bestI = q, s.exact[q]
+	}
+	return best, bestI >= 0
 }
 
 // place returns the address for a host in an ISP LAN: the explicit one if
@@ -164,9 +222,10 @@ func (nw *world) resolveISP(ri *rawISP) {
 		}
 	}
 	owner := map[Service]string{}
+	inISP := domainSet(isp.Domains)
 	for _, rs := range servers {
 		sp := d.pos(rs.k)
-		if !validDomain(rs.name) || (len(isp.Domains) > 0 && inDomains(rs.name, isp.Domains) == "") {
+		if !validDomain(rs.name) || (len(isp.Domains) > 0 && domainIn(rs.name, inISP) == "") {
 			hint := "so DNS can name it"
 			if len(isp.Domains) > 0 {
 				hint = "e.g. mail." + isp.Domains[0].Name + ", " + hint
@@ -208,15 +267,45 @@ func (nw *world) resolveISP(ri *rawISP) {
 	}
 	isp.Servers = owner
 	nw.addParts(&isp)
-	isp.Users = nw.resolveUsers(ri, isp.Domains)
+	isp.Users = nw.resolveUsers(ri, isp.Domains, inISP)
+	users := map[string]int{}
+	for i, u := range isp.Users {
+		for _, a := range u.Addresses {
+			if _, dup := users[a]; !dup {
+				users[a] = i
+			}
+		}
+	}
+	if _, dup := nw.ispIdx[isp.Name]; !dup {
+		nw.ispIdx[isp.Name] = len(nw.s.ISPs)
+	}
+	nw.userOf = append(nw.userOf, users)
 	nw.s.ISPs = append(nw.s.ISPs, isp)
 	nw.rawISPs[ri.name] = ri
 }
 
+// maxAddresses caps the mail addresses of one file: every user of an ISP
+// gets one in each of its domains, so a few lines could ask for millions.
+const maxAddresses = 100_000
+
 // resolveUsers gives each user an address in every domain of the ISP,
 // or only in the domain of a login written as an address.
-func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
+func (nw *world) resolveUsers(ri *rawISP, domains []Domain, inISP func(string) bool) []User {
 	var users []User
+	n := 0
+	for _, ru := range ri.users {
+		if ru.only != "" {
+			n++
+		} else {
+			n += len(domains)
+		}
+	}
+	if nw.addrCount+n > maxAddresses {
+		nw.d.errf(ri.k, "give users fewer domains, e.g. write the login as bob@comentum.com",
+			"too many mail addresses: ISP %s gives its users %d, past the %d a scenario may have", ri.name, n, maxAddresses)
+		return nil
+	}
+	nw.addrCount += n
 	owner := map[string]string{}
 	// Addresses claimed by a login written as an address are not handed
 	// to an unrestricted user of the same local part.
@@ -232,7 +321,7 @@ func (nw *world) resolveUsers(ri *rawISP, domains []Domain) []User {
 			u.Quota = ri.quota
 		}
 		if ru.only != "" {
-			if inDomains(ru.only, domains) != ru.only {
+			if !inISP(ru.only) {
 				nw.d.errf(ru.k, "add the domain to the ISP's domains", "ISP %s does not serve domain %s", ri.name, ru.only)
 				continue
 			}
@@ -329,6 +418,10 @@ func (nw *world) resolvePC(rh *rawHost) {
 	if rh.pop3 != "" {
 		pc.POP3 = nw.serverRef(rh.pop3, POP3, d.pos(rh.pop3Nod))
 	}
+	nw.pcIdx[pc.Host] = len(nw.s.PCs)
+	if pc.User != "" {
+		nw.pcsOf[pc.User] = append(nw.pcsOf[pc.User], len(nw.s.PCs))
+	}
 	nw.s.PCs = append(nw.s.PCs, pc)
 }
 
@@ -338,41 +431,58 @@ func (nw *world) mailbox(addr string, p Pos, pc *PC) *ISP {
 	dom := addr[strings.LastIndexByte(addr, '@')+1:]
 	ispName, ok := nw.domainISP[dom]
 	if !ok {
-		var doms []string
-		for k := range nw.domainISP {
-			doms = append(doms, k)
+		doms := func() []string {
+			if nw.domains == nil { // every ISP is resolved by now
+				for k := range nw.domainISP {
+					nw.domains = append(nw.domains, k)
+				}
+				sort.Strings(nw.domains)
+			}
+			return nw.domains
 		}
-		sort.Strings(doms)
-		nw.d.errAt(p, didYouMean(dom, doms), "no ISP serves domain %s", dom)
+		nw.d.errAt(p, nw.d.suggest(dom, doms), "no ISP serves domain %s", dom)
 		return nil
 	}
-	isp := nw.s.ISP(ispName)
-	var all []string
-	for _, u := range isp.Users {
-		for _, a := range u.Addresses {
-			if a == addr {
-				pc.MailISP, pc.Login, pc.Password = isp.Name, u.Login, u.Password
-				return isp
-			}
-			all = append(all, a)
+	i := nw.ispIdx[ispName]
+	isp := &nw.s.ISPs[i]
+	if u, ok := nw.userOf[i][addr]; ok {
+		pc.MailISP, pc.Login, pc.Password = isp.Name, isp.Users[u].Login, isp.Users[u].Password
+		return isp
+	}
+	all := func() []string {
+		var all []string
+		for _, u := range isp.Users {
+			all = append(all, u.Addresses...)
 		}
+		return all
 	}
 	if ri := nw.rawISPs[isp.Name]; ri == nil || !ri.incomplete { // else its users: key was misplaced, reported there
-		nw.d.errAt(p, didYouMean(addr, all), "ISP %s has no user %s", isp.Name, addr)
+		nw.d.errAt(p, nw.d.suggest(addr, all), "ISP %s has no user %s", isp.Name, addr)
+	}
+	return nil
+}
+
+// ispNamed returns the named ISP, or nil.
+func (nw *world) ispNamed(name string) *ISP {
+	if i, ok := nw.ispIdx[name]; ok {
+		return &nw.s.ISPs[i]
 	}
 	return nil
 }
 
 // isp looks up a referenced ISP.
 func (nw *world) isp(name string, p Pos) *ISP {
-	if i := nw.s.ISP(name); i != nil {
+	if i := nw.ispNamed(name); i != nil {
 		return i
 	}
-	var names []string
-	for _, i := range nw.s.ISPs {
-		names = append(names, i.Name)
+	names := func() []string {
+		var names []string
+		for _, i := range nw.s.ISPs {
+			names = append(names, i.Name)
+		}
+		return names
 	}
-	nw.d.errAt(p, didYouMean(name, names), "unknown ISP %q", name)
+	nw.d.errAt(p, nw.d.suggest(name, names), "unknown ISP %q", name)
 	return nil
 }
 

@@ -109,23 +109,21 @@ func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 		name, _ := d.str(v)
 		pc = nw.pcRef(name, d.pos(v))
 	} else if mail.From != "" {
-		var hosts []string
-		for i := range nw.s.PCs {
-			if nw.s.PCs[i].User == mail.From {
-				hosts = append(hosts, nw.s.PCs[i].Host)
-				pc = &nw.s.PCs[i]
-			}
-		}
-		switch len(hosts) {
+		pcs := nw.pcsOf[mail.From]
+		switch len(pcs) {
 		case 0:
 			if nw.brokenUsers[mail.From] {
 				return false // the host's own line has the error
 			}
 			d.errf(m["from"], "add a host with user: "+mail.From+", or say host:", "no host has the mail program of %s", mail.From)
 		case 1:
+			pc = &nw.s.PCs[pcs[0]]
 		default:
+			var hosts []string
+			for _, i := range pcs[:min(len(pcs), 20)] { // the message is clipped anyway
+				hosts = append(hosts, nw.s.PCs[i].Host)
+			}
 			d.errf(m["from"], "say which with host:", "several hosts send as %s: %s", mail.From, strings.Join(hosts, ", "))
-			pc = nil
 		}
 	}
 	// via: is checked even when the sender is unknown, so both show up
@@ -160,11 +158,12 @@ func (nw *world) pcRef(name string, p Pos) *PC {
 	if !ok {
 		return nil
 	}
-	pc := nw.s.PC(h.Name)
-	if pc == nil {
+	i, ok := nw.pcIdx[h.Name]
+	if !ok {
 		nw.d.errAt(p, "mail programs run on hosts listed under hosts:", "host %s is a %s, not a PC", name, h.Kind)
+		return nil
 	}
-	return pc
+	return &nw.s.PCs[i]
 }
 
 // hostArg reads "name" or {host: name, <extra>: ..}.
@@ -290,7 +289,7 @@ func (nw *world) readDNSAction(a *Action, n *yaml.Node) bool {
 	if hasName {
 		name, good := d.str(nn)
 		r.Name = strings.ToLower(strings.TrimSuffix(name, "."))
-		if isp, zone := nw.s.zoneFor(r.Name); isp != nil {
+		if isp, zone := nw.zoneFor(r.Name); isp != nil {
 			a.Zone, a.Host = zone, isp.Server(DNS)
 		} else if good {
 			hint := "records live in the zone of an ISP's domain"
