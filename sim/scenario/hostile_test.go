@@ -122,7 +122,7 @@ var hostile = []struct {
 		}
 		b.WriteString("x.com]\ntimeline:\n")
 		return grow(size, b.String(), func(i int) string {
-			return fmt.Sprintf("  - {at: 1s, dns_add: {name: 1.0.10.in-addr.arpa, type: PTR, value: h.x.com}}\n")
+			return "  - {at: 1s, dns_add: {name: 1.0.10.in-addr.arpa, type: PTR, value: h.x.com}}\n"
 		}, okExpect)
 	}},
 	{"sends", func(size int) []byte {
