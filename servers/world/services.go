@@ -1,10 +1,12 @@
 package world
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	mdns "github.com/miekg/dns"
@@ -30,6 +32,9 @@ type hostServices struct {
 	resolv *dns.Resolver
 
 	open map[scenario.Service][]closer
+
+	mu   sync.Mutex
+	errs []error // how accept loops ended, other than by a close
 }
 
 type closer interface{ Close() error }
@@ -187,7 +192,8 @@ func (hs *hostServices) start(svc scenario.Service) error {
 			return fmt.Errorf("%s: %w", h.Name(), err)
 		}
 		hs.open[svc] = append(hs.open[svc], l)
-		h.Go(string(svc)+" server on :"+port, func() { serve(l) })
+		name := string(svc) + " server on :" + port
+		h.Go(name, func() { hs.ended(name, serve(l)) })
 		return nil
 	}
 	switch svc {
@@ -216,7 +222,7 @@ func (hs *hostServices) start(svc scenario.Service) error {
 		}
 		hs.open[svc] = append(hs.open[svc], pc)
 		handler := hs.dnsH
-		h.Go("dns server on udp/53", func() { dns.ServeUDP(pc, handler) })
+		h.Go("dns server on udp/53", func() { hs.ended("dns server on udp/53", dns.ServeUDP(pc, handler)) })
 		return listen("53", func(l net.Listener) error { return dns.ServeTCP(l, handler) })
 	}
 	return nil
@@ -229,6 +235,47 @@ func (hs *hostServices) stop(svc scenario.Service) {
 		c.Close()
 	}
 	delete(hs.open, svc)
+}
+
+// ended reports how a server's accept loop ended, as a note in the
+// trace and an error for Runtime.Close, unless its socket was simply
+// closed (the service stopped, or the world ended).
+func (hs *hostServices) ended(name string, err error) {
+	if err == nil || errors.Is(err, net.ErrClosed) {
+		return
+	}
+	hs.host.Logf("%s stopped: %v", name, err)
+	hs.mu.Lock()
+	hs.errs = append(hs.errs, fmt.Errorf("%s: %s: %w", hs.host.Name(), name, err))
+	hs.mu.Unlock()
+}
+
+// close closes the host's servers, each waiting for its goroutines. The
+// world is closed already, so its sockets are.
+func (hs *hostServices) close() error {
+	var errs []error
+	if hs.smtp != nil {
+		errs = append(errs, hs.smtp.Close())
+	}
+	if hs.lmtp != nil {
+		errs = append(errs, hs.lmtp.Close())
+	}
+	if hs.pop3 != nil {
+		errs = append(errs, hs.pop3.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// serveErrs are the errors accept loops ended with, host by host.
+func (rt *Runtime) serveErrs() []error {
+	var errs []error
+	for _, name := range sortedKeys(rt.services) {
+		hs := rt.services[name]
+		hs.mu.Lock()
+		errs = append(errs, hs.errs...)
+		hs.mu.Unlock()
+	}
+	return errs
 }
 
 // concurrent answers each query in a goroutine of its own, as a real
