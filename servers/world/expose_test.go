@@ -31,10 +31,7 @@ func TestExposeRealClients(t *testing.T) {
 			t.Skipf("%s not installed (make deps installs it): %v", tool, err)
 		}
 	}
-	rt, err := Build(load(t, "figure-b.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := build(t, "figure-b.yaml")
 	// Its own loopback range: other packages' tests expose worlds too.
 	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.2.0.0")})
 	if err != nil {
