@@ -29,6 +29,7 @@ func main() {
 	serve := flag.Bool("serve", false, "run in real time and expose the servers on loopback for real clients, as mailsim serve does (the address map goes to stderr)")
 	synth := flag.Int("synth", 0, "load test: put this many synthetic SMTP segments in flight at --at")
 	benchFrames := flag.Int("bench-frames", 0, "load test: run this many frames, print CPU time per frame and FPS, exit")
+	benchRestarts := flag.Int("bench-restarts", 0, "memory test: run the scenario to its end and restart it this many times, one per frame, print RSS and heap, exit")
 	loopback := flag.String("loopback", "127.1.0.0", "with --serve: loopback `ADDR` host addresses count up from")
 	control := flag.Bool("tcp", false, "start with TCP handshake/ACK/FIN segments shown (key T)")
 	flag.Usage = func() {
@@ -47,7 +48,7 @@ func main() {
 	}
 	g := newGame(flag.Arg(0), options{
 		loopback:   base,
-		screenshot: *shot, at: *at, synth: *synth, benchFrames: *benchFrames,
+		screenshot: *shot, at: *at, synth: *synth, benchFrames: *benchFrames, benchRestarts: *benchRestarts,
 		live: *serve, showControl: *control,
 	})
 	ebiten.SetWindowSize(*width, *height)
@@ -60,6 +61,7 @@ func main() {
 	if err := ebiten.RunGame(g); err != nil && !errors.Is(err, ebiten.Termination) {
 		log.Fatal(err)
 	}
+	g.closeModel()
 	if g.exitErr != nil {
 		log.Fatal(g.exitErr)
 	}
