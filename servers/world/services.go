@@ -28,6 +28,7 @@ type hostServices struct {
 	lmtp   *smtp.LMTPServer
 	pop3   *pop3.Server
 	dnsH   mdns.Handler
+	dnsSrv *dns.Service // serves dnsH; made when DNS first starts
 	zones  *dns.Authoritative
 	resolv *dns.Resolver
 
@@ -221,9 +222,12 @@ func (hs *hostServices) start(svc scenario.Service) error {
 			return fmt.Errorf("%s: %w", h.Name(), err)
 		}
 		hs.open[svc] = append(hs.open[svc], pc)
-		handler := hs.dnsH
-		h.Go("dns server on udp/53", func() { hs.ended("dns server on udp/53", dns.ServeUDP(pc, handler)) })
-		return listen("53", func(l net.Listener) error { return dns.ServeTCP(l, handler) })
+		if hs.dnsSrv == nil {
+			hs.dnsSrv = &dns.Service{Handler: hs.dnsH}
+		}
+		srv := hs.dnsSrv
+		h.Go("dns server on udp/53", func() { hs.ended("dns server on udp/53", srv.ServeUDP(pc)) })
+		return listen("53", srv.ServeTCP)
 	}
 	return nil
 }
@@ -262,6 +266,9 @@ func (hs *hostServices) close() error {
 	}
 	if hs.pop3 != nil {
 		errs = append(errs, hs.pop3.Close())
+	}
+	if hs.dnsSrv != nil {
+		errs = append(errs, hs.dnsSrv.Close())
 	}
 	return errors.Join(errs...)
 }
