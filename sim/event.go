@@ -204,6 +204,9 @@ func (w *World) emit(ev *Event) {
 
 // noteLocked records a note event. w.mu must be held.
 func (w *World) noteLocked(host, text string) {
+	if w.closing {
+		return // nobody reads the trace of a closed world
+	}
 	w.evSeq++
 	w.pending = append(w.pending, &Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text})
 }

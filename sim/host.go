@@ -56,7 +56,8 @@ func (h *Host) Now() time.Time {
 // conns.
 func (h *Host) Deadline(d time.Duration) time.Time { return h.Now().Add(d) }
 
-// Sleep blocks the calling goroutine for d of virtual time.
+// Sleep blocks the calling goroutine for d of virtual time. Once the
+// world is closing it ends the goroutine instead (see World.Close).
 func (h *Host) Sleep(d time.Duration) {
 	h.w.sleep(d, fmt.Sprintf("%s: sleep %s", h.name, d))
 }

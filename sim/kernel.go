@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -88,9 +89,13 @@ func (w *World) run(it *item) {
 	case it.wake != nil:
 		w.wakeNow(it.wake)
 	case it.emit != nil:
-		w.emit(it.emit)
+		if !w.closing {
+			w.emit(it.emit)
+		}
 	case it.pkt != nil:
-		w.arrive(it.pkt, it.link)
+		if !w.closing { // in flight when the world closed: gone
+			w.arrive(it.pkt, it.link)
+		}
 	default:
 		it.fn()
 	}
@@ -117,9 +122,11 @@ func (w *World) wait(wt *waiter) {
 		}
 		w.signalIfQuiet()
 	}
+	w.parked++
 	w.mu.Unlock()
 	<-wt.ch
 	w.mu.Lock()
+	w.parked--
 }
 
 // batonRun lets a goroutine that has just given up control run the
@@ -182,8 +189,8 @@ func (w *World) wakeNow(wt *waiter) {
 // the returned func when it ends. w.mu must be held.
 func (w *World) hold(what string) (done func()) {
 	gid := goid()
-	if _, ok := w.running[gid]; ok {
-		return noop
+	if _, ok := w.running[gid]; ok || w.closed {
+		return noop // a closed world runs nothing: no turn to wait for
 	}
 	wt := &waiter{gid: gid, what: what, ch: make(chan struct{})}
 	w.wake(wt)
@@ -236,6 +243,9 @@ func (w *World) kick() {
 // spawnLocked starts fn as a goroutine the kernel hands control to at
 // virtual time at. w.mu must be held.
 func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
+	if w.closing {
+		return // a closed world starts nothing
+	}
 	w.tokens++
 	start := make(chan *waiter, 1)
 	w.schedule(at, func() {
@@ -251,6 +261,11 @@ func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
 		w.tokens--
 		w.signalIfQuiet()
 		w.wait(wt)
+		if w.closing { // closed before its time came: never runs
+			w.release(gid)
+			w.mu.Unlock()
+			return
+		}
 		w.mu.Unlock()
 		defer func() {
 			if r := recover(); r != nil {
@@ -289,14 +304,23 @@ func (w *World) At(t time.Duration, name string, fn func()) {
 	w.kick()
 }
 
-// sleep blocks the calling goroutine for d of virtual time.
+// sleep blocks the calling goroutine for d of virtual time. In a closing
+// world it never returns: the goroutine ends (runtime.Goexit, deferred
+// calls run), since a sleeper has no error to see and would loop.
 func (w *World) sleep(d time.Duration, what string) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	defer w.hold(what)()
-	wt := w.newWaiter(what)
-	w.wakeLater(wt, w.now+d)
-	w.wait(wt)
+	if !w.closing {
+		done := w.hold(what)
+		wt := w.newWaiter(what)
+		w.wakeLater(wt, w.now+d)
+		w.wait(wt)
+		done()
+	}
+	closing := w.closing
+	w.mu.Unlock()
+	if closing {
+		runtime.Goexit()
+	}
 }
 
 // StallError reports goroutines that were handed control and never gave

@@ -25,6 +25,9 @@ func (h *Host) listenTCP(port uint16) (net.Listener, error) {
 		port = h.ephemeralPort()
 	}
 	addr := netip.AddrPortFrom(h.addr, port)
+	if w.closing {
+		return nil, &net.OpError{Op: "listen", Net: "tcp", Addr: tcpAddr(addr), Err: net.ErrClosed}
+	}
 	if h.listeners[port] != nil {
 		return nil, &net.OpError{Op: "listen", Net: "tcp", Addr: tcpAddr(addr), Err: &os.SyscallError{Syscall: "bind", Err: syscall.EADDRINUSE}}
 	}

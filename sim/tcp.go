@@ -79,7 +79,7 @@ func (c *tcpConn) enter() (done func()) {
 		c.token = false
 		w.tokens--
 		gid := goid()
-		if _, ok := w.running[gid]; !ok {
+		if _, ok := w.running[gid]; !ok && !w.closed {
 			// A fresh goroutine (go-smtp's per-connection one) adopts the
 			// conn. It waits for its turn, so it never runs alongside the
 			// goroutine that accepted the conn.
@@ -202,6 +202,9 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 
 // transmit routes p from its source host and sends it. w.mu held.
 func (w *World) transmit(p *packet) {
+	if w.closing {
+		return // the network is gone
+	}
 	p.deliver = w.deliverPacket
 	if p.summary == "" { // once per segment, not per hop or retransmission
 		p.summary = w.summarize(p)
@@ -375,6 +378,9 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 			e.Source = tcpAddr(local)
 		}
 		return e
+	}
+	if w.closing {
+		return nil, opErr(netip.AddrPort{}, net.ErrClosed)
 	}
 	dst := w.byAddr[raddr.Addr()]
 	if dst == nil || w.route(h.node, dst.node) == nil {

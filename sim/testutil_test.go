@@ -16,6 +16,11 @@ import (
 func twoISPs(t testing.TB, seed int64) (*World, *Host, *Host) {
 	t.Helper()
 	w := New(Config{Seed: seed})
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

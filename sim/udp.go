@@ -45,6 +45,9 @@ func (h *Host) listenUDP(port uint16, remote netip.AddrPort) (*udpConn, error) {
 		port = h.ephemeralPort()
 	}
 	local := netip.AddrPortFrom(h.addr, port)
+	if w.closing {
+		return nil, &net.OpError{Op: "listen", Net: "udp", Addr: udpAddr(local), Err: net.ErrClosed}
+	}
 	if h.udp[port] != nil {
 		return nil, &net.OpError{Op: "listen", Net: "udp", Addr: udpAddr(local), Err: &os.SyscallError{Syscall: "bind", Err: syscall.EADDRINUSE}}
 	}

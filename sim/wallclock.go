@@ -96,13 +96,9 @@ func (w *World) waitQuietSignal(checked bool, since *time.Time) bool {
 // be changed while it runs with SetSpeed.
 func (w *World) Pace(ctx context.Context, speed float64) error {
 	w.SetSpeed(speed)
-	w.mu.Lock()
-	if err := w.startLocked(); err != nil {
-		w.mu.Unlock()
+	if err := w.startPaced(); err != nil {
 		return err
 	}
-	w.flush()
-	w.mu.Unlock()
 	anchorWall := time.Now() // wall clock: paced driver
 	anchorVirt := w.Now()
 	anchorSpeed := w.Speed()

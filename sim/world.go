@@ -51,6 +51,13 @@ type World struct {
 	kickCh  chan struct{}
 	err     error
 	stopped bool
+	// Close: closing makes every primitive fail at once and starts
+	// nothing new; closed means every goroutine of the world has ended.
+	closing bool
+	closed  bool
+	drivers int        // RunUntil and Step calls in progress
+	idle    *sync.Cond // signalled when drivers drops to 0 (w.mu)
+	parked  int        // goroutines blocked in wait
 	// What the driver allows batonRun to do: run items due by limit,
 	// or (stepping) until the event count moves past stepFrom.
 	driving  bool
@@ -109,6 +116,7 @@ func New(cfg Config) *World {
 		routes:  map[[2]*node][]hop{},
 		trees:   map[*node]*spt{},
 	}
+	w.idle = sync.NewCond(&w.mu)
 	w.rnd = w.newRand("world")
 	return w
 }
@@ -136,10 +144,11 @@ func (w *World) Subscribe(fn func(*Event)) {
 // segment, on the kernel goroutine.
 func (w *World) SetSummarizer(fn func(*Event) string) { w.summary = fn }
 
-// ErrStopped is returned by drivers after Stop.
+// ErrStopped is returned by drivers after Stop or Close.
 var ErrStopped = errors.New("sim: world stopped")
 
-// Stop ends the run: drivers return ErrStopped.
+// Stop ends the run: drivers return ErrStopped. The world's goroutines
+// stay parked where they are; Close ends them.
 func (w *World) Stop() {
 	w.mu.Lock()
 	w.stopped = true
@@ -198,6 +207,10 @@ func (w *World) flush() {
 func (w *World) RunUntil(t time.Duration) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !w.enterDriver() {
+		return ErrStopped
+	}
+	defer w.leaveDriver()
 	if err := w.startLocked(); err != nil {
 		return err
 	}
@@ -224,6 +237,10 @@ func (w *World) RunUntil(t time.Duration) error {
 func (w *World) Step() (bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !w.enterDriver() {
+		return false, ErrStopped
+	}
+	defer w.leaveDriver()
 	if err := w.startLocked(); err != nil {
 		return false, err
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -20,9 +22,12 @@ type options struct {
 	at          time.Duration
 	synth       int
 	benchFrames int
-	live        bool
-	loopback    netip.Addr // --serve: where host addresses start
-	showControl bool
+	// benchRestarts: run to the end and restart this many times, then
+	// print memory figures and exit.
+	benchRestarts int
+	live          bool
+	loopback      netip.Addr // --serve: where host addresses start
+	showControl   bool
 }
 
 // benchStats accumulate the --bench-frames measurement.
@@ -64,6 +69,7 @@ type Game struct {
 	bench    benchStats
 	live     func() error // closes the live exposure
 	redraw   redraw
+	restarts restartStats
 }
 
 func newGame(path string, o options) *Game {
@@ -97,10 +103,7 @@ func (g *Game) use(sc *scenario.Scenario) {
 		g.setErr(sc.Source, err)
 		return
 	}
-	if g.live != nil {
-		g.live()
-		g.live = nil
-	}
+	g.closeModel()
 	m.ShowControl = g.opts.showControl
 	g.m, g.errs, g.camOK, g.back, g.inspect = m, nil, false, 0, nil
 	switch {
@@ -112,6 +115,24 @@ func (g *Game) use(sc *scenario.Scenario) {
 		g.startLive(m)
 	default:
 		m.Playing = true
+	}
+}
+
+// closeModel ends the world shown so far, and its live exposure: the
+// world first, since a bridge ending its simulated half needs the world
+// either driven or closed, and nothing drives it between frames.
+func (g *Game) closeModel() {
+	if g.m == nil {
+		return
+	}
+	err := g.m.Close()
+	if g.live != nil {
+		err = errors.Join(err, g.live())
+		g.live = nil
+	}
+	g.m = nil
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mailsim-view: closing the previous world: %v\n", err)
 	}
 }
 
@@ -202,6 +223,9 @@ func (g *Game) Update() error {
 	if !g.camOK {
 		g.cam.Fit(withTitles(g.m.Topo.Bounds), g.fitRect())
 		g.camOK = true
+	}
+	if g.opts.benchRestarts > 0 {
+		return g.benchRestart()
 	}
 	g.input()
 	g.m.Tick()

@@ -28,7 +28,7 @@ func main() {
 	o := boot.Options
 	g := newGame(o.Scenario, options{
 		loopback:   o.Loopback,
-		screenshot: o.Screenshot, at: o.At, synth: o.Synth, benchFrames: o.BenchFrames,
+		screenshot: o.Screenshot, at: o.At, synth: o.Synth, benchFrames: o.BenchFrames, benchRestarts: o.BenchRestarts,
 		live: o.Serve, showControl: o.TCP,
 	})
 	ebiten.SetWindowSize(o.Width, o.Height)
@@ -42,6 +42,7 @@ func main() {
 	if err := ebiten.RunGame(g); err != nil && !errors.Is(err, ebiten.Termination) {
 		log.Fatal(err)
 	}
+	g.closeModel()
 	if g.exitErr != nil {
 		log.Fatal(g.exitErr)
 	}

@@ -91,15 +91,15 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			mu.Unlock()
 		})
 	}
+	closeTrace := func() error { return nil }
 	if *tracePath != "" {
-		f, err := os.Create(*tracePath)
+		s, err := jsonSink(*tracePath)
 		if err != nil {
 			fmt.Fprintf(stderr, "mailsim serve: %v\n", err)
 			return exitUsage
 		}
-		tw := sim.NewJSONTrace(f)
-		rt.World.Subscribe(tw.Event)
-		defer func() { tw.Flush(); f.Close() }()
+		rt.World.Subscribe(s.event)
+		closeTrace = s.close
 	}
 	baseAddr, err := netip.ParseAddr(*base)
 	if err != nil {
@@ -125,11 +125,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	case <-ctx.Done():
 	case simErr = <-done:
 	}
-	x.Close() // while the kernel still runs: bridges may need a turn
+	xErr := x.Close() // while the kernel still runs: bridges may need a turn
 	cancel()
 	if simErr == nil {
 		simErr = <-done
 	}
+	closeErr := rt.Close()
+	traceErr := closeTrace()
 	mu.Lock()
 	defer mu.Unlock()
 	if simErr != nil && !errors.Is(simErr, context.Canceled) {
@@ -140,7 +142,16 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	for _, r := range rt.Results() {
 		fmt.Fprintln(stdout, r)
 	}
-	return exitOK
+	code := exitOK
+	if err := errors.Join(xErr, closeErr); err != nil {
+		fmt.Fprintf(stderr, "mailsim serve: stopping: %v\n", err)
+		code = exitSim
+	}
+	if traceErr != nil {
+		fmt.Fprintf(stderr, "mailsim serve: writing %s: %v\n", *tracePath, traceErr)
+		code = exitSim
+	}
+	return code
 }
 
 func printMap(w io.Writer, x *world.Exposure, asJSON bool, speed float64) {

@@ -21,7 +21,10 @@ import (
 func TestServeWithRealClients(t *testing.T) {
 	testtool.Require(t, "swaks")
 	testtool.Require(t, "python3")
-	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "20", "figure-b")
+	// Speed 2: figure-b's Bob downloads and deletes his mail at 30 s of
+	// virtual time, 15 s from now; at 20× that was 1.5 s, and a slow
+	// machine lost the race to poplib.
+	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "2", "figure-b")
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -125,5 +128,38 @@ sys.exit("the message never arrived")
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop within 30s of Ctrl-C")
+	}
+}
+
+// A --trace file that cannot be written is reported, with exit status 3,
+// not dropped: /dev/full fails every write.
+func TestServeTraceWriteError(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	cmd := exec.Command(binary, "serve", "--offset", "--loopback", "127.5.0.0", "--speed", "1000", "--trace", "/dev/full", "figure-b")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	// Once the readable trace (after the map) shows an event, the JSON
+	// one has one too, and Ctrl-C is handled.
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && !strings.Contains(sc.Text(), "Ctrl-C stops.") {
+	}
+	for sc.Scan() && sc.Text() == "" {
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	for sc.Scan() {
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+		t.Errorf("serve with an unwritable trace: %v, want exit status 3\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "writing /dev/full") {
+		t.Errorf("stderr does not name the trace file:\n%s", stderr.String())
 	}
 }

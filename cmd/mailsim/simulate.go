@@ -79,11 +79,15 @@ func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach
 	if attach != nil {
 		attach(rt.World)
 	}
-	if err := run(rt); err != nil {
-		o.simErr = err
-		return o
+	err = run(rt)
+	if err == nil {
+		o.results = rt.Results()
 	}
-	o.results = rt.Results()
+	// `mailsim test` runs many worlds in one process: end each one.
+	if cerr := rt.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("closing the world: %w", cerr)
+	}
+	o.simErr = err
 	return o
 }
 

@@ -16,6 +16,8 @@
 //     starts a goroutine per packet and would break the simulator's
 //     determinism. UDP replies are truncated to 512 bytes or the EDNS0 size
 //     (RFC 6891) with TC set.
+//   - Service runs the loops for one handler on several sockets and
+//     stops them: its Close waits for the connection goroutines.
 //   - Client is the stub resolver used by the SMTP server for MX and A
 //     lookups (RFC 5321 §5.1), returning *net.DNSError like package net.
 //

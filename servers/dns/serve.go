@@ -42,6 +42,12 @@ func ServeUDP(pc net.PacketConn, h mdns.Handler) error {
 // is closed, with one goroutine per connection, then closes the
 // connections still open and returns nil.
 func ServeTCP(l net.Listener, h mdns.Handler) error {
+	return serveTCP(l, h, nil)
+}
+
+// serveTCP is ServeTCP; conns, when set, counts the connection goroutines
+// and refuses new ones once closed.
+func serveTCP(l net.Listener, h mdns.Handler, conns *connCount) error {
 	var mu sync.Mutex
 	open := map[net.Conn]uint64{} // by accept order, so shutdown closes them in order
 	var seq uint64
@@ -63,11 +69,16 @@ func ServeTCP(l net.Listener, h mdns.Handler) error {
 			}
 			return err
 		}
+		if !conns.add() {
+			c.Close() // closing: the listener's error comes next
+			continue
+		}
 		mu.Lock()
 		seq++
 		open[c] = seq
 		mu.Unlock()
 		go func() {
+			defer conns.done()
 			defer func() {
 				mu.Lock()
 				delete(open, c)

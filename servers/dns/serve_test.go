@@ -2,12 +2,14 @@ package dns
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
 	"net"
 	"testing"
 	"time"
 
 	mdns "github.com/miekg/dns"
+	"go.uber.org/goleak"
 )
 
 // rawUDP sends pkt to addr and returns the reply, or nil after a short wait.
@@ -161,5 +163,49 @@ func TestSummarize(t *testing.T) {
 		if got := Summarize(tt.pkt); got != tt.want {
 			t.Errorf("Summarize = %q\nwant        %q", got, tt.want)
 		}
+	}
+}
+
+// Service.Close closes the sockets it serves and returns once the TCP
+// connections' goroutines have ended: an idle client is cut off.
+func TestServiceCloseWaits(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Service{Handler: mustAuth(t, comentumZone())}
+	done := make(chan error, 2)
+	go func() { done <- s.ServeTCP(l) }()
+	go func() { done <- s.ServeUDP(pc) }()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	co := &mdns.Conn{Conn: c}
+	co.WriteMsg(query("comentum.com", mdns.TypeMX))
+	if _, err := co.ReadMsg(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-done; err != nil {
+			t.Errorf("serve loop: %v", err)
+		}
+	}
+	goleak.VerifyNone(t, before)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("idle connection after Close: %v, want EOF", err)
+	}
+	if err := s.ServeTCP(l); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("ServeTCP after Close: %v", err)
 	}
 }

@@ -19,7 +19,9 @@ import (
 type Env interface {
 	// Now is the current (virtual) time.
 	Now() time.Time
-	// Sleep blocks the calling goroutine for d of (virtual) time.
+	// Sleep blocks the calling goroutine for d of (virtual) time. When a
+	// simulated world is closed it does not return: the goroutine ends
+	// there (runtime.Goexit, so its deferred calls run).
 	Sleep(d time.Duration)
 	// Go starts fn in a new goroutine the world knows about.
 	Go(name string, fn func())

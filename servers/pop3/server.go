@@ -52,6 +52,7 @@ type Server struct {
 	closed    bool
 	listeners []net.Listener
 	conns     map[*conn]struct{}
+	wg        sync.WaitGroup // connection goroutines running
 }
 
 // NewServer returns a server for be with default limits.
@@ -97,25 +98,30 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 }
 
-// Close closes the listeners and every live connection; readers blocked
-// on them wake with an error, and each connection's goroutine unlocks its
-// maildrop without deleting anything.
+// Close closes the listeners and every live connection, then waits for
+// the connections' goroutines to end, as go-smtp's Server does: readers
+// blocked on them wake with an error, and each goroutine unlocks its
+// maildrop without deleting anything. A listener closed already (the
+// simulated world ended first) is no error. In a simulation, close the
+// world first: the goroutines need the kernel to end.
 func (s *Server) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return ErrServerClosed
 	}
 	s.closed = true
 	var err error
 	for _, l := range s.listeners {
-		if lerr := l.Close(); lerr != nil && err == nil {
+		if lerr := l.Close(); lerr != nil && err == nil && !errors.Is(lerr, net.ErrClosed) {
 			err = lerr
 		}
 	}
 	for c := range s.conns {
 		c.nc.Close()
 	}
+	s.mu.Unlock()
+	s.wg.Wait()
 	return err
 }
 
@@ -129,6 +135,7 @@ func (s *Server) track(c *conn) bool {
 		s.conns = map[*conn]struct{}{}
 	}
 	s.conns[c] = struct{}{}
+	s.wg.Add(1)
 	return true
 }
 
@@ -136,6 +143,7 @@ func (s *Server) untrack(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.conns, c)
+	s.wg.Done()
 }
 
 func (s *Server) logf(format string, args ...any) {

@@ -38,8 +38,9 @@ type LMTPServer struct {
 	boxes map[string]string
 	smtp  *gosmtp.Server
 
-	mu   sync.Mutex // guards use of env.Rand
-	seen int
+	mu    sync.Mutex // guards use of env.Rand
+	seen  int
+	conns connSet
 }
 
 // NewLMTP builds an LMTP server; call Serve to start it.
@@ -73,11 +74,12 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 
 // Serve accepts LMTP connections on ln until Close.
 func (l *LMTPServer) Serve(ln net.Listener) error {
-	return l.smtp.Serve(wireListener{ln, wireOpts{replies: lmtpReplies(), deadline: wallDeadline(l.cfg.Env, l.smtp)}})
+	return l.smtp.Serve(wireListener{ln, wireOpts{replies: lmtpReplies(), deadline: wallDeadline(l.cfg.Env, l.smtp)}, &l.conns})
 }
 
-// Close stops the listeners and connections.
-func (l *LMTPServer) Close() { l.smtp.Close() }
+// Close stops the listeners and connections and waits for their
+// goroutines to end (in a simulation, close the world first).
+func (l *LMTPServer) Close() error { return shutdown(l.smtp, &l.conns) }
 
 // mailbox maps a recipient to a mailbox that exists in the store.
 func (l *LMTPServer) mailbox(a address) (string, bool) {

@@ -76,7 +76,19 @@ func (s *Server) enqueue(j *job) {
 	s.mu.Lock()
 	s.queue[j.key()] = j
 	s.mu.Unlock()
-	s.env.Go("smtp-queue "+j.key(), func() { s.run(j) })
+	s.env.Go("smtp-queue "+j.key(), func() {
+		// Counted only once running (a closed simulation never starts
+		// it), and never after Close, which waits for the count.
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		s.jobs.Add(1)
+		s.mu.Unlock()
+		defer s.jobs.Done()
+		s.run(j)
+	})
 }
 
 // run delivers j, retrying with backoff in virtual time until every

@@ -17,17 +17,26 @@ type gatedEnv struct {
 	*env.Loopback
 	slept chan time.Duration
 	wake  chan struct{}
+	quit  chan struct{} // closed when the test ends: sleepers go on
 }
 
 func newGatedEnv(name string, seed int64, log *syncBuffer) *gatedEnv {
 	e := env.NewLoopback(name, seed)
 	e.Log = log
-	return &gatedEnv{Loopback: e, slept: make(chan time.Duration), wake: make(chan struct{})}
+	return &gatedEnv{Loopback: e, slept: make(chan time.Duration), wake: make(chan struct{}), quit: make(chan struct{})}
 }
 
 func (g *gatedEnv) Sleep(d time.Duration) {
-	g.slept <- d
-	<-g.wake
+	select {
+	case g.slept <- d:
+	case <-g.quit:
+		return
+	}
+	select {
+	case <-g.wake:
+	case <-g.quit:
+		return
+	}
 	g.Loopback.Sleep(d)
 }
 
@@ -72,6 +81,7 @@ func newISPs(t *testing.T, r *memResolver) *isps {
 	ocfg.RemotePort = portOf(t, w.comAddr)
 	w.other = mustNew(t, ocfg)
 	startOn(t, w.other, otherL)
+	t.Cleanup(func() { close(w.otherEnv.quit) }) // before Close, which waits for the queue
 
 	ce := env.NewLoopback("smtp.comentum.com", 2)
 	ce.Log = w.comLog

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -29,6 +30,8 @@ type Server struct {
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job
 	closed bool
+	jobs   sync.WaitGroup // queue goroutines running
+	conns  connSet
 }
 
 // New checks cfg and builds a server; call Serve to start it.
@@ -108,17 +111,22 @@ func (s *Server) serve(gs *gosmtp.Server, l net.Listener) error {
 	if s.cfg.DataTimeout > s.cfg.IdleTimeout {
 		opts.dataExtra = s.cfg.DataTimeout - s.cfg.IdleTimeout
 	}
-	return gs.Serve(wireListener{l, opts})
+	return gs.Serve(wireListener{l, opts, &s.conns})
 }
 
-// Close stops the listeners and connections. Queued messages stop being
-// retried at their next wake-up.
-func (s *Server) Close() {
+// Close stops the listeners and connections, and waits for their
+// goroutines and the queue's to end. Queued messages stop being retried
+// at their next wake-up. In a simulation, close the world first
+// (world.Runtime.Close does): the goroutines need the kernel to end.
+func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	s.smtp.Close()
-	s.sub.Close()
+	// One set of conns for both ports: the first shutdown closes them all,
+	// each waits for its own server's goroutines.
+	err := errors.Join(shutdown(s.smtp, &s.conns), shutdown(s.sub, &s.conns))
+	s.jobs.Wait()
+	return err
 }
 
 // Hostname is the server's configured name.

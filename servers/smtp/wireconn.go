@@ -17,7 +17,8 @@ import (
 // in (wireread.go).
 type wireListener struct {
 	net.Listener
-	opts wireOpts
+	opts  wireOpts
+	conns *connSet
 }
 
 // wireOpts are a listener's settings for the connections it wraps.
@@ -41,7 +42,17 @@ func (l wireListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wireConn{Conn: c, opts: l.opts}, nil
+	wc := &wireConn{Conn: c, opts: l.opts, set: l.conns}
+	if !l.conns.add(wc) {
+		c.Close() // the server is closing: its goroutine ends at once
+	}
+	return wc, nil
+}
+
+// Close forgets the connection before closing it.
+func (c *wireConn) Close() error {
+	c.set.remove(c)
+	return c.Conn.Close()
 }
 
 // wireConn is one wrapped connection. go-smtp reads and writes it from
@@ -50,6 +61,7 @@ func (l wireListener) Accept() (net.Conn, error) {
 type wireConn struct {
 	net.Conn
 	opts wireOpts
+	set  *connSet
 
 	hangUp   atomic.Bool // close once the next reply is out
 	dead     atomic.Bool // closed by hang-up: later replies are dropped

@@ -13,10 +13,7 @@ func runSrc(t *testing.T, name, src string) *Runtime {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := Build(sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := buildScenario(t, sc)
 	if err := rt.Run(); err != nil {
 		t.Fatal(err)
 	}

@@ -94,6 +94,11 @@ expect:
 		if err != nil {
 			b.Fatal(err)
 		}
+		defer func() {
+			if err := rt.Close(); err != nil {
+				b.Error(err)
+			}
+		}()
 		p := rt.Program("bob-pc")
 		var virtual time.Duration
 		b.ResetTimer()

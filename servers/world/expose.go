@@ -44,7 +44,11 @@ type Exposure struct {
 	From      string
 	Endpoints []Endpoint
 	closers   []io.Closer
-	wg        sync.WaitGroup
+	wg        sync.WaitGroup // accept loops and bridges
+
+	mu     sync.Mutex
+	closed bool
+	conns  map[*net.TCPConn]struct{} // bridged real connections
 }
 
 // DefaultBase is where loopback host addresses start: 127.1.0.1, …
@@ -150,7 +154,16 @@ func (x *Exposure) listenTCP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 			if err != nil {
 				return
 			}
-			go bridgeTCP(client, rc, target)
+			if !x.track(rc) {
+				rc.Close()
+				return
+			}
+			x.wg.Add(1)
+			go func() {
+				defer x.wg.Done()
+				defer x.untrack(rc)
+				bridgeTCP(client, rc, target)
+			}()
 		}
 	}()
 	return nil
@@ -241,8 +254,37 @@ func (x *Exposure) listenUDP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 	return nil
 }
 
-// Close stops listening; connections in progress end with their clients.
+// track records a bridged connection, unless the exposure is closed.
+func (x *Exposure) track(rc *net.TCPConn) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return false
+	}
+	if x.conns == nil {
+		x.conns = map[*net.TCPConn]struct{}{}
+	}
+	x.conns[rc] = struct{}{}
+	return true
+}
+
+func (x *Exposure) untrack(rc *net.TCPConn) {
+	x.mu.Lock()
+	delete(x.conns, rc)
+	x.mu.Unlock()
+}
+
+// Close stops listening, closes the bridged connections and waits for
+// every bridge goroutine to end. A bridge ends its simulated half too,
+// which takes a kernel turn: call it while a driver (Pace) still runs,
+// or after the world is closed (Runtime.Close).
 func (x *Exposure) Close() error {
+	x.mu.Lock()
+	x.closed = true
+	for rc := range x.conns {
+		rc.Close()
+	}
+	x.mu.Unlock()
 	var errs []error
 	for _, c := range x.closers {
 		if err := c.Close(); err != nil && !errors.Is(err, net.ErrClosed) {

@@ -7,10 +7,7 @@ import (
 )
 
 func TestInspectQueueAndDNS(t *testing.T) {
-	rt, err := Build(load(t, "server-down.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := build(t, "server-down.yaml")
 	// Comentum's SMTP service is down from 0s to 3m; Lisa sends at 5s.
 	if err := rt.RunUntil(2 * time.Minute); err != nil {
 		t.Fatal(err)

@@ -11,10 +11,7 @@ import (
 // of the seed's story in order; the trace carries the steps, and the
 // segments with the message's data are tagged with its id.
 func TestFigureBJourney(t *testing.T) {
-	rt, err := Build(load(t, "figure-b.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := buildScenario(t, load(t, "figure-b.yaml"))
 	var steps []string
 	tagged := map[string]bool{} // "src > dst" of first hops carrying M1
 	rt.World.Subscribe(func(e *sim.Event) {
@@ -70,10 +67,7 @@ func TestFigureBJourney(t *testing.T) {
 
 // A bounce gets its own id, linked both ways to the message it reports on.
 func TestBounceJourney(t *testing.T) {
-	rt, err := Build(load(t, "unknown-recipient.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := buildScenario(t, load(t, "unknown-recipient.yaml"))
 	if err := rt.Run(); err != nil {
 		t.Fatal(err)
 	}

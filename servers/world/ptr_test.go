@@ -14,10 +14,7 @@ import (
 // Comentum's SMTP server's address; the resolver walks from the root to
 // comentum's reverse zone.
 func TestPTRThroughTheResolver(t *testing.T) {
-	rt, err := Build(load(t, "figure-b.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := build(t, "figure-b.yaml")
 	var answer *mdns.Msg
 	pc := rt.Host("lisa-pc")
 	pc.Go("reverse lookup", func() {

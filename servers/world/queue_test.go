@@ -10,10 +10,7 @@ import (
 // warning as Postfix writes it: an RFC 3464 report with Action: delayed
 // and the time the server will keep trying until; it is not a bounce.
 func TestDelayWarning(t *testing.T) {
-	rt, err := Build(load(t, "queue-lifetime.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := buildScenario(t, load(t, "queue-lifetime.yaml"))
 	if err := rt.RunUntil(4*time.Hour + time.Minute); err != nil {
 		t.Fatal(err)
 	}

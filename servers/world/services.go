@@ -1,11 +1,13 @@
 package world
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	mdns "github.com/miekg/dns"
@@ -32,12 +34,17 @@ type hostServices struct {
 
 	serve map[scenario.Service]serving // how each service it runs serves its ports
 	open  map[scenario.Service][]closer
+
+	mu   sync.Mutex
+	errs []error // how accept loops ended, other than by a close
 }
 
-// serving is how one service serves the ports the service table gives it.
+// serving is how one service serves the ports the service table gives
+// it, and how its server is closed (waiting for its goroutines).
 type serving struct {
-	tcp func(net.Listener) error
-	udp func(net.PacketConn) error
+	tcp   func(net.Listener) error
+	udp   func(net.PacketConn) error
+	close func() error // nil when another service's close covers it
 }
 
 type closer interface{ Close() error }
@@ -142,18 +149,18 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		srv := pop3.NewServer(pop3.NewStoreBackend(ir.store))
 		srv.Domain = host
 		srv.Env = hs.host
-		hs.serve[scenario.POP3] = serving{tcp: srv.Serve}
+		hs.serve[scenario.POP3] = serving{tcp: srv.Serve, close: srv.Close}
 		// IMAP runs with POP3, on the host that holds the mailboxes.
 		is := imap.NewServer(ir.store)
 		is.Env = hs.host
-		hs.serve[scenario.IMAP] = serving{tcp: is.Serve}
+		hs.serve[scenario.IMAP] = serving{tcp: is.Serve, close: is.Close}
 		if isp.Server(scenario.LMTP) == host {
 			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host,
 				Track: rt.journeys.reporter(host)})
 			if err != nil {
 				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, host, err)
 			}
-			hs.serve[scenario.LMTP] = serving{tcp: l.Serve}
+			hs.serve[scenario.LMTP] = serving{tcp: l.Serve, close: l.Close}
 		}
 		if err := hs.start(scenario.POP3); err != nil {
 			return err
@@ -183,9 +190,9 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			return fmt.Errorf("%s: SMTP on %s: %w", isp.Pos, host, err)
 		}
 		hs.smtp = srv
-		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve}
+		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve, close: srv.Close}
 		if service.Of(scenario.Submission).PartOf == scenario.SMTP {
-			hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission}
+			hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission} // closed with smtp
 		}
 		if err := hs.start(scenario.SMTP); err != nil {
 			return err
@@ -220,10 +227,8 @@ func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) 
 }
 
 func dnsServing(h mdns.Handler) serving {
-	return serving{
-		udp: func(pc net.PacketConn) error { return dns.ServeUDP(pc, h) },
-		tcp: func(l net.Listener) error { return dns.ServeTCP(l, h) },
-	}
+	srv := &dns.Service{Handler: h}
+	return serving{udp: srv.ServeUDP, tcp: srv.ServeTCP, close: srv.Close}
 }
 
 // portOf is a service's well-known port, as net.JoinHostPort wants it.
@@ -264,14 +269,14 @@ func (hs *hostServices) listen(svc scenario.Service) error {
 				return fmt.Errorf("%s: %w", h.Name(), err)
 			}
 			hs.open[svc] = append(hs.open[svc], pc)
-			h.Go(name, func() { srv.udp(pc) })
+			h.Go(name, func() { hs.ended(name, srv.udp(pc)) })
 		case p.Transport == "tcp" && srv.tcp != nil:
 			l, err := h.Listen("tcp", fmt.Sprintf(":%d", p.Num))
 			if err != nil {
 				return fmt.Errorf("%s: %w", h.Name(), err)
 			}
 			hs.open[svc] = append(hs.open[svc], l)
-			h.Go(name, func() { srv.tcp(l) })
+			h.Go(name, func() { hs.ended(name, srv.tcp(l)) })
 		}
 	}
 	return nil
@@ -287,6 +292,43 @@ func (hs *hostServices) stop(svc scenario.Service) {
 		}
 		delete(hs.open, k)
 	}
+}
+
+// ended reports how a server's accept loop ended, as a note in the
+// trace and an error for Runtime.Close, unless its socket was simply
+// closed (the service stopped, or the world ended).
+func (hs *hostServices) ended(name string, err error) {
+	if err == nil || errors.Is(err, net.ErrClosed) {
+		return
+	}
+	hs.host.Logf("%s stopped: %v", name, err)
+	hs.mu.Lock()
+	hs.errs = append(hs.errs, fmt.Errorf("%s: %s: %w", hs.host.Name(), name, err))
+	hs.mu.Unlock()
+}
+
+// close closes the host's servers, each waiting for its goroutines. The
+// world is closed already, so its sockets are.
+func (hs *hostServices) close() error {
+	var errs []error
+	for _, spec := range service.All() {
+		if srv, ok := hs.serve[spec.Kind]; ok && srv.close != nil {
+			errs = append(errs, srv.close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// serveErrs are the errors accept loops ended with, host by host.
+func (rt *Runtime) serveErrs() []error {
+	var errs []error
+	for _, name := range sortedKeys(rt.services) {
+		hs := rt.services[name]
+		hs.mu.Lock()
+		errs = append(errs, hs.errs...)
+		hs.mu.Unlock()
+	}
+	return errs
 }
 
 // concurrent answers each query in a goroutine of its own, as a real

@@ -13,10 +13,7 @@ import (
 // The seed's Figure B over the simulated network: the hops in order, the
 // Received chain of the message Bob downloads, and download-and-delete.
 func TestFigureBStory(t *testing.T) {
-	rt, err := Build(load(t, "figure-b.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := build(t, "figure-b.yaml")
 	var hops []string
 	rt.World.Subscribe(func(e *sim.Event) {
 		if e.Kind == sim.KindHop && e.Hop == 1 && len(e.Payload) > 0 {
@@ -83,10 +80,7 @@ func TestFigureBStory(t *testing.T) {
 // Client mail downloads and deletes; Web Mail style leave-on-server keeps
 // the message on the server, and a second Send/Recv fetches nothing new.
 func TestLeaveOnServer(t *testing.T) {
-	rt, err := Build(load(t, "leave-on-server.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := build(t, "leave-on-server.yaml")
 	if err := rt.RunUntil(time.Minute); err != nil {
 		t.Fatal(err)
 	}

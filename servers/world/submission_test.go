@@ -38,10 +38,7 @@ expect:
 	if pc := sc.PC("lisa-pc"); !pc.Submission || pc.Auth != scenario.AuthPlain {
 		t.Fatalf("lisa-pc: submission %v auth %q, want true and plain by default", pc.Submission, pc.Auth)
 	}
-	rt, err := Build(sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := buildScenario(t, sc)
 	var buf bytes.Buffer
 	tw := sim.NewTextTrace(&buf)
 	rt.World.Subscribe(tw.Event)

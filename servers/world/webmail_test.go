@@ -28,10 +28,7 @@ func TestWebMailExpectationsCanFail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := Build(sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := buildScenario(t, sc)
 	if err := rt.Run(); err != nil {
 		t.Fatal(err)
 	}

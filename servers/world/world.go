@@ -5,6 +5,7 @@
 package world
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"sort"
@@ -40,6 +41,7 @@ type Runtime struct {
 	services map[string]*hostServices
 	ev       *evidence
 	journeys *journeys
+	closed   bool
 }
 
 // ispRuntime is what one ISP runs.
@@ -176,4 +178,21 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Close ends the world: every server, connection and goroutine of it
+// stops (see sim.World.Close), and then each server is closed, which
+// waits for its goroutines. It returns the errors the servers' accept
+// loops ended with, if any, and a stall if some goroutine would not end.
+// Call it once the drivers are done with the world, from outside it.
+func (rt *Runtime) Close() error {
+	if rt.closed {
+		return nil
+	}
+	rt.closed = true
+	errs := []error{rt.World.Close()}
+	for _, name := range sortedKeys(rt.services) {
+		errs = append(errs, rt.services[name].close())
+	}
+	return errors.Join(append(errs, rt.serveErrs()...)...)
 }

@@ -27,10 +27,7 @@ func load(t testing.TB, name string) *scenario.Scenario {
 // runScenario runs a library scenario and returns its readable trace.
 func runScenario(t testing.TB, name string) (*Runtime, string) {
 	t.Helper()
-	rt, err := Build(load(t, name), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := build(t, name)
 	var buf bytes.Buffer
 	tw := sim.NewTextTrace(&buf)
 	rt.World.Subscribe(tw.Event)

@@ -31,6 +31,11 @@ func newModel(t testing.TB, name string) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("closing the model: %v", err)
+		}
+	})
 	return m
 }
 

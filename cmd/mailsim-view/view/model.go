@@ -79,11 +79,17 @@ func (m *Model) Until() time.Duration {
 	return m.run.Until()
 }
 
-// rebuild starts a fresh world at time 0 with an empty log.
+// rebuild starts a fresh world at time 0 with an empty log, and closes
+// the old one: every restart, rewind and reload builds a world, and a
+// world left running keeps its goroutines and memory.
 func (m *Model) rebuild() error {
 	r, err := m.build()
 	if err != nil {
 		return err
+	}
+	var closeErr error
+	if m.run != nil {
+		closeErr = m.run.Close()
 	}
 	m.gen++
 	gen := m.gen
@@ -93,8 +99,14 @@ func (m *Model) rebuild() error {
 			m.add(e)
 		}
 	})
+	if closeErr != nil {
+		m.fail(fmt.Errorf("closing the previous run: %w", closeErr))
+	}
 	return nil
 }
+
+// Close ends the current run. The model is not used afterwards.
+func (m *Model) Close() error { return m.run.Close() }
 
 // add appends an event, keeping the log sorted by departure.
 func (m *Model) add(e *sim.Event) {

@@ -19,6 +19,8 @@ type Runner interface {
 	Until() time.Duration
 	// Inspect describes a host's state now, one line per fact.
 	Inspect(host string) []string
+	// Close ends the run: its goroutines stop and its memory can go.
+	Close() error
 }
 
 // BuildFunc makes a fresh runner of the same scenario; the model calls it

@@ -39,6 +39,7 @@ func (r *runtime) Step() (bool, error)            { return r.rt.Step() }
 func (r *runtime) Until() time.Duration           { return r.rt.Until }
 func (r *runtime) Runtime() *world.Runtime        { return r.rt }
 func (r *runtime) Inspect(host string) []string   { return inspect(r.rt, host) }
+func (r *runtime) Close() error                   { return r.rt.Close() }
 
 // inspect lists what a host holds now: mailboxes on a POP3 server, the
 // downloaded mail on a PC, the zone on a DNS server.

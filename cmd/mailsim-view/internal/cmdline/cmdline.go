@@ -22,6 +22,7 @@ type Options struct {
 	Serve         bool       // real time, servers exposed on loopback
 	Synth         int        // load test: synthetic segments in flight at At
 	BenchFrames   int        // load test: run this many frames and exit
+	BenchRestarts int        // memory test: run to the end and restart this many times
 	Loopback      netip.Addr // with Serve: host addresses count up from here
 	TCP           bool       // start with handshakes/ACKs/FINs shown
 }
@@ -48,6 +49,7 @@ func Parse(args []string, stdout, stderr io.Writer) (Options, error) {
 	fs.BoolVar(&o.Serve, "serve", false, "run in real time and expose the servers on loopback for real clients, as mailsim serve does (the address map goes to stderr)")
 	fs.IntVar(&o.Synth, "synth", 0, "load test: put this many synthetic SMTP segments in flight at --at")
 	fs.IntVar(&o.BenchFrames, "bench-frames", 0, "load test: run this many frames, print CPU time per frame and FPS, exit")
+	fs.IntVar(&o.BenchRestarts, "bench-restarts", 0, "memory test: run the scenario to its end and restart it this many times, one per frame, print RSS and heap, exit")
 	fs.TextVar(&o.Loopback, "loopback", o.Loopback, "with --serve: loopback `ADDR` host addresses count up from")
 	fs.BoolVar(&o.TCP, "tcp", false, "start with TCP handshake/ACK/FIN segments shown (key T)")
 	usage := func(w io.Writer) {
