@@ -10,12 +10,14 @@ export PATH := $(PATH):/usr/local/go/bin
 #  - a display for window tests and screenshots: Xvfb
 #  - real third-party clients the tests drive: swaks, tshark, dig, mpop,
 #    fetchmail, postfix's smtp-source, Python's yaml/jsonschema
+#  - the browser test of the web page: chromium
 DEB_PKGS := gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
 	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config \
 	xvfb xauth libgl1-mesa-dri \
-	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema
+	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema \
+	chromium
 
-.PHONY: all deps build run test vet bench fuzz clean
+.PHONY: all deps build run web test vet bench fuzz clean
 
 all: build
 
@@ -50,6 +52,11 @@ run: deps
 	fi
 	$(GO) run ./cmd/mailsim-view
 
+# The browser version: a static site in web/ (index.html, wasm_exec.js,
+# mailsim.wasm and their .br/.gz); serve it with bin/mailsim web.
+web:
+	$(GO) run ./cmd/mailsim-view/web -o web
+
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -74,4 +81,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./sim/scenario
 
 clean:
-	rm -rf bin
+	rm -rf bin web
