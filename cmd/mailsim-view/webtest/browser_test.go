@@ -1,0 +1,188 @@
+// Package webtest is the browser test of the web page: it builds the
+// site (as make web does), serves it with mailsim web and drives headless
+// Chromium through chromedp. Its test binary links neither ebiten nor the
+// wasm: it looks at the page the way a student's browser does.
+package webtest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser finds Chromium, or skips: make deps installs it.
+func browser(t testing.TB) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium on the PATH: `make deps` installs it (Debian package chromium)")
+	return ""
+}
+
+var (
+	siteOnce sync.Once
+	siteURL  string
+	siteErr  error
+)
+
+// site builds the page into the module's web/ folder (go build and the
+// compression skip what has not changed), starts mailsim web on a free
+// loopback port and returns its address. One server serves every test.
+func site(t testing.TB) string {
+	t.Helper()
+	siteOnce.Do(func() { siteURL, siteErr = startSite() })
+	if siteErr != nil {
+		t.Fatal(siteErr)
+	}
+	return siteURL
+}
+
+func startSite() (string, error) {
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(gomod)))
+	dir := filepath.Join(root, "web")
+	build := exec.Command("go", "run", "./cmd/mailsim-view/web", "-o", dir)
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the site: %v\n%s", err, out)
+	}
+	bin := filepath.Join(os.TempDir(), fmt.Sprintf("mailsim-webtest-%d", os.Getpid()))
+	if out, err := exec.Command("go", "build", "-o", bin, "mailsim/cmd/mailsim").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build mailsim: %v\n%s", err, out)
+	}
+	srv := exec.Command(bin, "web", "--addr", "127.0.0.1:0", dir)
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return "", err
+	}
+	stopServer = func() { srv.Process.Kill(); srv.Wait(); os.Remove(bin) }
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("mailsim web printed no address: %v", err)
+	}
+	go io.Copy(io.Discard, out)
+	m := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(line)
+	if m == "" {
+		return "", fmt.Errorf("no address in %q", line)
+	}
+	return m, nil
+}
+
+var stopServer = func() {}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopServer()
+	os.Exit(code)
+}
+
+// page opens a fresh headless Chromium on url with a 1280×832 viewport:
+// the page's 32-pixel bar, and the 1280×800 window below it.
+func page(t testing.TB, url string) (context.Context, func()) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(browser(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox, // root in CI
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 832),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("enable-unsafe-swiftshader", true), // WebGL in software
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 832), chromedp.Navigate(url)); err != nil {
+		cancelT()
+		cancelC()
+		cancelA()
+		t.Fatalf("open %s: %v", url, err)
+	}
+	return ctx, func() { cancelT(); cancelC(); cancelA() }
+}
+
+// waitFor polls a JavaScript condition until it is true.
+func waitFor(t testing.TB, ctx context.Context, cond string) {
+	t.Helper()
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(60*time.Second)))
+	if err != nil {
+		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("status")?.textContent + " " + JSON.stringify(mailsim.errors)`))
+		t.Fatalf("waiting for %s: %v (page: %s)", cond, err, state)
+	}
+}
+
+func eval[T any](t testing.TB, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// screenshot returns the page as an image.
+func screenshot(t testing.TB, ctx context.Context) image.Image {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// count counts pixels within tol of colour (r, g, b) inside rect.
+func count(img image.Image, rect image.Rectangle, r, g, b, tol int) int {
+	n := 0
+	for y := rect.Min.Y; y < rect.Max.Y; y++ {
+		for x := rect.Min.X; x < rect.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if abs(int(cr>>8)-r) <= tol && abs(int(cg>>8)-g) <= tol && abs(int(cb>>8)-b) <= tol {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
