@@ -61,6 +61,7 @@ func main() {
 		g.setErr("this page", errors.Join(problems...))
 	}
 	ebiten.SetTPS(view.TPS)
+	ebiten.SetScreenClearedEveryFrame(false) // Draw fills the whole screen: spare a pass
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	if err := ebiten.RunGame(newWebGame(g)); err != nil && !errors.Is(err, ebiten.Termination) {
 		log.Fatal(err)

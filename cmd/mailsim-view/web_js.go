@@ -36,6 +36,9 @@ type webGame struct {
 	frames int
 	mark   int       // frames at the last report
 	since  time.Time // of the last report; measurement only
+	// CPU time in Update and Draw since the last report, and Updates.
+	update, draw time.Duration
+	updates      int
 }
 
 type dropped struct {
@@ -67,33 +70,47 @@ func (w *webGame) Update() error {
 		w.openData(d.name, d.data)
 	default:
 	}
+	start := time.Now()
 	err := w.Game.Update()
 	w.report()
+	w.update += time.Since(start)
+	w.updates++
 	return err
 }
 
 func (w *webGame) Draw(screen *ebiten.Image) {
+	start := time.Now()
 	w.Game.Draw(screen)
-	w.frames++
 	now := time.Now()
+	w.draw += now.Sub(start)
+	w.frames++
+	w.page.Set("frame", w.frames) // tests wait on it between input events
 	if w.frames == 1 {
 		w.since = now
 		w.call("firstFrame")
 		return
 	}
 	if d := now.Sub(w.since); d >= time.Second {
+		n := float64(w.frames - w.mark)
 		stats := map[string]any{
-			"fps":    float64(w.frames-w.mark) / d.Seconds(),
-			"tps":    ebiten.ActualTPS(),
-			"frames": w.frames,
-			"width":  w.w,
-			"height": w.h,
+			"fps": n / d.Seconds(),
+			// Per frame, in ms: the rest of a frame is the browser's
+			// (WebGL, compositing) or idle.
+			"updateMs": float64(w.update) / 1e6 / n,
+			"drawMs":   float64(w.draw) / 1e6 / n,
+			"updates":  w.updates,
+			"tps":      ebiten.ActualTPS(),
+			"frames":   w.frames,
+			"width":    w.w,
+			"height":   w.h,
 		}
 		if m := w.m; m != nil {
 			stats["t"], stats["playing"] = m.T.Seconds(), m.Playing
+			stats["speed"], stats["node"] = m.Speed(), m.Node
 		}
 		w.call("setStats", stats)
 		w.mark, w.since = w.frames, now
+		w.update, w.draw, w.updates = 0, 0, 0
 	}
 }
 

@@ -21,7 +21,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // browser finds Chromium, or skips: make deps installs it.
@@ -101,7 +104,7 @@ func TestMain(m *testing.M) {
 }
 
 // page opens a fresh headless Chromium on url with a 1280×832 viewport:
-// the page's 32-pixel bar, and the 1280×800 window below it.
+// the 1280×800 window and the page's 32-pixel bar below it.
 func page(t testing.TB, url string) (context.Context, func()) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
@@ -185,4 +188,44 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// frameAfter waits until the window has drawn n more frames, so that an
+// input event lands in an Update of its own (ebiten sees presses per tick).
+func frameAfter(t testing.TB, ctx context.Context, n int) {
+	t.Helper()
+	f := eval[int](t, ctx, `mailsim.frame`)
+	waitFor(t, ctx, fmt.Sprintf(`mailsim.frame >= %d`, f+n))
+}
+
+// key presses and releases one key as the keyboard does, a few frames apart.
+func key(t testing.TB, ctx context.Context, r rune) {
+	t.Helper()
+	for _, k := range kb.Encode(r) {
+		if k.Type == kb.KeyUp {
+			frameAfter(t, ctx, 2)
+		}
+		p := *k
+		if _, err := chromedp.Run(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, p)
+			return err
+		})); err != nil {
+			t.Fatalf("key %q: %v", r, err)
+		}
+	}
+	frameAfter(t, ctx, 2)
+}
+
+// click presses and releases the left mouse button at (x, y) of the page.
+func click(t testing.TB, ctx context.Context, x, y float64) {
+	t.Helper()
+	for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved, input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+		if typ == input.DispatchMouseEventTypeMouseReleased {
+			frameAfter(t, ctx, 2)
+		}
+		if err := chromedp.Do(ctx, chromedp.MouseEvent(typ, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
+			t.Fatalf("click at %g,%g: %v", x, y, err)
+		}
+	}
+	frameAfter(t, ctx, 2)
 }

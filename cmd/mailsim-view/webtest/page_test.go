@@ -11,9 +11,9 @@ import (
 	"mailsim/sim/scenario"
 )
 
-// The map is the left part of the window (below the page's 32-pixel bar)
-// above the caption bar; the legend sits in its bottom-left corner.
-var mapArea = image.Rect(0, 32+32, 1280-440, 32+800-92-130)
+// The map is the left part of the window above the caption bar; the
+// legend sits in its bottom-left corner. The page's bar is below the window.
+var mapArea = image.Rect(0, 32, 1280-440, 800-92-130)
 
 func title(t *testing.T, name string) string {
 	data, err := scenarios.FS.ReadFile(name + ".yaml")
@@ -152,4 +152,19 @@ func TestDroppedFile(t *testing.T) {
 	if got, want := eval[string](t, ctx, `mailsim.title`), title(t, "figure-a"); got != want {
 		t.Errorf("after dropping figure-a the title is %q, want %q", got, want)
 	}
+}
+
+// Keys and the mouse reach the window: Space plays, ] speeds up, a click
+// on Lisa's PC opens the inspector on it.
+func TestKeysAndMouse(t *testing.T) {
+	ctx, done := page(t, site(t)+"?at=0.05s")
+	defer done()
+	waitFor(t, ctx, `mailsim.stats.frames > 0`)
+	key(t, ctx, ' ')
+	waitFor(t, ctx, `mailsim.stats.playing === true`)
+	key(t, ctx, ']')
+	waitFor(t, ctx, `mailsim.stats.speed === 2`)
+	// Lisa's PC in figure-b at 1280×800: left region, bottom row.
+	click(t, ctx, 162, 405)
+	waitFor(t, ctx, `mailsim.stats.node === "lisa-pc"`)
 }
