@@ -95,45 +95,73 @@ func startSite() (string, error) {
 	return m, nil
 }
 
-var stopServer = func() {}
+var stopServer, stopBrowser = func() {}, func() {}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopBrowser()
 	stopServer()
 	os.Exit(code)
 }
 
-// page opens a fresh headless Chromium on url with a 1280×832 viewport:
-// the 1280×800 window and the page's 32-pixel bar below it.
+var (
+	browserOnce sync.Once
+	browserCtx  context.Context
+	browserErr  error
+)
+
+// sharedBrowser starts one headless Chromium for every test: each page
+// is a tab of it, and later tabs reuse the compiled wasm from its cache.
+func sharedBrowser(t testing.TB) context.Context {
+	t.Helper()
+	exe := browser(t)
+	browserOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mailsim-webtest-chromium-")
+		if err != nil {
+			browserErr = err
+			return
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(exe),
+			chromedp.Headless,
+			chromedp.NoSandbox, // root in CI
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.UserDataDir(dir),
+			chromedp.WindowSize(1280, 832),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("enable-unsafe-swiftshader", true), // WebGL in software
+			chromedp.Flag("disable-background-timer-throttling", true),
+			chromedp.Flag("disable-renderer-backgrounding", true),
+		)
+		bctx, cancelB := chromedp.NewContext(actx)
+		stopBrowser = func() { cancelB(); cancelA(); os.RemoveAll(dir) }
+		// No timeout here: it would stop the browser (see chromedp.Run).
+		browserErr = chromedp.Do(bctx)
+		browserCtx = bctx
+	})
+	if browserErr != nil {
+		t.Fatalf("starting chromium: %v", browserErr)
+	}
+	return browserCtx
+}
+
+// page opens url in a new tab with a 1280×832 viewport: the 1280×800
+// window and the page's 32-pixel bar below it.
 func page(t testing.TB, url string) (context.Context, func()) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(browser(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox, // root in CI
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 832),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("enable-unsafe-swiftshader", true), // WebGL in software
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelC := chromedp.NewContext(sharedBrowser(t))
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 832), chromedp.Navigate(url)); err != nil {
 		cancelT()
 		cancelC()
-		cancelA()
 		t.Fatalf("open %s: %v", url, err)
 	}
-	return ctx, func() { cancelT(); cancelC(); cancelA() }
+	return ctx, func() { cancelT(); cancelC() }
 }
 
 // waitFor polls a JavaScript condition until it is true.
@@ -228,4 +256,17 @@ func click(t testing.TB, ctx context.Context, x, y float64) {
 		}
 	}
 	frameAfter(t, ctx, 2)
+}
+
+// save writes img as a PNG (WEBTEST_SHOTS=DIR asks for screenshots).
+func save(t testing.TB, name string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -3,6 +3,8 @@ package webtest
 import (
 	"fmt"
 	"image"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -61,6 +63,9 @@ func TestScreenshotShowsTopologyAndEnvelope(t *testing.T) {
 		t.Errorf("?at=0.05s: t=%v playing=%v, want 0.05 paused", eval[float64](t, ctx, `mailsim.stats.t`), eval[bool](t, ctx, `mailsim.stats.playing`))
 	}
 	img := screenshot(t, ctx)
+	if dir := os.Getenv("WEBTEST_SHOTS"); dir != "" {
+		save(t, filepath.Join(dir, "figure-b-0.05s.png"), img)
+	}
 	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 832 {
 		t.Fatalf("screenshot is %v, want 1280×832", b)
 	}
