@@ -156,6 +156,10 @@ func webHandler(dir string) http.Handler {
 				h.Set("Content-Encoding", enc.name)
 				h.Set("Vary", "Accept-Encoding")
 				h.Set("Content-Type", ctype)
+				if r.Header.Get("Range") == "" {
+					// ServeContent leaves it out of encoded responses.
+					h.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
+				}
 				http.ServeContent(w, r, name, st.ModTime(), f)
 				return
 			}

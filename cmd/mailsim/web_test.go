@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -82,6 +83,9 @@ func TestWebServesPrecompressed(t *testing.T) {
 		}
 		if got := resp.Header.Get("Content-Encoding"); got != tc.encoding {
 			t.Errorf("%s: Content-Encoding %q, want %q", name, got, tc.encoding)
+		}
+		if got, want := resp.Header.Get("Content-Length"), strconv.Itoa(len(tc.body)); got != want {
+			t.Errorf("%s: Content-Length %q, want %s", name, got, want)
 		}
 		if got := resp.Header.Get("Vary") == "Accept-Encoding"; got != tc.vary {
 			t.Errorf("%s: Vary %q, want Accept-Encoding: %v", name, resp.Header.Get("Vary"), tc.vary)
