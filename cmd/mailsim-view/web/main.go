@@ -136,8 +136,9 @@ func render(wasm string) ([]byte, error) {
 	err = t.Execute(&b, struct {
 		WasmBytes int
 		Version   string
+		Default   string
 		Scenarios []entry
-	}{len(data), hex.EncodeToString(sum[:6]), lib})
+	}{len(data), hex.EncodeToString(sum[:6]), strings.TrimSuffix(scenarios.Default, ".yaml"), lib})
 	return b.Bytes(), err
 }
 

@@ -35,6 +35,16 @@ func TestDefaultScenarioPlays(t *testing.T) {
 	waitFor(t, ctx, `mailsim.first > 0`)
 	t.Logf("first frame %.2f s after the page started, %.2f s after the wasm arrived",
 		eval[float64](t, ctx, `(mailsim.first - mailsim.t0) / 1000`), eval[float64](t, ctx, `(mailsim.first - mailsim.arrived) / 1000`))
+	// The loading bar counted every byte of the wasm against its real size
+	// (the server sent it compressed, so Content-Length was smaller).
+	if loaded, total := eval[int](t, ctx, `mailsim.loaded`), eval[int](t, ctx, `mailsim.total`); loaded != total || total < 1e6 {
+		t.Errorf("the loading bar counted %d bytes of %d", loaded, total)
+	}
+	wire := eval[int](t, ctx, `performance.getEntriesByType("resource").find(e => e.name.includes("mailsim.wasm")).encodedBodySize`)
+	t.Logf("mailsim.wasm: %d bytes on the wire, %d unpacked", wire, eval[int](t, ctx, `mailsim.total`))
+	if wire*3 > eval[int](t, ctx, `mailsim.total`) {
+		t.Errorf("mailsim.wasm took %d bytes on the wire: not compressed", wire)
+	}
 	if got, want := eval[string](t, ctx, `document.title`), title(t, "figure-b")+" — mailsim"; got != want {
 		t.Errorf("document.title %q, want %q", got, want)
 	}
