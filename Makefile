@@ -9,13 +9,15 @@ export PATH := $(PATH):/usr/local/go/bin
 #  - ebiten (the window): cgo, OpenGL and X11 headers, ALSA, pkg-config
 #  - a display for window tests and screenshots: Xvfb
 #  - real third-party clients the tests drive: swaks, tshark, dig, mpop,
-#    fetchmail, postfix's smtp-source, Python's yaml/jsonschema, chromium (Web Mail in a real browser)
+#    fetchmail, postfix's smtp-source, Python's yaml/jsonschema
+#  - real browsers: chromium (Web Mail, and the browser version's test)
 DEB_PKGS := gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
 	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config \
 	xvfb xauth libgl1-mesa-dri \
-	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema chromium
+	swaks tshark bind9-dnsutils mpop fetchmail postfix python3 python3-yaml python3-jsonschema \
+	chromium
 
-.PHONY: all deps build run test vet bench fuzz clean
+.PHONY: all deps build run web test vet bench fuzz clean
 
 all: build
 
@@ -45,6 +47,11 @@ build: deps
 run: deps
 	$(GO) run ./cmd/mailsim-view
 
+# The browser version: a static site in web/ (index.html, wasm_exec.js,
+# mailsim.wasm and their .br/.gz); serve it with bin/mailsim web.
+web:
+	$(GO) run ./cmd/mailsim-view/web -o web
+
 # go vet, gofmt, staticcheck (pinned in go.mod's tool directive) and a
 # go.mod/go.sum that go mod tidy would leave alone.
 vet:
@@ -73,4 +80,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./sim/scenario
 
 clean:
-	rm -rf bin
+	rm -rf bin web

@@ -218,8 +218,11 @@ func (g *Game) drawHelp(screen *ebiten.Image) {
 	g.drawBox(screen, helpText, inkColor)
 }
 
+// errorHint closes the error box: how to go on.
+var errorHint = "Fix the file and save it: the window reloads it. Or drop another scenario here."
+
 func (g *Game) drawErrors(screen *ebiten.Image) {
-	g.drawBox(screen, append(g.errs, "", "Fix the file and save it: the window reloads it. Or drop another scenario here."), errColor)
+	g.drawBox(screen, append(g.errs, "", errorHint), errColor)
 }
 
 func (g *Game) drawBox(screen *ebiten.Image, lines []string, c color.Color) {

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Command mailsim-view is the mailsim window: it animates every hop of a
 // scenario's SMTP (port 25), LMTP (24), POP3 (110) and DNS (53) traffic
 // over the topology, with an event list, transcripts, an inspector and

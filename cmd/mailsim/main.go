@@ -13,6 +13,8 @@
 //	mailsim validate FILES...           check scenario files without running them
 //	mailsim serve [SCENARIO]            run the world in real time and expose its
 //	                                    servers on loopback for real clients
+//	mailsim web [--addr ADDR] [DIR]     serve the browser version of the window
+//	                                    (built by make web) on loopback
 //	mailsim help [COMMAND]              show help
 //	mailsim version                     print the version
 //
@@ -101,8 +103,11 @@ func (c *cli) main(args []string) (code int) {
 		fmt.Fprintf(c.stdout, "mailsim %s\n", version)
 		return exitOK
 	}
-	if name == "serve" {
+	switch name {
+	case "serve":
 		return c.serve(rest)
+	case "web":
+		return c.web(rest)
 	}
 	cmd := c.lookup(name)
 	if cmd == nil {
@@ -168,8 +173,11 @@ func (c *cli) lookup(name string) *command {
 
 // help prints the help of one command ("mailsim help run").
 func (c *cli) help(name string) int {
-	if name == "serve" {
+	switch name {
+	case "serve":
 		return c.serve([]string{"--help"})
+	case "web":
+		return c.web([]string{"--help"})
 	}
 	cmd := c.lookup(name)
 	if cmd == nil {
@@ -217,6 +225,7 @@ func (c *cli) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-19s%s\n", cmd.name+" "+shortArgs(cmd), cmd.summary)
 	}
 	fmt.Fprintf(w, "  %-19s%s\n", "serve [SCENARIO]", serveSummary)
+	fmt.Fprintf(w, "  %-19s%s\n", "web [DIR]", webSummary)
 	fmt.Fprintf(w, "  %-19s%s\n", "help [COMMAND]", "show help for mailsim or one command")
 	fmt.Fprintf(w, "  %-19s%s\n", "version", "print the version")
 	fmt.Fprintf(w, `
