@@ -92,7 +92,7 @@ func (g *Game) setErr(name string, err error) {
 
 // use shows a freshly loaded scenario.
 func (g *Game) use(sc *scenario.Scenario) {
-	m, err := openModel(sc)
+	m, err := openModel(sc, g.opts.live)
 	if err != nil {
 		g.setErr(sc.Source, err)
 		return

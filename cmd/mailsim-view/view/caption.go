@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"mailsim/servers/service"
 
@@ -73,9 +74,13 @@ func (c *Cast) who(host string, port uint16, client bool) string {
 func (c *Cast) Caption(e *sim.Event) string {
 	switch e.Kind {
 	case sim.KindNote:
+		// A host's notes are its log lines: the event list shows them,
+		// the journeys' steps tell the story in words instead.
 		if e.Host != "" {
-			return e.Host + ": " + e.Text
+			return ""
 		}
+		return e.Text
+	case sim.KindStep:
 		return e.Text
 	case sim.KindDrop:
 		return fmt.Sprintf("A segment (%s) is lost: %s.", e.Summary, e.Text)
@@ -135,13 +140,45 @@ func hasService(h scenario.Host, s scenario.Service) bool {
 	return false
 }
 
-// Caption is the sentence for the moment shown: the latest visible event
-// at or before T that has one.
+// StoryLine is the story so far in one sentence: the latest step of a
+// message's journey or of the timeline ("Bob presses Send/Recv…"), after
+// an idle stretch that story pace compressed prefixed by how long it was
+// ("29 s later: …").
+func (m *Model) StoryLine() (string, *sim.Event) {
+	hi := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
+	for i := hi - 1; i >= 0 && i >= hi-4000; i-- {
+		e := m.Log[i]
+		if e.Kind != sim.KindStep || e.Text == "" {
+			continue
+		}
+		s := e.Text
+		if g, ok := m.Pace.GapAt(e.Depart, 0); ok && m.Pace.Story {
+			s = Later(g.To-g.From) + " later: " + s
+		}
+		return s, e
+	}
+	return "", nil
+}
+
+// Later says how long an idle stretch was: "29 s", "2 min", "1 h 5 min".
+func Later(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// Caption is the sentence for the moment shown: the latest visible
+// segment or world note at or before T that has one.
 func (m *Model) Caption() (string, *sim.Event) {
 	hi := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
 	for i := hi - 1; i >= 0 && i >= hi-4000; i-- {
 		e := m.Log[i]
-		if !m.visible(e) && e.Kind == sim.KindHop && !(e.Flags&sim.SYN != 0 && e.Flags&sim.ACK == 0) {
+		if e.Kind == sim.KindStep || !m.visible(e) && e.Kind == sim.KindHop && !(e.Flags&sim.SYN != 0 && e.Flags&sim.ACK == 0) {
 			continue
 		}
 		if s := m.Cast.Caption(e); s != "" {

@@ -19,6 +19,17 @@ type Runner interface {
 	Until() time.Duration
 	// Inspect describes a host's state now, one line per fact.
 	Inspect(host string) []string
+	// Journeys are the messages of the run so far.
+	Journeys() []Journey
+	// Results checks the scenario's expectations against the run so far.
+	Results() []Result
+}
+
+// Result is one expectation and whether the run met it.
+type Result struct {
+	What   string // the expectation in words
+	OK     bool
+	Detail string // what was seen, or why it failed
 }
 
 // BuildFunc makes a fresh runner of the same scenario; the model calls it

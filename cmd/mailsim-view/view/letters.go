@@ -1,0 +1,244 @@
+package view
+
+import (
+	"sort"
+	"time"
+
+	"mailsim/sim"
+	"mailsim/sim/scenario"
+)
+
+// A letter is one message of the run, drawn on the map with its subject:
+// it travels with the hops that carry its data (DATA, LMTP, RETR) and at
+// rest shows where it is. Letters are built from the journeys (the
+// world's step events and the hops tagged with a message id); nothing
+// is re-derived from packets.
+
+// Place says where a letter is at rest.
+type Place int
+
+// Places.
+const (
+	Outbox  Place = iota // on the sender's PC, not sent yet
+	Queue                // in an SMTP server's queue
+	Mailbox              // in a mailbox on the POP3 host
+	Inbox                // downloaded to the recipient's PC
+	Flying               // crossing a link
+	Refused              // refused or bounced here: marked ✗, fading
+	Leaving              // deleted from the server: fading
+)
+
+var placeNames = [...]string{"outbox", "queue", "mailbox", "inbox", "on its way", "refused", "deleted"}
+
+func (p Place) String() string { return placeNames[p] }
+
+// Journey is what the window knows of one message.
+type Journey struct {
+	ID      string // "M1"
+	Subject string
+	From    string
+	To      []string
+	Parent  string // a bounce: the message it reports on
+}
+
+// Spot is one letter drawn at the moment shown.
+type Spot struct {
+	J       *Journey
+	Node    string // where it rests, or the hop's receiving end
+	X, Y    float64
+	Place   Place
+	Retries int     // deferred attempts so far (in a queue)
+	Fade    float64 // 0 solid … 1 gone (Refused, Leaving)
+	Up      bool    // flying towards the top of the map (for the arrow)
+	Hop     *sim.Event
+}
+
+// Letters holds every message of the run and its events.
+type Letters struct {
+	List  []*Journey
+	track map[string]*track
+	topo  *Topology
+	pcs   map[string]bool
+}
+
+type track struct {
+	hops  []*sim.Event // hops carrying its data, by Depart
+	steps []*sim.Event // its step events, in order
+}
+
+// Fade is how long (presentation time) a deleted or refused letter
+// takes to disappear.
+const Fade = 1500 * time.Millisecond
+
+func newLetters(m *Model) *Letters {
+	ls := &Letters{track: map[string]*track{}, topo: m.Topo, pcs: map[string]bool{}}
+	for _, h := range m.Scenario.Hosts {
+		if h.Kind == scenario.KindPC {
+			ls.pcs[h.Name] = true
+		}
+	}
+	for _, j := range m.run.Journeys() {
+		j := j
+		ls.List = append(ls.List, &j)
+		ls.track[j.ID] = &track{}
+	}
+	for _, e := range m.Log {
+		if e.Msg == "" {
+			continue
+		}
+		tr := ls.track[e.Msg]
+		if tr == nil {
+			continue
+		}
+		switch e.Kind {
+		case sim.KindStep:
+			tr.steps = append(tr.steps, e)
+		case sim.KindHop:
+			tr.hops = append(tr.hops, e)
+		}
+	}
+	for _, tr := range ls.track {
+		sort.SliceStable(tr.hops, func(i, j int) bool { return tr.hops[i].Depart < tr.hops[j].Depart })
+	}
+	return ls
+}
+
+// Subject is the subject of a message id, "" if unknown.
+func (ls *Letters) Subject(id string) string {
+	for _, j := range ls.List {
+		if j.ID == id {
+			return j.Subject
+		}
+	}
+	return ""
+}
+
+// At appends to buf the spots of every letter at virtual time t; pace
+// times the fading of deleted and refused letters.
+func (ls *Letters) At(t time.Duration, pace *Pace, buf []Spot) []Spot {
+	buf = buf[:0]
+	if ls == nil {
+		return buf
+	}
+	for _, j := range ls.List {
+		buf = ls.spots(j, ls.track[j.ID], t, pace, buf)
+	}
+	return buf
+}
+
+func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf []Spot) []Spot {
+	// The rest state: the last step at or before t.
+	n := sort.Search(len(tr.steps), func(i int) bool { return tr.steps[i].Depart > t })
+	if n == 0 && (len(tr.hops) == 0 || tr.hops[0].Depart > t) {
+		return buf // not written yet
+	}
+	rest, node, copyAt := Outbox, "", ""
+	retries := 0
+	var since time.Duration
+	for _, s := range tr.steps[:n] {
+		since = s.Depart
+		switch s.Step {
+		case "composed":
+			rest, node = Outbox, s.Host
+		case "submitted", "relayed", "accepted", "mx", "retry":
+			rest, node = Queue, s.Host
+		case "deferred":
+			rest, node = Queue, s.Host
+			retries++
+		case "handed", "stored":
+			rest, node = Mailbox, s.Host
+			if s.To != "" {
+				node = s.To
+			}
+			copyAt = node
+		case "downloaded":
+			rest, node = Inbox, ls.pcOf(s.From, s.To)
+			copyAt = ls.other(node, s.From, s.To)
+		case "left":
+			rest, node = Inbox, ls.pcOf(s.From, s.To)
+		case "deleted":
+			rest, node = Inbox, ls.pcOf(s.From, s.To)
+			if copyAt != "" {
+				buf = ls.fading(buf, j, copyAt, Leaving, pace, s.Depart, t)
+			}
+			copyAt = ""
+		case "refused":
+			rest, node = Refused, s.From
+			if s.From == "" {
+				node = s.Host
+			}
+		case "bounced":
+			rest, node = Refused, s.Host
+		}
+	}
+	// In flight: the latest hop carrying its data at t.
+	h := sort.Search(len(tr.hops), func(i int) bool { return tr.hops[i].Depart > t })
+	var fly *sim.Event
+	for i := h - 1; i >= 0 && i >= h-8; i-- {
+		if e := tr.hops[i]; e.Arrive > t {
+			fly = e
+			break
+		}
+	}
+	if copyAt != "" && (rest == Inbox || rest == Mailbox) && copyAt != node {
+		buf = ls.add(buf, Spot{J: j, Node: copyAt, Place: Mailbox})
+	}
+	if fly != nil {
+		a, b := ls.topo.Node(fly.From), ls.topo.Node(fly.To)
+		if a != nil && b != nil {
+			f := 1.0
+			if d := fly.Arrive - fly.Depart; d > 0 {
+				f = float64(t-fly.Depart) / float64(d)
+			}
+			return append(buf, Spot{J: j, Node: fly.To, Place: Flying, Hop: fly, Up: b.Y < a.Y,
+				X: a.X + (b.X-a.X)*f, Y: a.Y + (b.Y-a.Y)*f})
+		}
+	}
+	// Its data arrived somewhere after the last step (DATA reached the
+	// server, the 250 reply is still to come): it rests there.
+	if h > 0 && tr.hops[h-1].Arrive > since && tr.hops[h-1].Hop == tr.hops[h-1].Hops {
+		node = tr.hops[h-1].To
+		if rest == Outbox {
+			rest = Queue
+		}
+		if ls.pcs[node] {
+			rest = Inbox
+		}
+	}
+	if rest == Refused {
+		return ls.fading(buf, j, node, Refused, pace, since, t)
+	}
+	return ls.add(buf, Spot{J: j, Node: node, Place: rest, Retries: retries})
+}
+
+func (ls *Letters) fading(buf []Spot, j *Journey, node string, p Place, pace *Pace, at, t time.Duration) []Spot {
+	f := float64(pace.P(t)-pace.P(at)) / float64(Fade)
+	if f >= 1 {
+		return buf
+	}
+	return ls.add(buf, Spot{J: j, Node: node, Place: p, Fade: max(0, f)})
+}
+
+func (ls *Letters) add(buf []Spot, s Spot) []Spot {
+	n := ls.topo.Node(s.Node)
+	if n == nil {
+		return buf
+	}
+	s.X, s.Y = n.X, n.Y
+	return append(buf, s)
+}
+
+// pcOf picks the PC of a transfer's two ends.
+func (ls *Letters) pcOf(a, b string) string {
+	if ls.pcs[b] && !ls.pcs[a] {
+		return b
+	}
+	return a
+}
+
+func (ls *Letters) other(x, a, b string) string {
+	if x == a {
+		return b
+	}
+	return a
+}
