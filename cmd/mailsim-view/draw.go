@@ -30,6 +30,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.drawTop(screen)
 		g.drawBottom(screen)
 	}
+	if g.m != nil && len(g.errs) == 0 && !g.help {
+		switch {
+		case !g.m.Started():
+			g.drawTitleCard(screen)
+		case g.m.T >= g.m.Until() && !g.m.Live:
+			g.drawResults(screen)
+		}
+	}
 	if len(g.errs) > 0 {
 		g.drawErrors(screen)
 	} else if g.help {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -28,6 +29,7 @@ func (g *Game) drawMap(screen *ebiten.Image) {
 	op.GeoM.Translate(r.X, r.Y)
 	screen.DrawImage(gx.static, op)
 	g.drawFlights(screen)
+	g.drawLetters(screen)
 	g.drawLegend(screen)
 }
 
@@ -98,12 +100,18 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 func (g *Game) drawFlights(screen *ebiten.Image) {
 	gx, c := g.gfx, g.cam
 	mr := g.mapRect()
-	s := max(0.7, min(1.4, c.Zoom*1.4))
+	// Commands and replies are small marks with an arrowhead; the hops
+	// that carry a message's data are drawn as its letter (drawLetters).
+	s := max(0.5, min(0.9, c.Zoom*0.9))
 	labelAll := len(g.flights) <= 12
 	sel := g.m.Selected
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	few := len(g.flights) <= 200
 	for i := range g.flights {
 		f := &g.flights[i]
+		if f.Ev.Msg != "" && g.m.Letters() != nil {
+			continue
+		}
 		x, y := c.ToScreen(f.X, f.Y)
 		if !mr.Contains(x, y) {
 			continue
@@ -118,9 +126,21 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 		op.GeoM.Scale(s, s)
 		op.GeoM.Translate(x, y)
 		screen.DrawImage(sp, op)
+		if few {
+			if a, b := g.m.Topo.Node(f.Ev.From), g.m.Topo.Node(f.Ev.To); a != nil && b != nil {
+				dx, dy := b.X-a.X, b.Y-a.Y
+				l := math.Hypot(dx, dy)
+				if l > 0 {
+					arrowHead(screen, x+dx/l*16*s, y+dy/l*16*s, dx, dy, inkColor)
+				}
+			}
+		}
 	}
 	for i := range g.flights {
 		f := &g.flights[i]
+		if f.Ev.Msg != "" && g.m.Letters() != nil {
+			continue
+		}
 		if !labelAll && (sel == nil || !view.SameConversation(f.Ev, sel)) {
 			continue
 		}
@@ -131,7 +151,7 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 		label := fmt.Sprintf("%d  %s", view.ServicePort(f.Ev), f.Ev.Summary)
 		label = fit(label, gx.small, 260)
 		w := float32(text.Advance(label, gx.small)) + 8
-		lx, ly := float32(x)+14, float32(y)-20
+		lx, ly := float32(x)+12, float32(y)+8
 		vector.DrawFilledRect(screen, lx, ly, w, 15, panelColor, false)
 		vector.StrokeRect(screen, lx, ly, w, 15, 1, f.Proto.Color(), false)
 		gx.text.draw(screen, label, gx.small, float64(lx)+4, float64(ly)+1, inkColor)

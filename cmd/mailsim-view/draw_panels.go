@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"strings"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -53,7 +54,11 @@ func (g *Game) drawTop(screen *ebiten.Image) {
 	if m.Live {
 		state += " (live)"
 	}
-	head := fmt.Sprintf("%s   t = %s / %s   %s at %g×", m.Topo.Title, view.FmtTime(m.T), view.FmtTime(m.Until()), state, m.Speed())
+	mode := "real time"
+	if m.Story {
+		mode = "story pace"
+	}
+	head := fmt.Sprintf("%s   t = %s / %s   %s, %s %g× (S)", m.Topo.Title, view.FmtTime(m.T), view.FmtTime(m.Until()), state, mode, m.Speed())
 	if m.Live {
 		head = fmt.Sprintf("%s   t = %s   %s", m.Topo.Title, view.FmtTime(m.T), state)
 	}
@@ -161,23 +166,20 @@ func (g *Game) drawBottom(screen *ebiten.Image) {
 	top := g.h - bottomH
 	fillRect(screen, image.Rect(0, top, g.w, g.h), panelColor)
 	vector.StrokeLine(screen, 0, float32(top), float32(g.w), float32(top), 1, lineColor, false)
+	story, _ := m.StoryLine()
 	cap, _ := m.Caption()
 	if m.Err != nil {
-		cap = m.Err.Error()
+		story, cap = m.Err.Error(), ""
 	}
-	for i, l := range wrap(cap, gx.normal, float64(g.w-24)) {
-		if i == 2 {
-			break
-		}
-		gx.text.draw(screen, l, gx.normal, 12, float64(top)+8+float64(i)*18, inkColor)
-	}
+	gx.text.draw(screen, fit(story, gx.bold, float64(g.w-24)), gx.bold, 12, float64(top)+6, inkColor)
+	gx.text.draw(screen, fit(cap, gx.normal, float64(g.w-24)), gx.normal, 12, float64(top)+28, inkColor)
 	tr := g.timelineRect()
 	fillRect(screen, tr, regionColor)
 	if u := m.Until(); u > 0 && !m.Live {
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Translate(float64(tr.Min.X), float64(tr.Min.Y))
 		screen.DrawImage(g.timelineMarks(tr.Dx(), tr.Dy()), op)
-		px := float32(tr.Min.X) + float32(tr.Dx())*float32(float64(m.T)/float64(u))
+		px := float32(tr.Min.X) + float32(tr.Dx())*float32(timeFrac(m, m.T))
 		vector.DrawFilledRect(screen, px-2, float32(tr.Min.Y)-4, 4, float32(tr.Dy())+8, inkColor, false)
 	}
 	vector.StrokeRect(screen, float32(tr.Min.X), float32(tr.Min.Y), float32(tr.Dx()), float32(tr.Dy()), 1, regionEdge, false)
@@ -256,13 +258,12 @@ func (g *Game) timelineMarks(w, h int) *ebiten.Image {
 	}
 	gx.marksLog, gx.marksModel, gx.marksTick = len(m.Log), m, g.ticks
 	img.Fill(regionColor)
-	u := m.Until()
 	cols := make([]int8, w) // protocol+1 per pixel column, 0 for none
 	for _, e := range m.Log {
 		if e.Kind != sim.KindHop || e.Hop != 1 || len(e.Payload) == 0 {
 			continue
 		}
-		px := int(float64(w) * float64(e.Depart) / float64(u))
+		px := int(float64(w) * timeFrac(m, e.Depart))
 		if px >= 0 && px < w && cols[px] == 0 {
 			cols[px] = int8(view.ByPort(e.Src.Port(), e.Dst.Port())) + 1
 		}
@@ -273,4 +274,14 @@ func (g *Game) timelineMarks(w, h int) *ebiten.Image {
 		}
 	}
 	return img
+}
+
+// timeFrac places virtual time t on the timeline: by the pace, so busy
+// seconds are wide and idle minutes narrow in story pace.
+func timeFrac(m *view.Model, t time.Duration) float64 {
+	p0, p1 := m.Pace.P(0), m.Pace.P(m.Until())
+	if p1 <= p0 {
+		return 0
+	}
+	return float64(m.Pace.P(t)-p0) / float64(p1-p0)
 }

@@ -47,6 +47,8 @@ type Game struct {
 	w, h    int
 	gfx     *graphics
 	flights []view.Flight
+	spots   []view.Spot
+	results []view.Result // of the whole run, for the end card
 	help    bool
 	back    int // event list scrolled back by this many rows
 	drag    struct {
@@ -102,6 +104,7 @@ func (g *Game) use(sc *scenario.Scenario) {
 		g.live = nil
 	}
 	m.ShowControl = g.opts.showControl
+	g.results = m.Results()
 	g.m, g.errs, g.camOK, g.back, g.inspect = m, nil, false, 0, nil
 	switch {
 	case g.opts.screenshot != "" || g.opts.benchFrames > 0:
@@ -206,5 +209,6 @@ func (g *Game) Update() error {
 	g.input()
 	g.m.Tick()
 	g.flights = g.m.InFlight(g.flights)
+	g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 // graphics holds what is made once: fonts, icons, protocol sprites.
 type graphics struct {
 	small, normal, bold, mono *text.GoTextFace
+	title                     *text.GoTextFace
 	icons                     map[scenario.Kind]*ebiten.Image
 	internet                  *ebiten.Image
 	sprites                   []*ebiten.Image // by view.Proto
@@ -71,8 +72,8 @@ var (
 
 func newGraphics() *graphics {
 	gx := &graphics{
-		small: face(assets.FontRegular, 11), normal: face(assets.FontRegular, 13),
-		bold: face(assets.FontBold, 13), mono: face(assets.FontMono, 12),
+		small: face(assets.FontRegular, 13), normal: face(assets.FontRegular, 15),
+		bold: face(assets.FontBold, 14), mono: face(assets.FontMono, 13), title: face(assets.FontBold, 22),
 		icons: map[scenario.Kind]*ebiten.Image{
 			scenario.KindPC: decodeIcon(assets.PC), scenario.KindServer: decodeIcon(assets.Server),
 			scenario.KindRouter: decodeIcon(assets.Router), scenario.KindRoot: decodeIcon(assets.Root),
@@ -81,6 +82,7 @@ func newGraphics() *graphics {
 		white:    ebiten.NewImage(3, 3),
 	}
 	gx.white.Fill(color.White)
+	whitePixel = gx.white
 	monoSource = gx.mono.Source
 	monoAdvance = text.Advance("M", gx.mono) / gx.mono.Size
 	gx.sprites = make([]*ebiten.Image, view.NumProto)

@@ -46,6 +46,8 @@ func (g *Game) input() {
 	case inpututil.IsKeyJustPressed(ebiten.KeyR):
 		m.Restart()
 		g.back = 0
+	case inpututil.IsKeyJustPressed(ebiten.KeyS):
+		m.ToggleStory()
 	case inpututil.IsKeyJustPressed(ebiten.KeyT):
 		m.ShowControl = !m.ShowControl
 	case inpututil.IsKeyJustPressed(ebiten.KeyBracketRight):
@@ -121,7 +123,8 @@ func (g *Game) mouse() {
 		case g.drag.scrubbing:
 			tr := g.timelineRect()
 			f := float64(x-tr.Min.X) / float64(tr.Dx())
-			m.Seek(time.Duration(max(0, min(1, f)) * float64(m.Until())))
+			p0, p1 := m.Pace.P(0), m.Pace.P(m.Until())
+			m.SeekP(p0 + time.Duration(max(0, min(1, f))*float64(p1-p0)))
 			m.Playing = false
 			g.back = 0
 		case g.drag.fromMapSet && (g.drag.moved || dx*dx+dy*dy > 16):

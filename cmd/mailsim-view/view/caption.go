@@ -152,7 +152,7 @@ func (m *Model) StoryLine() (string, *sim.Event) {
 			continue
 		}
 		s := e.Text
-		if g, ok := m.Pace.GapAt(e.Depart, 0); ok && m.Pace.Story {
+		if g, ok := m.Pace.GapAt(e.Depart, 0); ok && m.Pace.Story && 2*(e.Depart-g.From) > g.To-g.From {
 			s = Later(g.To-g.From) + " later: " + s
 		}
 		return s, e

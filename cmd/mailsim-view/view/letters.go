@@ -213,6 +213,9 @@ func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf
 
 func (ls *Letters) fading(buf []Spot, j *Journey, node string, p Place, pace *Pace, at, t time.Duration) []Spot {
 	f := float64(pace.P(t)-pace.P(at)) / float64(Fade)
+	if f >= 1 || t-at > 10*time.Second { // gone; an idle stretch may be shown short
+		return buf
+	}
 	if f >= 1 {
 		return buf
 	}
