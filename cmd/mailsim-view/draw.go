@@ -34,7 +34,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		switch {
 		case !g.m.Started():
 			g.drawTitleCard(screen)
-		case g.m.T >= g.m.Until() && !g.m.Live:
+		case g.m.Ended():
 			g.drawResults(screen)
 		}
 	}

@@ -67,8 +67,13 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 		if s.Place == view.Queue && s.Retries > 0 {
 			where = fmt.Sprintf("queue, retry %d", s.Retries)
 		}
-		if s.Place == view.Flying {
+		switch {
+		case s.Place == view.Flying:
 			where = ""
+		case s.Place == view.Mailbox && s.Box != "":
+			where = s.Box + "'s mailbox"
+		case s.Place == view.Inbox && s.Box != "":
+			where = s.Box + "'s inbox"
 		}
 		g.tag(screen, label, where, x+16, y-9, alpha)
 	}

@@ -74,7 +74,6 @@ func fanRegion(r *regionLayout, rs [3][]int, short map[int]bool) {
 	r.h = ry + outer + IconSize/2 + labelRoom + regionPad
 }
 
-
 // regionLayout is an ISP region's nodes before it is moved into place.
 type regionLayout struct {
 	isp   *scenario.ISP

@@ -2,6 +2,7 @@ package view
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"mailsim/sim"
@@ -39,6 +40,14 @@ type Journey struct {
 	From    string
 	To      []string
 	Parent  string // a bounce: the message it reports on
+	Steps   []LetterStep
+}
+
+// LetterStep is one step of a message's journey (servers/world's Step).
+type LetterStep struct {
+	At                     time.Duration
+	Kind                   string // composed, submitted, relayed, mx, deferred, handed, stored, downloaded, left, deleted, refused, bounced
+	Host, From, To, Detail string
 }
 
 // Spot is one letter drawn at the moment shown.
@@ -48,6 +57,7 @@ type Spot struct {
 	X, Y    float64
 	Place   Place
 	Retries int     // deferred attempts so far (in a queue)
+	Box     string  // the mailbox of this copy ("bob"), once delivered
 	Fade    float64 // 0 solid … 1 gone (Refused, Leaving)
 	Up      bool    // flying towards the top of the map (for the arrow)
 	Hop     *sim.Event
@@ -59,11 +69,11 @@ type Letters struct {
 	track map[string]*track
 	topo  *Topology
 	pcs   map[string]bool
+	box   map[string]string // PC → the mailbox it reads ("bob")
 }
 
 type track struct {
-	hops  []*sim.Event // hops carrying its data, by Depart
-	steps []*sim.Event // its step events, in order
+	hops []*sim.Event // hops carrying its data, by Depart
 }
 
 // Fade is how long (presentation time) a deleted or refused letter
@@ -71,7 +81,10 @@ type track struct {
 const Fade = 1500 * time.Millisecond
 
 func newLetters(m *Model) *Letters {
-	ls := &Letters{track: map[string]*track{}, topo: m.Topo, pcs: map[string]bool{}}
+	ls := &Letters{track: map[string]*track{}, topo: m.Topo, pcs: map[string]bool{}, box: map[string]string{}}
+	for _, pc := range m.Scenario.PCs {
+		ls.box[pc.Host], _, _ = strings.Cut(pc.User, "@")
+	}
 	for _, h := range m.Scenario.Hosts {
 		if h.Kind == scenario.KindPC {
 			ls.pcs[h.Name] = true
@@ -90,10 +103,7 @@ func newLetters(m *Model) *Letters {
 		if tr == nil {
 			continue
 		}
-		switch e.Kind {
-		case sim.KindStep:
-			tr.steps = append(tr.steps, e)
-		case sim.KindHop:
+		if e.Kind == sim.KindHop {
 			tr.hops = append(tr.hops, e)
 		}
 	}
@@ -127,17 +137,32 @@ func (ls *Letters) At(t time.Duration, pace *Pace, buf []Spot) []Spot {
 }
 
 func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf []Spot) []Spot {
-	// The rest state: the last step at or before t.
-	n := sort.Search(len(tr.steps), func(i int) bool { return tr.steps[i].Depart > t })
+	// The rest state: the steps at or before t.
+	n := sort.Search(len(j.Steps), func(i int) bool { return j.Steps[i].At > t })
 	if n == 0 && (len(tr.hops) == 0 || tr.hops[0].Depart > t) {
 		return buf // not written yet
 	}
-	rest, node, copyAt := Outbox, "", ""
+	rest, node := Outbox, ""
 	retries := 0
 	var since time.Duration
-	for _, s := range tr.steps[:n] {
-		since = s.Depart
-		switch s.Step {
+	// After delivery a message is one copy per mailbox: on the server,
+	// then downloaded to a PC too, then perhaps deleted from the server.
+	type copyState struct {
+		box, server, pc string
+		onServer        bool
+	}
+	var copies []*copyState
+	find := func(box string) *copyState {
+		for _, c := range copies {
+			if c.box == box {
+				return c
+			}
+		}
+		return nil
+	}
+	for _, s := range j.Steps[:n] {
+		since = s.At
+		switch s.Kind {
 		case "composed":
 			rest, node = Outbox, s.Host
 		case "submitted", "relayed", "accepted", "mx", "retry":
@@ -145,23 +170,23 @@ func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf
 		case "deferred":
 			rest, node = Queue, s.Host
 			retries++
-		case "handed", "stored":
+		case "handed":
 			rest, node = Mailbox, s.Host
-			if s.To != "" {
-				node = s.To
+		case "stored":
+			if find(s.Detail) == nil {
+				copies = append(copies, &copyState{box: s.Detail, server: s.Host, onServer: true})
 			}
-			copyAt = node
-		case "downloaded":
-			rest, node = Inbox, ls.pcOf(s.From, s.To)
-			copyAt = ls.other(node, s.From, s.To)
-		case "left":
-			rest, node = Inbox, ls.pcOf(s.From, s.To)
-		case "deleted":
-			rest, node = Inbox, ls.pcOf(s.From, s.To)
-			if copyAt != "" {
-				buf = ls.fading(buf, j, copyAt, Leaving, pace, s.Depart, t)
+		case "downloaded", "left", "deleted":
+			pc := ls.pcOf(s.From, s.To)
+			c := find(ls.box[pc])
+			if c == nil {
+				continue
 			}
-			copyAt = ""
+			c.pc = pc
+			if s.Kind == "deleted" && c.onServer {
+				c.onServer = false
+				buf = ls.fading(buf, j, c.server, c.box, Leaving, pace, s.At, t)
+			}
 		case "refused":
 			rest, node = Refused, s.From
 			if s.From == "" {
@@ -171,47 +196,50 @@ func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf
 			rest, node = Refused, s.Host
 		}
 	}
+	for _, c := range copies {
+		if c.onServer {
+			buf = ls.add(buf, Spot{J: j, Node: c.server, Place: Mailbox, Box: c.box})
+		}
+		if c.pc != "" {
+			buf = ls.add(buf, Spot{J: j, Node: c.pc, Place: Inbox, Box: c.box})
+		}
+	}
 	// In flight: the latest hop carrying its data at t.
 	h := sort.Search(len(tr.hops), func(i int) bool { return tr.hops[i].Depart > t })
-	var fly *sim.Event
 	for i := h - 1; i >= 0 && i >= h-8; i-- {
-		if e := tr.hops[i]; e.Arrive > t {
-			fly = e
+		fly := tr.hops[i]
+		if fly.Arrive <= t {
+			continue
+		}
+		a, b := ls.topo.Node(fly.From), ls.topo.Node(fly.To)
+		if a == nil || b == nil {
 			break
 		}
-	}
-	if copyAt != "" && (rest == Inbox || rest == Mailbox) && copyAt != node {
-		buf = ls.add(buf, Spot{J: j, Node: copyAt, Place: Mailbox})
-	}
-	if fly != nil {
-		a, b := ls.topo.Node(fly.From), ls.topo.Node(fly.To)
-		if a != nil && b != nil {
-			f := 1.0
-			if d := fly.Arrive - fly.Depart; d > 0 {
-				f = float64(t-fly.Depart) / float64(d)
-			}
-			return append(buf, Spot{J: j, Node: fly.To, Place: Flying, Hop: fly, Up: b.Y < a.Y,
-				X: a.X + (b.X-a.X)*f, Y: a.Y + (b.Y-a.Y)*f})
+		f := 1.0
+		if d := fly.Arrive - fly.Depart; d > 0 {
+			f = float64(t-fly.Depart) / float64(d)
 		}
+		return append(buf, Spot{J: j, Node: fly.To, Place: Flying, Hop: fly, Up: b.Y < a.Y,
+			X: a.X + (b.X-a.X)*f, Y: a.Y + (b.Y-a.Y)*f})
+	}
+	if len(copies) > 0 && rest != Refused {
+		return buf
 	}
 	// Its data arrived somewhere after the last step (DATA reached the
 	// server, the 250 reply is still to come): it rests there.
-	if h > 0 && tr.hops[h-1].Arrive > since && tr.hops[h-1].Hop == tr.hops[h-1].Hops {
+	if h > 0 && tr.hops[h-1].Arrive > since && tr.hops[h-1].Hop == tr.hops[h-1].Hops && len(copies) == 0 {
 		node = tr.hops[h-1].To
 		if rest == Outbox {
 			rest = Queue
 		}
-		if ls.pcs[node] {
-			rest = Inbox
-		}
 	}
 	if rest == Refused {
-		return ls.fading(buf, j, node, Refused, pace, since, t)
+		return ls.fading(buf, j, node, "", Refused, pace, since, t)
 	}
 	return ls.add(buf, Spot{J: j, Node: node, Place: rest, Retries: retries})
 }
 
-func (ls *Letters) fading(buf []Spot, j *Journey, node string, p Place, pace *Pace, at, t time.Duration) []Spot {
+func (ls *Letters) fading(buf []Spot, j *Journey, node, box string, p Place, pace *Pace, at, t time.Duration) []Spot {
 	f := float64(pace.P(t)-pace.P(at)) / float64(Fade)
 	if f >= 1 || t-at > 10*time.Second { // gone; an idle stretch may be shown short
 		return buf
@@ -219,7 +247,7 @@ func (ls *Letters) fading(buf []Spot, j *Journey, node string, p Place, pace *Pa
 	if f >= 1 {
 		return buf
 	}
-	return ls.add(buf, Spot{J: j, Node: node, Place: p, Fade: max(0, f)})
+	return ls.add(buf, Spot{J: j, Node: node, Place: p, Box: box, Fade: max(0, f)})
 }
 
 func (ls *Letters) add(buf []Spot, s Spot) []Spot {
@@ -234,13 +262,6 @@ func (ls *Letters) add(buf []Spot, s Spot) []Spot {
 // pcOf picks the PC of a transfer's two ends.
 func (ls *Letters) pcOf(a, b string) string {
 	if ls.pcs[b] && !ls.pcs[a] {
-		return b
-	}
-	return a
-}
-
-func (ls *Letters) other(x, a, b string) string {
-	if x == a {
 		return b
 	}
 	return a

@@ -213,6 +213,9 @@ func (m *Model) seek(t time.Duration) {
 	}
 }
 
+// Ended reports that the run is over: the results card is up.
+func (m *Model) Ended() bool { return !m.Live && m.T >= m.Until() }
+
 // Started reports whether virtual time has begun to move: before, the
 // title card is up.
 func (m *Model) Started() bool { return m.P >= Lead || m.T > 0 }

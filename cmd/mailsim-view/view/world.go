@@ -43,7 +43,11 @@ func (r *runtime) Inspect(host string) []string   { return inspect(r.rt, host) }
 func (r *runtime) Journeys() []Journey {
 	var out []Journey
 	for _, j := range r.rt.Journeys() {
-		out = append(out, Journey{ID: j.ID, Subject: j.Subject, From: j.From, To: j.To, Parent: j.Parent})
+		x := Journey{ID: j.ID, Subject: j.Subject, From: j.From, To: j.To, Parent: j.Parent}
+		for _, s := range j.Steps {
+			x.Steps = append(x.Steps, LetterStep{At: s.At, Kind: s.Kind, Host: s.Host, From: s.From, To: s.To, Detail: s.Detail})
+		}
+		out = append(out, x)
 	}
 	return out
 }
