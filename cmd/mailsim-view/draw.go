@@ -53,6 +53,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.bench.inFlight = len(g.flights)
 		g.bench.draw += time.Since(start)
 	}
+	if g.rec != nil && g.m != nil && !g.shotDone {
+		g.exitErr = g.rec.frame(screen, g)
+	}
 	if g.opts.screenshot != "" && g.frame >= 3 && !g.shotDone && g.m != nil {
 		g.exitErr = writePNG(screen, g.opts.screenshot)
 		g.shotDone = true

@@ -23,6 +23,9 @@ type options struct {
 	live        bool
 	loopback    netip.Addr // --serve: where host addresses start
 	showControl bool
+	record      string        // --record: GIF file
+	recordFor   time.Duration // presentation time to record
+	realTime    bool
 }
 
 // benchStats accumulate the --bench-frames measurement.
@@ -66,6 +69,7 @@ type Game struct {
 	bench    benchStats
 	live     func() error // closes the live exposure
 	redraw   redraw
+	rec      *recording
 }
 
 func newGame(path string, o options) *Game {
@@ -104,6 +108,9 @@ func (g *Game) use(sc *scenario.Scenario) {
 		g.live = nil
 	}
 	m.ShowControl = g.opts.showControl
+	if g.opts.realTime {
+		m.ToggleStory()
+	}
 	g.results = m.Results()
 	g.m, g.errs, g.camOK, g.back, g.inspect = m, nil, false, 0, nil
 	switch {
@@ -111,6 +118,9 @@ func (g *Game) use(sc *scenario.Scenario) {
 		m.Seek(g.opts.at)
 		m.AddSynthetic(g.opts.synth, g.opts.at)
 		m.Playing = g.opts.benchFrames > 0 && g.opts.synth == 0
+	case g.opts.record != "":
+		m.Playing = true
+		g.rec = newRecording()
 	case g.opts.live:
 		g.startLive(m)
 	default:
@@ -208,6 +218,11 @@ func (g *Game) Update() error {
 	}
 	g.input()
 	g.m.Tick()
+	if g.rec != nil { // 10 frames a second of playback: six ticks per frame
+		for i := 1; i < view.TPS/recordFPS; i++ {
+			g.m.Tick()
+		}
+	}
 	g.flights = g.m.InFlight(g.flights)
 	g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
 	return nil

@@ -7,6 +7,7 @@
 //	mailsim-view [SCENARIO.yaml]                   open a scenario (default: the embedded one)
 //	mailsim-view --screenshot out.png --at 12.5s   render one frame and exit
 //	mailsim-view --serve [SCENARIO.yaml]           run in real time (see --serve)
+//	mailsim-view --record out.gif [--for 40s]      record the story as an animated GIF
 //
 // Without a display it says how to get one and exits 2 (package boot).
 package main
@@ -30,14 +31,18 @@ func main() {
 		loopback:   o.Loopback,
 		screenshot: o.Screenshot, at: o.At, synth: o.Synth, benchFrames: o.BenchFrames,
 		live: o.Serve, showControl: o.TCP,
+		record: o.Record, recordFor: o.For, realTime: o.RealTime,
 	})
 	ebiten.SetWindowSize(o.Width, o.Height)
 	ebiten.SetWindowTitle("mailsim — How Email Works")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetTPS(60)
 	ebiten.SetScreenClearedEveryFrame(false) // redraw only on change: redraw.go
-	if o.Screenshot != "" || o.BenchFrames > 0 {
+	if o.Screenshot != "" || o.BenchFrames > 0 || o.Record != "" {
 		ebiten.SetVsyncEnabled(false)
+	}
+	if o.Record != "" {
+		ebiten.SetTPS(ebiten.SyncWithFPS) // one frame per Update, as fast as it goes
 	}
 	if err := ebiten.RunGame(g); err != nil && !errors.Is(err, ebiten.Termination) {
 		log.Fatal(err)

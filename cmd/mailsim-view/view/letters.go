@@ -1,6 +1,7 @@
 package view
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -73,7 +74,18 @@ type Letters struct {
 }
 
 type track struct {
-	hops []*sim.Event // hops carrying its data, by Depart
+	hops     []*sim.Event // hops carrying its data, by Depart
+	sessions []session
+}
+
+// session is a transfer of the message (SMTP, LMTP, POP3): the letter
+// travels its route for the whole conversation, from the connection's
+// first segment to the arrival of its data, so it moves while the
+// commands and replies that carry it go back and forth.
+type session struct {
+	from, to time.Duration
+	route    []string // the nodes its data crossed
+	conn     uint64
 }
 
 // Fade is how long (presentation time) a deleted or refused letter
@@ -107,8 +119,32 @@ func newLetters(m *Model) *Letters {
 			tr.hops = append(tr.hops, e)
 		}
 	}
+	first := map[uint64]time.Duration{} // conn → its first segment
+	for _, e := range m.Log {
+		if e.Kind == sim.KindHop && e.Proto == "tcp" {
+			if _, ok := first[e.Conn]; !ok {
+				first[e.Conn] = e.Depart
+			}
+		}
+	}
 	for _, tr := range ls.track {
 		sort.SliceStable(tr.hops, func(i, j int) bool { return tr.hops[i].Depart < tr.hops[j].Depart })
+		for _, h := range tr.hops {
+			n := len(tr.sessions)
+			if n > 0 && tr.sessions[n-1].conn == h.Conn {
+				s := &tr.sessions[n-1]
+				s.to = max(s.to, h.Arrive)
+				if h.Hop == len(s.route) {
+					s.route = append(s.route, h.To)
+				}
+				continue
+			}
+			start, ok := first[h.Conn]
+			if !ok || h.Proto != "tcp" {
+				start = h.Depart
+			}
+			tr.sessions = append(tr.sessions, session{from: start, to: h.Arrive, conn: h.Conn, route: []string{h.From, h.To}})
+		}
 	}
 	return ls
 }
@@ -204,24 +240,16 @@ func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf
 			buf = ls.add(buf, Spot{J: j, Node: c.pc, Place: Inbox, Box: c.box})
 		}
 	}
-	// In flight: the latest hop carrying its data at t.
-	h := sort.Search(len(tr.hops), func(i int) bool { return tr.hops[i].Depart > t })
-	for i := h - 1; i >= 0 && i >= h-8; i-- {
-		fly := tr.hops[i]
-		if fly.Arrive <= t {
-			continue
+	// On its way: in a session that carries it.
+	for _, ss := range tr.sessions {
+		if ss.from < t && t < ss.to {
+			if sp, ok := ls.along(ss, t, pace); ok {
+				sp.J = j
+				return append(buf, sp)
+			}
 		}
-		a, b := ls.topo.Node(fly.From), ls.topo.Node(fly.To)
-		if a == nil || b == nil {
-			break
-		}
-		f := 1.0
-		if d := fly.Arrive - fly.Depart; d > 0 {
-			f = float64(t-fly.Depart) / float64(d)
-		}
-		return append(buf, Spot{J: j, Node: fly.To, Place: Flying, Hop: fly, Up: b.Y < a.Y,
-			X: a.X + (b.X-a.X)*f, Y: a.Y + (b.Y-a.Y)*f})
 	}
+	h := sort.Search(len(tr.hops), func(i int) bool { return tr.hops[i].Depart > t })
 	if len(copies) > 0 && rest != Refused {
 		return buf
 	}
@@ -265,4 +293,41 @@ func (ls *Letters) pcOf(a, b string) string {
 		return b
 	}
 	return a
+}
+
+// along places a letter on a session's route at virtual time t: the
+// fraction of the session's presentation time gone by, along the route's
+// length.
+func (ls *Letters) along(ss session, t time.Duration, pace *Pace) (Spot, bool) {
+	var pts []*Node
+	for _, name := range ss.route {
+		n := ls.topo.Node(name)
+		if n == nil {
+			return Spot{}, false
+		}
+		pts = append(pts, n)
+	}
+	total := 0.0
+	for i := 1; i < len(pts); i++ {
+		total += math.Hypot(pts[i].X-pts[i-1].X, pts[i].Y-pts[i-1].Y)
+	}
+	p0, p1 := pace.P(ss.from), pace.P(ss.to)
+	f := 1.0
+	if p1 > p0 {
+		f = float64(pace.P(t)-p0) / float64(p1-p0)
+	}
+	d := f * total
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		l := math.Hypot(b.X-a.X, b.Y-a.Y)
+		if d <= l || i == len(pts)-1 {
+			g := 0.0
+			if l > 0 {
+				g = min(1, d/l)
+			}
+			return Spot{Node: b.Name, Place: Flying, Up: b.Y < a.Y, X: a.X + (b.X-a.X)*g, Y: a.Y + (b.Y-a.Y)*g}, true
+		}
+		d -= l
+	}
+	return Spot{}, false
 }

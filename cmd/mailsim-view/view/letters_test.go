@@ -1,6 +1,7 @@
 package view
 
 import (
+	"mailsim/sim"
 	"testing"
 	"time"
 )
@@ -10,23 +11,34 @@ func spotsAt(m *Model, t time.Duration) []Spot {
 	return m.Letters().At(m.T, m.Pace, nil)
 }
 
-// Mid-relay (figure B at 1 s) the letter "Lunch?" is on its way between
-// the two ISPs, and it is on the map from Lisa's send to Bob's download.
+// Mid-relay (figure B, halfway through the relay's conversation in
+// presentation time) the letter "Lunch?" is on its way between the two
+// ISPs, and it is on the map from Lisa's send to Bob's download.
 func TestLetterMidRelay(t *testing.T) {
 	m := newModel(t, "figure-b.yaml")
-	var relay time.Duration
+	var conn uint64
 	for _, e := range m.Log {
 		if e.Msg != "" && e.From == "otherisp-router" && e.To == "internet" {
-			relay = (e.Depart + e.Arrive) / 2
+			conn = e.Conn
 		}
 	}
-	sp := spotsAt(m, relay)
+	var start, end time.Duration = -1, 0
+	for _, e := range m.Log {
+		if e.Kind == sim.KindHop && e.Conn == conn && e.Msg != "" {
+			end = e.Arrive
+		}
+		if e.Kind == sim.KindHop && e.Conn == conn && start < 0 {
+			start = e.Depart
+		}
+	}
+	m.SeekP((m.Pace.P(start) + m.Pace.P(end)) / 2)
+	sp := m.Letters().At(m.T, m.Pace, nil)
 	if len(sp) != 1 || sp[0].J.Subject != "Lunch?" || sp[0].Place != Flying {
 		t.Fatalf("mid-relay spots: %+v", sp)
 	}
-	a, b := m.Topo.Node("otherisp-router"), m.Topo.Node("internet")
-	if sp[0].X <= min(a.X, b.X) || sp[0].X >= max(a.X, b.X) {
-		t.Errorf("letter at x=%v, not between the router (%v) and the Internet (%v)", sp[0].X, a.X, b.X)
+	a, b := m.Topo.Node("smtp.otherisp.com"), m.Topo.Node("smtp.comentum.com")
+	if sp[0].X <= a.X || sp[0].X >= b.X {
+		t.Errorf("letter at x=%v, not between the SMTP servers (%v, %v)", sp[0].X, a.X, b.X)
 	}
 	for v := time.Duration(0); v <= 31*time.Second; v += 10 * time.Millisecond {
 		found := false
@@ -39,7 +51,7 @@ func TestLetterMidRelay(t *testing.T) {
 	}
 	want := map[time.Duration][2]string{
 		0:                      {"lisa-pc", "outbox"},
-		500 * time.Millisecond: {"smtp.otherisp.com", "queue"},
+		300 * time.Millisecond: {"smtp.otherisp.com", "queue"}, // its MX lookup
 		20 * time.Second:       {"pop3.comentum.com", "mailbox"},
 	}
 	for at, w := range want {
@@ -91,5 +103,29 @@ func TestResultsAtTheEnd(t *testing.T) {
 	m.SeekP(m.Pace.Len())
 	if !m.Ended() {
 		t.Error("not ended at the end of the pace")
+	}
+}
+
+// Done when: in story pace the letter moves on most 10 fps frames of the
+// first 20 s of playback (as --record films them), title card included.
+func TestLetterMovesMostOfTheFirst20s(t *testing.T) {
+	m := newModel(t, "figure-b.yaml")
+	moving, frames := 0, 0
+	var last []Spot
+	for p := time.Duration(0); p < 20*time.Second; p += 100 * time.Millisecond {
+		m.SeekP(p)
+		sp := m.Letters().At(m.T, m.Pace, nil)
+		frames++
+		for i, s := range sp {
+			if s.Place == Flying || i < len(last) && (last[i].X != s.X || last[i].Y != s.Y) {
+				moving++
+				break
+			}
+		}
+		last = sp
+	}
+	t.Logf("the letter moves on %d of %d frames", moving, frames)
+	if moving*2 <= frames {
+		t.Errorf("the letter moves on %d of %d frames", moving, frames)
 	}
 }
