@@ -7,9 +7,11 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"mailsim/cmd/mailsim-view/view"
 )
 
-var okColor = color.RGBA{0x1B, 0x6E, 0x2E, 0xFF}
+var okColor = view.OKColor
 
 // drawTitleCard shows the scenario's title and description over the map
 // while virtual time waits to start (view.Lead of presentation time).

@@ -32,20 +32,19 @@ type graphics struct {
 	text                textCache
 }
 
-// Colours of the window (on a light background; protocol colours are
-// Okabe–Ito, see view.Proto).
+// Colours of the window: view's palette (tested for contrast there).
 var (
-	bgColor     = color.RGBA{0xF7, 0xF7, 0xF2, 0xFF}
-	panelColor  = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
-	inkColor    = color.RGBA{0x22, 0x26, 0x2E, 0xFF}
-	dimColor    = color.RGBA{0x6B, 0x72, 0x80, 0xFF}
-	lineColor   = color.RGBA{0x9A, 0xA3, 0xAE, 0xFF}
-	regionColor = color.RGBA{0xE4, 0xEC, 0xF5, 0xFF}
-	regionEdge  = color.RGBA{0x8F, 0xA8, 0xC4, 0xFF}
-	selColor    = color.RGBA{0xFF, 0xF2, 0xB3, 0xFF}
-	errColor    = color.RGBA{0xB0, 0x1E, 0x1E, 0xFF}
-	clientColor = color.RGBA{0x00, 0x5A, 0x8C, 0xFF}
-	serverColor = color.RGBA{0x8C, 0x3A, 0x00, 0xFF}
+	bgColor     = view.BgColor
+	panelColor  = view.PanelColor
+	inkColor    = view.InkColor
+	dimColor    = view.DimColor
+	lineColor   = view.LineColor
+	regionColor = view.RegionColor
+	regionEdge  = view.RegionEdge
+	selColor    = view.SelColor
+	errColor    = view.ErrColor
+	clientColor = view.ClientColor
+	serverColor = view.ServerColor
 )
 
 func face(src []byte, size float64) *text.GoTextFace {

@@ -2,6 +2,7 @@ package view
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -71,7 +72,11 @@ func (c *Cast) who(host string, port uint16, client bool) string {
 // Caption tells in plain words what an event means: "Lisa's mail program
 // hands the message to otherisp's SMTP server on TCP port 25". It is ""
 // for events not worth a sentence (hops after the first, bare ACKs).
-func (c *Cast) Caption(e *sim.Event) string {
+func (c *Cast) Caption(e *sim.Event) string { return c.caption(e, "", nil) }
+
+// caption is Caption with what the log adds: the subject of the message
+// the segment carries and the client's earlier commands.
+func (c *Cast) caption(e *sim.Event, subject string, before []string) string {
 	switch e.Kind {
 	case sim.KindNote:
 		// A host's notes are its log lines: the event list shows them,
@@ -113,7 +118,7 @@ func (c *Cast) Caption(e *sim.Event) string {
 		}
 		out = spec.Caption(service.Talk{
 			Summary: s, From: from, To: to, Client: client, Port: port, Kind: spec.Kind,
-			FromPC: c.hosts[e.SrcHost].Kind == scenario.KindPC,
+			FromPC: c.hosts[e.SrcHost].Kind == scenario.KindPC, Subject: subject, Before: before,
 		})
 	}
 	if out == "" {
@@ -181,9 +186,63 @@ func (m *Model) Caption() (string, *sim.Event) {
 		if e.Kind == sim.KindStep || !m.visible(e) && e.Kind == sim.KindHop && !(e.Flags&sim.SYN != 0 && e.Flags&sim.ACK == 0) {
 			continue
 		}
-		if s := m.Cast.Caption(e); s != "" {
+		if s := m.captionOf(i); s != "" {
 			return s, e
 		}
 	}
 	return "", nil
+}
+
+// captionOf is the caption of m.Log[i] with its context, cached: the
+// log of a run never changes.
+func (m *Model) captionOf(i int) string {
+	e := m.Log[i]
+	if s, ok := m.captions[e]; ok {
+		return s
+	}
+	if m.captions == nil {
+		m.captions = map[*sim.Event]string{}
+	}
+	subject := ""
+	if e.Msg != "" && m.letters != nil {
+		subject = m.letters.Subject(e.Msg)
+	}
+	var before []string
+	if e.Kind == sim.KindHop && e.Hop == 1 && len(e.Payload) > 0 && FromClient(e) {
+		before = []string{} // known, perhaps empty
+		for j := i - 1; j >= 0 && j >= i-4000; j-- {
+			x := m.Log[j]
+			if x.Kind == sim.KindHop && x.Hop == 1 && len(x.Payload) > 0 && x.Src == e.Src && x.Dst == e.Dst && x.Proto == e.Proto {
+				before = append(before, x.Summary)
+			}
+		}
+	}
+	s := m.Cast.caption(e, subject, before) + m.senderCheck(i)
+	m.captions[e] = s
+	return s
+}
+
+var reQuery = regexp.MustCompile(`^\w+\? (\S+)`)
+
+// senderCheck explains a DNS query an SMTP server makes about the domain
+// of a sender it is talking to: it checks that the domain exists before
+// it takes mail from it (the sender-domain check).
+func (m *Model) senderCheck(i int) string {
+	e := m.Log[i]
+	if e.Kind != sim.KindHop || e.Hop != 1 || !FromClient(e) || ProtoOf(service.DNS) != ByPort(e.Src.Port(), e.Dst.Port()) {
+		return ""
+	}
+	q := reQuery.FindStringSubmatch(e.Summary)
+	if q == nil {
+		return ""
+	}
+	domain := strings.TrimSuffix(strings.ToLower(q[1]), ".")
+	for j := i - 1; j >= 0 && j >= i-2000 && e.Depart-m.Log[j].Depart < 30*time.Second; j-- {
+		x := m.Log[j]
+		if x.Kind == sim.KindHop && x.DstHost == e.SrcHost && x.Hop == x.Hops && strings.HasPrefix(strings.ToUpper(x.Summary), "MAIL FROM:") &&
+			strings.Contains(strings.ToLower(x.Summary), "@"+domain+">") {
+			return " Why: it was just offered mail from " + domain + ", and checks that the sender's domain exists before taking it (RFC 5321 §5.1)."
+		}
+	}
+	return ""
 }

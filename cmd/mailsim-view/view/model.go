@@ -39,10 +39,11 @@ type Model struct {
 	SpeedIdx int
 	Err      error // the world failed; shown in the window
 
-	failErr error         // the world failed at failAt; Err once T gets there
-	failAt  time.Duration // (the run goes ahead of what is shown)
-	insp    Runner        // a second run kept at T for the inspector
-	letters *Letters
+	failErr  error         // the world failed at failAt; Err once T gets there
+	failAt   time.Duration // (the run goes ahead of what is shown)
+	insp     Runner        // a second run kept at T for the inspector
+	letters  *Letters
+	captions map[*sim.Event]string // by event: captionOf
 
 	Filter      []bool     // by Proto: protocols shown in the list (and on links)
 	ShowControl bool       // show TCP handshake, bare ACK and FIN segments
@@ -111,7 +112,7 @@ func (m *Model) rebuild() error {
 			m.add(e)
 		}
 	})
-	m.P, m.Pace, m.letters = 0, RealPace(), nil
+	m.P, m.Pace, m.letters, m.captions = 0, RealPace(), nil, nil
 	if m.Live {
 		return nil
 	}

@@ -103,3 +103,36 @@ func TestStoryPaceFigureB(t *testing.T) {
 		t.Errorf("caption after the gap: %q", c)
 	}
 }
+
+// Captions say why: the sender-domain check, a download with its
+// subject, and a QUIT that deleted nothing.
+func TestCaptionsSayWhy(t *testing.T) {
+	m := newModel(t, "figure-b.yaml")
+	var all []string
+	for i := range m.Log {
+		if c := m.captionOf(i); c != "" {
+			all = append(all, c)
+		}
+	}
+	text := strings.Join(all, "\n")
+	for _, want := range []string{
+		"comentum's SMTP server asks DNS: which server takes mail for otherisp.com? Why: it was just offered mail from otherisp.com",
+		`comentum's POP3 server sends "Lunch?" (732 bytes)`,
+		`Lisa's mail program sends the message "Lunch?" itself`,
+		"only now does the server remove the 1 message(s) it marked with DELE",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no caption %q", want)
+		}
+	}
+	m = newModel(t, "leave-on-server.yaml")
+	all = nil
+	for i := range m.Log {
+		if strings.HasPrefix(m.captionOf(i), "Carol's mail program says goodbye") {
+			all = append(all, m.captionOf(i))
+		}
+	}
+	if len(all) == 0 || !strings.Contains(all[0], "It deleted nothing, so its mail stays on the server.") {
+		t.Errorf("Carol's QUIT: %q", all)
+	}
+}
