@@ -43,7 +43,7 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 				continue // the third one carries a badge with the count
 			}
 			icon := view.IconSize * c.Zoom / 2
-			x, y = x+icon+4, y-icon-2+float64(k)*-16
+			x, y = x-12, y-icon-14+float64(k)*-22
 		}
 		if !mr.Contains(x, y) {
 			continue
@@ -98,26 +98,28 @@ func (g *Game) drawEnvelope(dst *ebiten.Image, x, y, alpha float32, refused bool
 	}
 }
 
-// tag writes a letter's subject (bold) and where it is (small) in a box
-// to the right of the letter.
+// tag writes a letter's subject (bold) and, under it, where it is
+// (small), in a box to the right of the letter.
 func (g *Game) tag(dst *ebiten.Image, label, where string, x, y float64, alpha float32) {
 	gx := g.gfx
 	w := text.Advance(label, gx.bold) + 10
+	h := float32(20)
 	if where != "" {
-		w += text.Advance(where, gx.small) + 8
+		w = max(w, text.Advance(where, gx.small)+10)
+		h = 36
 	}
 	bg := panelColor
-	bg.A = uint8(230 * alpha)
-	vector.DrawFilledRect(dst, float32(x), float32(y), float32(w), 19, bg, false)
+	bg.A = uint8(235 * alpha)
+	vector.DrawFilledRect(dst, float32(x), float32(y), float32(w), h, bg, false)
 	edge := tagEdge
 	edge.A = uint8(255 * alpha)
-	vector.StrokeRect(dst, float32(x), float32(y), float32(w), 19, 1.2, edge, false)
+	vector.StrokeRect(dst, float32(x), float32(y), float32(w), h, 1.2, edge, false)
 	if alpha < 0.5 {
 		return
 	}
 	gx.text.draw(dst, label, gx.bold, x+5, y+1, inkColor)
 	if where != "" {
-		gx.text.draw(dst, where, gx.small, x+5+text.Advance(label, gx.bold)+8, y+3, dimColor)
+		gx.text.draw(dst, where, gx.small, x+5, y+18, dimColor)
 	}
 }
 

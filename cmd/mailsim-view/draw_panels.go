@@ -34,7 +34,7 @@ func chipLabel(p view.Proto) string { return p.Key() + " " + p.String() }
 // chipRects are the clickable protocol filters in the top bar.
 func (g *Game) chipRects() []image.Rectangle {
 	var rs []image.Rectangle
-	x := g.w - panelW + 8
+	x := g.w - g.panelW() + 8
 	for _, p := range view.Services() {
 		w := int(text.Advance(chipLabel(p), g.gfx.bold)) + 16
 		rs = append(rs, image.Rect(x, 5, x+w, 25))
@@ -62,8 +62,8 @@ func (g *Game) drawTop(screen *ebiten.Image) {
 	if m.Live {
 		head = fmt.Sprintf("%s   t = %s   %s", m.Topo.Title, view.FmtTime(m.T), state)
 	}
-	drawText(screen, fit(head, gx.bold, float64(g.w-panelW-90)), gx.bold, 10, 7, inkColor) // changes every frame: not cached
-	gx.text.draw(screen, "H: help", gx.small, float64(g.w-panelW-60), 9, dimColor)
+	drawText(screen, fit(head, gx.bold, float64(g.w-g.panelW()-90)), gx.bold, 10, 7, inkColor) // changes every frame: not cached
+	gx.text.draw(screen, "H: help", gx.small, float64(g.w-g.panelW()-60), 9, dimColor)
 	for i, r := range g.chipRects() {
 		p := view.Proto(i)
 		bg, fg := panelColor, dimColor
@@ -82,8 +82,12 @@ func (g *Game) listRect() image.Rectangle {
 	return image.Rect(p.Min.X, p.Min.Y, p.Max.X, p.Min.Y+p.Dy()*52/100)
 }
 
-// drawPanel: the event list, then the transcript of the selected
-// conversation or the inspector of the clicked node.
+// listHead is the event list's header, in the rows' own format so the
+// columns line up.
+var listHead = fmt.Sprintf("%8s %-24s %-5s %s", "time", "from → to", "proto", "summary")
+
+// drawPanel: the event list, then the selected packet layer by layer and
+// its conversation, or the inspector of the clicked node.
 func (g *Game) drawPanel(screen *ebiten.Image) {
 	gx, m := g.gfx, g.m
 	p := g.panelRect()
@@ -91,42 +95,79 @@ func (g *Game) drawPanel(screen *ebiten.Image) {
 	vector.StrokeLine(screen, float32(p.Min.X), float32(p.Min.Y), float32(p.Min.X), float32(p.Max.Y), 1, lineColor, false)
 	lr := g.listRect()
 	x := float64(lr.Min.X) + 8
-	gx.text.draw(screen, "time      from → to                proto  summary", gx.bold, x, float64(lr.Min.Y)+4, inkColor)
+	gx.text.draw(screen, fit(listHead, gx.mono, float64(lr.Dx()-16)), gx.mono, x, float64(lr.Min.Y)+4, inkColor)
+	vector.StrokeLine(screen, float32(lr.Min.X), float32(lr.Min.Y+listHeader-1), float32(lr.Max.X), float32(lr.Min.Y+listHeader-1), 1, lineColor, false)
 	n := (lr.Dy() - listHeader) / rowH
 	g.rows = m.Rows(n, g.back)
 	for i, e := range g.rows {
 		y := float64(lr.Min.Y + listHeader + i*rowH)
-		if e == m.Selected {
+		switch {
+		case e == m.Selected:
 			fillRect(screen, image.Rect(lr.Min.X+1, int(y), lr.Max.X, int(y)+rowH), selColor)
+		case i == len(g.rows)-1 && g.back == 0: // the moment shown
+			fillRect(screen, image.Rect(lr.Min.X+1, int(y), lr.Max.X, int(y)+rowH), regionColor)
+		}
+		if i == len(g.rows)-1 && g.back == 0 {
+			fillRect(screen, image.Rect(lr.Min.X+1, int(y), lr.Min.X+5, int(y)+rowH), inkColor)
 		}
 		gx.text.draw(screen, g.rowText(e), gx.mono, x, y+1, rowColor(e))
 	}
 	vector.StrokeLine(screen, float32(lr.Min.X), float32(lr.Max.Y), float32(lr.Max.X), float32(lr.Max.Y), 1, lineColor, false)
 	y := float64(lr.Max.Y) + 6
 	maxLines := (p.Max.Y - int(y) - 24) / rowH
-	if m.Node != "" {
+	width := float64(p.Dx() - 20)
+	var lines []string
+	var cols []color.Color
+	add := func(s string, c color.Color) { lines, cols = append(lines, s), append(cols, c) }
+	switch {
+	case m.Node != "":
 		gx.text.draw(screen, "Inspector: "+m.Node+" at "+view.FmtTime(m.T), gx.bold, x, y, inkColor)
-		for i, l := range g.inspect {
-			if i >= maxLines {
-				break
+		for _, l := range g.inspect {
+			add(l, inkColor)
+		}
+	case m.Selected != nil && m.Selected.Kind == sim.KindHop:
+		e := m.Selected
+		gx.text.draw(screen, fmt.Sprintf("Packet at %s, layer by layer", view.FmtTime(e.Depart)), gx.bold, x, y, inkColor)
+		for _, l := range view.Layers(e) {
+			add(fmt.Sprintf("%-5s %s", l.Name, l.Text), clientColor)
+		}
+		add("", inkColor)
+		add(fmt.Sprintf("Conversation %s ↔ %s, port %d:", shortName(e.SrcHost), shortName(e.DstHost), view.ServicePort(e)), inkColor)
+		for _, l := range m.Transcript(400) {
+			who, c := "S: ", color.Color(serverColor)
+			if l.Client {
+				who, c = "C: ", clientColor
 			}
-			gx.text.draw(screen, fit(l, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), inkColor)
+			add(who+l.Text, c)
 		}
+	default:
+		gx.text.draw(screen, "Click an event above: its packet layer by layer", gx.normal, x, y, dimColor)
+		gx.text.draw(screen, "and its whole conversation. Click a computer", gx.normal, x, y+20, dimColor)
+		gx.text.draw(screen, "on the map to look inside it.", gx.normal, x, y+40, dimColor)
 		return
 	}
-	if m.Selected == nil || m.Selected.Kind != sim.KindHop {
-		gx.text.draw(screen, "Click an event above to see its conversation,", gx.normal, x, y, dimColor)
-		gx.text.draw(screen, "or a computer on the map to look inside it.", gx.normal, x, y+18, dimColor)
-		return
-	}
-	e := m.Selected
-	gx.text.draw(screen, fmt.Sprintf("Conversation: %s ↔ %s, port %d", e.SrcHost, e.DstHost, view.ServicePort(e)), gx.bold, x, y, inkColor)
-	for i, l := range m.Transcript(maxLines) {
-		who, c := "S: ", serverColor
-		if l.Client {
-			who, c = "C: ", clientColor
+	// Long lines wrap, continued with an indent.
+	var wl []string
+	var wc []color.Color
+	for i, l := range lines {
+		for j, part := range wrapMono(l, gx.mono, width) {
+			if j > 0 {
+				part = "      " + part
+			}
+			wl, wc = append(wl, part), append(wc, cols[i])
 		}
-		gx.text.draw(screen, fit(who+l.Text, gx.mono, panelW-20), gx.mono, x, y+22+float64(i*rowH), c)
+	}
+	lines, cols = wl, wc
+	if len(lines) > maxLines {
+		maxLines-- // room for the scroll hint
+	}
+	g.detailMax = max(0, len(lines)-maxLines)
+	off := min(g.detail, g.detailMax)
+	for i := 0; i < maxLines && off+i < len(lines); i++ {
+		gx.text.draw(screen, fit(lines[off+i], gx.mono, width), gx.mono, x, y+24+float64(i*rowH), cols[off+i])
+	}
+	if g.detailMax > 0 {
+		gx.text.draw(screen, fmt.Sprintf("lines %d–%d of %d: wheel to scroll", off+1, min(off+maxLines, len(lines)), len(lines)), gx.small, x, float64(p.Max.Y)-20, dimColor)
 	}
 }
 
@@ -140,7 +181,7 @@ func (g *Game) rowText(e *sim.Event) string {
 	default:
 		s = fmt.Sprintf("%s %-24s %-5s %s", t, shortName(e.Host), "note", e.Text)
 	}
-	return fit(s, g.gfx.mono, panelW-16)
+	return fit(s, g.gfx.mono, float64(g.panelW()-16))
 }
 
 func shortName(s string) string {
@@ -284,4 +325,27 @@ func timeFrac(m *view.Model, t time.Duration) float64 {
 		return 0
 	}
 	return float64(m.Pace.P(t)-p0) / float64(p1-p0)
+}
+
+// wrapMono splits s into pieces at most w pixels wide in the fixed-width
+// face f, at spaces where it can.
+func wrapMono(s string, f *text.GoTextFace, w float64) []string {
+	n := max(10, int(w/(monoAdvance*f.Size))-6) // room for the continuation indent
+	r := []rune(s)
+	if len(r) <= n+6 {
+		return []string{s}
+	}
+	var out []string
+	for len(r) > n {
+		cut := n
+		for i := n; i > n/2; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		out = append(out, string(r[:cut]))
+		r = []rune(strings.TrimLeft(string(r[cut:]), " "))
+	}
+	return append(out, string(r))
 }

@@ -26,6 +26,8 @@ type options struct {
 	record      string        // --record: GIF file
 	recordFor   time.Duration // presentation time to record
 	realTime    bool
+	inspect     string // --inspect HOST
+	sel         string // --select TEXT
 }
 
 // benchStats accumulate the --bench-frames measurement.
@@ -70,6 +72,12 @@ type Game struct {
 	live     func() error // closes the live exposure
 	redraw   redraw
 	rec      *recording
+	detail    int // the panel's lower part scrolled by this many lines
+	detailMax int
+	inspectAt struct {
+		t    time.Duration
+		tick int
+	}
 }
 
 func newGame(path string, o options) *Game {
@@ -117,6 +125,15 @@ func (g *Game) use(sc *scenario.Scenario) {
 	case g.opts.screenshot != "" || g.opts.benchFrames > 0:
 		m.Seek(g.opts.at)
 		m.AddSynthetic(g.opts.synth, g.opts.at)
+		m.Node = g.opts.inspect
+		g.inspect = m.Inspect()
+		if g.opts.sel != "" {
+			for _, e := range m.Log {
+				if e.Depart <= m.T && e.Kind == sim.KindHop && e.Hop == 1 && strings.HasPrefix(e.Summary, g.opts.sel) {
+					m.Selected = e
+				}
+			}
+		}
 		m.Playing = g.opts.benchFrames > 0 && g.opts.synth == 0
 	case g.opts.record != "":
 		m.Playing = true
@@ -141,11 +158,13 @@ func (g *Game) Layout(w, h int) (int, int) {
 const (
 	topH    = 30
 	bottomH = 92
-	panelW  = 440
 )
 
+// panelW is the side panel's width: a third of the window, within reason.
+func (g *Game) panelW() int { return max(340, min(600, g.w*34/100)) }
+
 func (g *Game) mapRect() view.Rect {
-	return view.Rect{X: 0, Y: topH, W: float64(g.w - panelW), H: float64(g.h - topH - bottomH)}
+	return view.Rect{X: 0, Y: topH, W: float64(g.w - g.panelW()), H: float64(g.h - topH - bottomH)}
 }
 
 // legendH is the height the legend takes at the bottom of the map.
@@ -167,7 +186,7 @@ func withTitles(b view.Rect) view.Rect {
 }
 
 func (g *Game) panelRect() image.Rectangle {
-	return image.Rect(g.w-panelW, topH, g.w, g.h-bottomH)
+	return image.Rect(g.w-g.panelW(), topH, g.w, g.h-bottomH)
 }
 
 func (g *Game) timelineRect() image.Rectangle {
@@ -225,5 +244,11 @@ func (g *Game) Update() error {
 	}
 	g.flights = g.m.InFlight(g.flights)
 	g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
+	// The inspector follows the moment shown (its run is replayed when
+	// the view goes back, so not more than a few times a second).
+	if m := g.m; m.Node != "" && g.inspectAt.t != m.T && (g.ticks-g.inspectAt.tick >= view.TPS/4 || !m.Playing) {
+		g.inspect = m.Inspect()
+		g.inspectAt.t, g.inspectAt.tick = m.T, g.ticks
+	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"mailsim/cmd/mailsim-view/view"
+	"mailsim/sim"
 )
 
 // chipKeys toggle the protocol filters, by view.Proto: the keys of the
@@ -108,8 +109,10 @@ func (g *Game) mouse() {
 				f = 1 / f
 			}
 			g.cam.ZoomAt(f, float64(x), float64(y))
-		case pt.In(g.panelRect()):
+		case pt.In(g.listRect()):
 			g.back = max(0, g.back+int(wy*3))
+		case pt.In(g.panelRect()):
+			g.detail = max(0, min(g.detailMax, g.detail-int(wy*3)))
 		}
 	}
 	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
@@ -152,8 +155,9 @@ func (g *Game) click(x, y int) {
 	if mr := g.mapRect(); mr.Contains(float64(x), float64(y)) {
 		wx, wy := g.cam.ToWorld(float64(x), float64(y))
 		if i := m.Topo.NodeAt(wx, wy); i >= 0 {
-			m.Node = m.Topo.Nodes[i].Name
+			m.Node, g.detail = m.Topo.Nodes[i].Name, 0
 			g.inspect = m.Inspect()
+			g.inspectAt.t, g.inspectAt.tick = m.T, g.ticks
 		} else {
 			m.Node, g.inspect = "", nil
 		}
@@ -162,8 +166,32 @@ func (g *Game) click(x, y int) {
 	if r := g.listRect(); pt.In(r) {
 		i := (y - r.Min.Y - listHeader) / rowH
 		if i >= 0 && i < len(g.rows) {
-			m.Select(g.rows[i])
-			m.Node, g.inspect = "", nil
+			// The row's moment: the map shows it, paused, its packet is
+			// in the panel.
+			e := g.rows[i]
+			m.Select(e)
+			m.Node, g.inspect, g.detail = "", nil, 0
+			m.Playing = false
+			m.Seek(e.Depart)
+			g.back = max(0, g.back-(len(g.rows)-1-i))
+			g.showOnMap(e)
 		}
+	}
+}
+
+// showOnMap pans the map so an event's link is in view.
+func (g *Game) showOnMap(e *sim.Event) {
+	t := g.m.Topo
+	a, b := t.Node(e.From), t.Node(e.To)
+	if a == nil || b == nil {
+		if a = t.Node(e.Host); a == nil {
+			return
+		}
+		b = a
+	}
+	x, y := g.cam.ToScreen((a.X+b.X)/2, (a.Y+b.Y)/2)
+	if mr := g.mapRect(); !mr.Contains(x, y) {
+		g.cam.CX, g.cam.CY = (a.X+b.X)/2, (a.Y+b.Y)/2
+		g.camOK = true
 	}
 }

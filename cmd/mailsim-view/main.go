@@ -32,6 +32,7 @@ func main() {
 		screenshot: o.Screenshot, at: o.At, synth: o.Synth, benchFrames: o.BenchFrames,
 		live: o.Serve, showControl: o.TCP,
 		record: o.Record, recordFor: o.For, realTime: o.RealTime,
+		inspect: o.Inspect, sel: o.Select,
 	})
 	ebiten.SetWindowSize(o.Width, o.Height)
 	ebiten.SetWindowTitle("mailsim — How Email Works")

@@ -2,6 +2,7 @@ package view
 
 import (
 	"io/fs"
+	"mailsim/sim"
 	"math"
 	"strings"
 	"testing"
@@ -75,4 +76,36 @@ func segDist(px, py, ax, ay, bx, by float64) float64 {
 		f = math.Max(0, math.Min(1, ((px-ax)*dx+(py-ay)*dy)/l2))
 	}
 	return math.Hypot(px-ax-f*dx, py-ay-f*dy)
+}
+
+func TestLayersAndTabs(t *testing.T) {
+	m := newModel(t, "figure-b.yaml")
+	var rcpt *sim.Event
+	for _, e := range m.Log {
+		if e.Kind == sim.KindHop && e.Hop == 1 && strings.HasPrefix(e.Summary, "RCPT TO:") {
+			rcpt = e
+			break
+		}
+	}
+	ls := Layers(rcpt)
+	var got []string
+	for _, l := range ls {
+		got = append(got, l.Name+": "+l.Text)
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"Link: hop 1 of 2: lisa-pc → otherisp-router", "IPv4: 198.51.100.100 → 198.51.100.25, protocol 6 (TCP), TTL 64", "TCP: port 49152 → 25, flags [PSH,ACK]", "SMTP: RCPT TO:<bob@comentum.com>"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no %q in\n%s", want, all)
+		}
+	}
+	if got := ExpandTabs("a\tb\t\tc"); got != "a       b               c" {
+		t.Errorf("ExpandTabs = %q", got)
+	}
+	m.Seek(m.Until())
+	m.Node = "ns.comentum.com"
+	for _, l := range m.Inspect() {
+		if strings.Contains(l, "\t") {
+			t.Errorf("tab in %q", l)
+		}
+	}
 }

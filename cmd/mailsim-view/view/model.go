@@ -306,7 +306,11 @@ func (m *Model) Inspect() []string {
 	if m.Node == "" {
 		return nil
 	}
-	return m.Sync().Inspect(m.Node)
+	lines := m.Sync().Inspect(m.Node)
+	for i, l := range lines {
+		lines[i] = ExpandTabs(l)
+	}
+	return lines
 }
 
 func (m *Model) fail(err error) {

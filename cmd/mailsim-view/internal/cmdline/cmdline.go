@@ -27,6 +27,8 @@ type Options struct {
 	Record        string        // write an animated GIF of the story to this file and exit
 	For           time.Duration // how much presentation time --record records
 	RealTime      bool          // start in real time instead of story pace
+	Inspect       string        // open the inspector on this host
+	Select        string        // select the latest event whose summary starts with this
 }
 
 // Usage heads the help text; the flags follow it.
@@ -48,6 +50,8 @@ func Parse(args []string, stdout, stderr io.Writer) (Options, error) {
 	fs.DurationVar(&o.At, "at", 0, "virtual time of the --screenshot frame, e.g. 12.5s (simulated time, the same in story pace and real time; at 0 the title card is not shown)")
 	fs.StringVar(&o.Record, "record", "", "record the story from the title card as an animated GIF `FILE` (10 frames a second, half size) and exit")
 	fs.DurationVar(&o.For, "for", 40*time.Second, "with --record: how much playback at 1× to record (presentation time, not simulated time)")
+	fs.StringVar(&o.Inspect, "inspect", "", "open the inspector on `HOST` (as a click on it does)")
+	fs.StringVar(&o.Select, "select", "", "select the latest event up to --at whose summary starts with `TEXT` (as a click on its row does)")
 	fs.BoolVar(&o.RealTime, "real-time", false, "start in real time (virtual time at the speed shown) instead of story pace (key S)")
 	fs.IntVar(&o.Width, "width", 1280, "window width")
 	fs.IntVar(&o.Height, "height", 800, "window height")
