@@ -63,15 +63,15 @@ type Game struct {
 		scrubbing  bool
 		fromMapSet bool
 	}
-	rows     []*sim.Event // rows drawn last frame, for clicks
-	inspect  []string
-	shotDone bool
-	frame    int
-	exitErr  error
-	bench    benchStats
-	live     func() error // closes the live exposure
-	redraw   redraw
-	rec      *recording
+	rows      []*sim.Event // rows drawn last frame, for clicks
+	inspect   []string
+	shotDone  bool
+	frame     int
+	exitErr   error
+	bench     benchStats
+	live      func() error // closes the live exposure
+	redraw    redraw
+	rec       *recording
 	detail    int // the panel's lower part scrolled by this many lines
 	detailMax int
 	inspectAt struct {
