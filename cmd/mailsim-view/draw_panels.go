@@ -24,21 +24,21 @@ func fillRect(dst *ebiten.Image, r image.Rectangle, c color.Color) {
 	vector.DrawFilledRect(dst, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), c, false)
 }
 
-// footerHelp is the key summary under the timeline.
-var footerHelp = fmt.Sprintf("Space play/pause   → next event   ← previous   [ ] speed   R restart   T TCP handshakes   %s-%s filters   drag timeline to scrub",
-	view.Services()[0].Key(), view.Services()[len(view.Services())-1].Key())
-
 // chipLabel is a filter chip's text: its key and protocol, "1 SMTP".
 func chipLabel(p view.Proto) string { return p.Key() + " " + p.String() }
 
 // chipRects are the clickable protocol filters in the top bar.
 func (g *Game) chipRects() []image.Rectangle {
 	var rs []image.Rectangle
-	x := g.w - g.panelW() + 8
+	x := 0
 	for _, p := range view.Services() {
 		w := int(text.Advance(chipLabel(p), g.gfx.bold)) + 16
 		rs = append(rs, image.Rect(x, 5, x+w, 25))
 		x += w + 6
+	}
+	// Right-aligned in the top bar.
+	for i := range rs {
+		rs[i] = rs[i].Add(image.Pt(g.w-x-4, 0))
 	}
 	return rs
 }
@@ -62,8 +62,10 @@ func (g *Game) drawTop(screen *ebiten.Image) {
 	if m.Live {
 		head = fmt.Sprintf("%s   t = %s   %s", m.Topo.Title, view.FmtTime(m.T), state)
 	}
-	drawText(screen, fit(head, gx.bold, float64(g.w-g.panelW()-90)), gx.bold, 10, 7, inkColor) // changes every frame: not cached
-	gx.text.draw(screen, "H: help", gx.small, float64(g.w-g.panelW()-60), 9, dimColor)
+	chips := g.chipRects()
+	room := float64(chips[0].Min.X - 80)
+	drawText(screen, fit(head, gx.bold, room), gx.bold, 10, 7, inkColor) // changes every frame: not cached
+	gx.text.draw(screen, "H: help", gx.small, float64(chips[0].Min.X-66), 8, dimColor)
 	for i, r := range g.chipRects() {
 		p := view.Proto(i)
 		bg, fg := panelColor, dimColor
@@ -82,9 +84,15 @@ func (g *Game) listRect() image.Rectangle {
 	return image.Rect(p.Min.X, p.Min.Y, p.Max.X, p.Min.Y+p.Dy()*52/100)
 }
 
-// listHead is the event list's header, in the rows' own format so the
-// columns line up.
-var listHead = fmt.Sprintf("%8s %-24s %-5s %s", "time", "from → to", "proto", "summary")
+// routeW is the width of the event list's "from → to" column: narrower
+// in a narrow panel, so the summary keeps some room. The header uses the
+// rows' own format, so the columns line up.
+func (g *Game) routeW() int {
+	if g.panelW() < 420 {
+		return 18
+	}
+	return 24
+}
 
 // drawPanel: the event list, then the selected packet layer by layer and
 // its conversation, or the inspector of the clicked node.
@@ -95,7 +103,8 @@ func (g *Game) drawPanel(screen *ebiten.Image) {
 	vector.StrokeLine(screen, float32(p.Min.X), float32(p.Min.Y), float32(p.Min.X), float32(p.Max.Y), 1, lineColor, false)
 	lr := g.listRect()
 	x := float64(lr.Min.X) + 8
-	gx.text.draw(screen, fit(listHead, gx.mono, float64(lr.Dx()-16)), gx.mono, x, float64(lr.Min.Y)+4, inkColor)
+	head := fmt.Sprintf("%8s %-*s %-5s %s", "time", g.routeW(), "from → to", "proto", "summary")
+	gx.text.draw(screen, fit(head, gx.mono, float64(lr.Dx()-16)), gx.mono, x, float64(lr.Min.Y)+4, inkColor)
 	vector.StrokeLine(screen, float32(lr.Min.X), float32(lr.Min.Y+listHeader-1), float32(lr.Max.X), float32(lr.Min.Y+listHeader-1), 1, lineColor, false)
 	n := (lr.Dy() - listHeader) / rowH
 	g.rows = m.Rows(n, g.back)
@@ -177,9 +186,9 @@ func (g *Game) rowText(e *sim.Event) string {
 	switch e.Kind {
 	case sim.KindHop:
 		route := shortName(e.SrcHost) + "→" + shortName(e.DstHost)
-		s = fmt.Sprintf("%s %-24s %-5s %s", t, route, view.Classify(e), e.Summary)
+		s = fmt.Sprintf("%s %-*s %-5s %s", t, g.routeW(), route, view.Classify(e), e.Summary)
 	default:
-		s = fmt.Sprintf("%s %-24s %-5s %s", t, shortName(e.Host), "note", e.Text)
+		s = fmt.Sprintf("%s %-*s %-5s %s", t, g.routeW(), shortName(e.Host), "note", e.Text)
 	}
 	return fit(s, g.gfx.mono, float64(g.panelW()-16))
 }
@@ -224,13 +233,18 @@ func (g *Game) drawBottom(screen *ebiten.Image) {
 		vector.DrawFilledRect(screen, px-2, float32(tr.Min.Y)-4, 4, float32(tr.Dy())+8, inkColor, false)
 	}
 	vector.StrokeRect(screen, float32(tr.Min.X), float32(tr.Min.Y), float32(tr.Dx()), float32(tr.Dy()), 1, regionEdge, false)
-	gx.text.draw(screen, footerHelp, gx.small, 12, float64(g.h-13), dimColor)
+	if !m.Live {
+		g.drawTicks(screen, tr)
+	}
+	g.drawButtons(screen)
 }
 
 var helpText = []string{
 	"mailsim — how email works",
 	"",
 	"Space        play / pause (at the end: play again)",
+	"S            story pace (every hop long enough to see, idle time short) / real time",
+	"Ctrl + / −   bigger / smaller text and controls;  Ctrl 0 resets",
 	"→ / ←        next / previous event",
 	"[  ]         slower / faster (0.1× … 100×)",
 	"R            restart from the beginning",

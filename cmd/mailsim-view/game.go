@@ -72,7 +72,8 @@ type Game struct {
 	live      func() error // closes the live exposure
 	redraw    redraw
 	rec       *recording
-	detail    int // the panel's lower part scrolled by this many lines
+	ui        float64 // interface scale (Ctrl +/−); 0 means 1
+	detail    int     // the panel's lower part scrolled by this many lines
 	detailMax int
 	inspectAt struct {
 		t    time.Duration
@@ -145,8 +146,14 @@ func (g *Game) use(sc *scenario.Scenario) {
 	}
 }
 
-// Layout follows the window size.
-func (g *Game) Layout(w, h int) (int, int) {
+// Layout follows the window size. Ctrl +/− scales the whole interface:
+// the screen is laid out smaller and ebiten scales it up to the window.
+func (g *Game) Layout(ow, oh int) (int, int) {
+	s := g.ui
+	if s == 0 { // automatic: larger windows get larger text
+		s = max(1, min(1.5, float64(ow)/1280, float64(oh)/800))
+	}
+	w, h := int(float64(ow)/s), int(float64(oh)/s)
 	if w != g.w || h != g.h {
 		g.w, g.h = w, h
 		g.camOK = false
@@ -154,10 +161,24 @@ func (g *Game) Layout(w, h int) (int, int) {
 	return w, h
 }
 
+// UI scales Ctrl +/− steps through.
+var uiScales = []float64{0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2}
+
+// scaleUI moves the interface scale d steps.
+func (g *Game) scaleUI(d int) {
+	i := 2
+	for k, s := range uiScales {
+		if s <= g.ui || g.ui == 0 && s <= float64(g.w)/1280 {
+			i = k
+		}
+	}
+	g.ui = uiScales[max(0, min(len(uiScales)-1, i+d))]
+}
+
 // Areas of the screen.
 const (
 	topH    = 30
-	bottomH = 92
+	bottomH = 126
 )
 
 // panelW is the side panel's width: a third of the window, within reason.
@@ -190,7 +211,7 @@ func (g *Game) panelRect() image.Rectangle {
 }
 
 func (g *Game) timelineRect() image.Rectangle {
-	return image.Rect(12, g.h-30, g.w-12, g.h-14)
+	return image.Rect(16, g.h-40, g.w-16, g.h-26)
 }
 
 // Update advances the model by one tick and handles input.

@@ -33,13 +33,16 @@ func pressed(k ebiten.Key) bool {
 func (g *Game) input() {
 	m := g.m
 	shift := ebiten.IsKeyPressed(ebiten.KeyShift) || ebiten.IsKeyPressed(ebiten.KeyControl)
+	ctrl := ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta)
 	switch {
+	case ctrl && (inpututil.IsKeyJustPressed(ebiten.KeyEqual) || inpututil.IsKeyJustPressed(ebiten.KeyKPAdd)):
+		g.scaleUI(+1)
+	case ctrl && (inpututil.IsKeyJustPressed(ebiten.KeyMinus) || inpututil.IsKeyJustPressed(ebiten.KeyKPSubtract)):
+		g.scaleUI(-1)
+	case ctrl && inpututil.IsKeyJustPressed(ebiten.Key0):
+		g.ui = 0 // automatic
 	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
-		if m.T >= m.Until() {
-			m.Restart()
-		} else {
-			m.Playing = !m.Playing
-		}
+		g.playPause()
 	case inpututil.IsKeyJustPressed(ebiten.KeyH), inpututil.IsKeyJustPressed(ebiten.KeySlash):
 		g.help = !g.help
 	case inpututil.IsKeyJustPressed(ebiten.KeyEscape):
@@ -146,6 +149,9 @@ func (g *Game) mouse() {
 func (g *Game) click(x, y int) {
 	m := g.m
 	pt := image.Pt(x, y)
+	if g.clickButton(x, y) {
+		return
+	}
 	for i, r := range g.chipRects() {
 		if pt.In(r) {
 			m.Filter[i] = !m.Filter[i]

@@ -145,11 +145,15 @@ func hasService(h scenario.Host, s scenario.Service) bool {
 	return false
 }
 
-// StoryLine is the story so far in one sentence: the latest step of a
-// message's journey or of the timeline ("Bob presses Send/Recv…"), after
+// StoryLine is the story so far in one sentence: while a letter is on
+// its way, the transfer carrying it; else the latest step of a message's
+// journey or of the timeline ("Bob presses Send/Recv…"), after
 // an idle stretch that story pace compressed prefixed by how long it was
 // ("29 s later: …").
 func (m *Model) StoryLine() (string, *sim.Event) {
+	if s, ok := m.letters.Underway(m.T); ok && len(m.letters.List) <= 20 {
+		return s, nil
+	}
 	hi := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
 	for i := hi - 1; i >= 0 && i >= hi-4000; i-- {
 		e := m.Log[i]

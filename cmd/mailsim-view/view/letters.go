@@ -49,6 +49,7 @@ type LetterStep struct {
 	At                     time.Duration
 	Kind                   string // composed, submitted, relayed, mx, deferred, handed, stored, downloaded, left, deleted, refused, bounced
 	Host, From, To, Detail string
+	Text                   string // in plain words
 }
 
 // Spot is one letter drawn at the moment shown.
@@ -330,4 +331,25 @@ func (ls *Letters) along(ss session, t time.Duration, pace *Pace) (Spot, bool) {
 		d -= l
 	}
 	return Spot{}, false
+}
+
+// Underway is the sentence of a transfer in progress at t: the step that
+// will end it ("Otherisp's SMTP server relays "Lunch?" to …"), so the
+// story line says what the moving letter is doing.
+func (ls *Letters) Underway(t time.Duration) (string, bool) {
+	if ls == nil {
+		return "", false
+	}
+	for _, j := range ls.List {
+		for _, ss := range ls.track[j.ID].sessions {
+			if ss.from < t && t < ss.to {
+				for _, s := range j.Steps {
+					if s.At >= t && s.Text != "" {
+						return s.Text, true
+					}
+				}
+			}
+		}
+	}
+	return "", false
 }

@@ -45,7 +45,7 @@ func (r *runtime) Journeys() []Journey {
 	for _, j := range r.rt.Journeys() {
 		x := Journey{ID: j.ID, Subject: j.Subject, From: j.From, To: j.To, Parent: j.Parent}
 		for _, s := range j.Steps {
-			x.Steps = append(x.Steps, LetterStep{At: s.At, Kind: s.Kind, Host: s.Host, From: s.From, To: s.To, Detail: s.Detail})
+			x.Steps = append(x.Steps, LetterStep{At: s.At, Kind: s.Kind, Host: s.Host, From: s.From, To: s.To, Detail: s.Detail, Text: s.Text})
 		}
 		out = append(out, x)
 	}
