@@ -133,11 +133,4 @@ func (g *Game) drawTicks(screen *ebiten.Image, tr image.Rectangle) {
 			put(t)
 		}
 	}
-	// The journeys' steps: a dark mark each, above the bar.
-	for _, e := range m.Log {
-		if e.Kind == sim.KindStep {
-			x := float32(tr.Min.X) + float32(tr.Dx())*float32(timeFrac(m, e.Depart))
-			vector.DrawFilledRect(screen, x-1, float32(tr.Min.Y)-5, 2, 5, inkColor, false)
-		}
-	}
 }

@@ -15,11 +15,7 @@ import (
 // whitePixel is the source image of filled triangles.
 var whitePixel *ebiten.Image
 
-var (
-	paperColor = color.RGBA{0xFF, 0xF6, 0xD8, 0xFF}
-	stampColor = color.RGBA{0xC6, 0x28, 0x28, 0xFF}
-	tagEdge    = color.RGBA{0xB2, 0x6B, 0x00, 0xFF}
-)
+var tagEdge = color.RGBA{0xB2, 0x6B, 0x00, 0xFF}
 
 // drawLetters draws every message as a letter with its subject: on its
 // way along a link, or at rest beside the node that holds it.
@@ -79,23 +75,18 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 	}
 }
 
-// drawEnvelope draws a letter centred at (x, y): paper, flap and stamp.
+// drawEnvelope draws a letter centred at (x, y) from its sprite (twice
+// the size, scaled down: crisp at any interface scale).
 func (g *Game) drawEnvelope(dst *ebiten.Image, x, y, alpha float32, refused bool) {
-	const w, h = 28, 19
-	x0, y0 := x-w/2, y-h/2
-	a := func(c color.RGBA) color.RGBA {
-		return color.RGBA{uint8(float32(c.R) * alpha), uint8(float32(c.G) * alpha), uint8(float32(c.B) * alpha), uint8(float32(c.A) * alpha)}
-	}
-	vector.DrawFilledRect(dst, x0+2, y0+2, w, h, a(color.RGBA{0, 0, 0, 0x40}), false) // shadow
-	vector.DrawFilledRect(dst, x0, y0, w, h, a(paperColor), false)
-	vector.StrokeRect(dst, x0, y0, w, h, 1.6, a(inkColor), true)
-	vector.StrokeLine(dst, x0, y0, x, y0+h*0.55, 1.4, a(inkColor), true)
-	vector.StrokeLine(dst, x0+w, y0, x, y0+h*0.55, 1.4, a(inkColor), true)
-	vector.DrawFilledRect(dst, x0+w-8, y0+h-8, 6, 6, a(stampColor), false)
+	sp := g.gfx.letter
 	if refused {
-		vector.StrokeLine(dst, x0-3, y0-3, x0+w+3, y0+h+3, 3, a(errColor), true)
-		vector.StrokeLine(dst, x0+w+3, y0-3, x0-3, y0+h+3, 3, a(errColor), true)
+		sp = g.gfx.refused
 	}
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	op.GeoM.Scale(0.5, 0.5)
+	op.GeoM.Translate(float64(x)-15, float64(y)-10)
+	op.ColorScale.ScaleAlpha(alpha)
+	dst.DrawImage(sp, op)
 }
 
 // tag writes a letter's subject (bold) and, under it, where it is
@@ -142,5 +133,5 @@ func arrowHead(dst *ebiten.Image, x, y, dx, dy float64, c color.Color) {
 		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(r)/0xffff, float32(gg)/0xffff, float32(b)/0xffff, float32(a)/0xffff
 		vs[i].SrcX, vs[i].SrcY = 1, 1
 	}
-	dst.DrawTriangles(vs, is, whitePixel, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+	dst.DrawTriangles(vs, is, whitePixel, &ebiten.DrawTrianglesOptions{})
 }

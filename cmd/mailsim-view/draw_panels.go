@@ -328,6 +328,18 @@ func (g *Game) timelineMarks(w, h int) *ebiten.Image {
 			vector.DrawFilledRect(img, float32(x), 0, 1, float32(h), view.Proto(c-1).Color(), false)
 		}
 	}
+	// The journeys' steps: a dark mark each, in the top third.
+	steps := make([]bool, w)
+	for _, e := range m.Log {
+		if px := int(float64(w) * timeFrac(m, e.Depart)); e.Kind == sim.KindStep && px >= 0 && px < w {
+			steps[px] = true
+		}
+	}
+	for x, on := range steps {
+		if on {
+			vector.DrawFilledRect(img, float32(x), 0, 2, float32(h)/3, inkColor, false)
+		}
+	}
 	return img
 }
 

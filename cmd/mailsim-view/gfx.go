@@ -22,6 +22,7 @@ type graphics struct {
 	icons                     map[scenario.Kind]*ebiten.Image
 	internet                  *ebiten.Image
 	sprites                   []*ebiten.Image // by view.Proto
+	letter, refused           *ebiten.Image   // a message's letter, 60×40
 
 	static              *ebiten.Image // the topology at the current camera
 	staticCam           view.Camera
@@ -84,6 +85,8 @@ func newGraphics() *graphics {
 	whitePixel = gx.white
 	monoSource = gx.mono.Source
 	monoAdvance = text.Advance("M", gx.mono) / gx.mono.Size
+	gx.letter = ebiten.NewImageFromImage(view.LetterSprite(60, 40, false))
+	gx.refused = ebiten.NewImageFromImage(view.LetterSprite(60, 40, true))
 	gx.sprites = make([]*ebiten.Image, view.NumProto)
 	for p := range gx.sprites {
 		gx.sprites[p] = ebiten.NewImageFromImage(view.Sprite(view.Proto(p), 26, 18))
