@@ -56,6 +56,9 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 			continue
 		}
 		label := s.J.Subject
+		if s.J.Parent != "" {
+			label = "Bounce: " + g.m.Letters().Subject(s.J.Parent)
+		}
 		if label == "" {
 			label = s.J.ID
 		}

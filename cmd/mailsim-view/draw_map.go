@@ -29,6 +29,7 @@ func (g *Game) drawMap(screen *ebiten.Image) {
 	op.GeoM.Translate(r.X, r.Y)
 	screen.DrawImage(gx.static, op)
 	g.drawFlights(screen)
+	g.drawMarks(screen)
 	g.drawLetters(screen)
 	g.drawLegend(screen)
 }

@@ -41,22 +41,24 @@ type benchStats struct {
 
 // Game implements ebiten.Game: Update changes the model, Draw reads it.
 type Game struct {
-	opts    options
-	path    string    // scenario file, "" for the embedded default
-	mtime   time.Time // of path when loaded
-	ticks   int       // Updates since start; the file is polled every TPS ticks
-	m       *view.Model
-	errs    []string // why the scenario could not be opened
-	cam     view.Camera
-	camOK   bool
-	w, h    int
-	gfx     *graphics
-	flights []view.Flight
-	spots   []view.Spot
-	results []view.Result // of the whole run, for the end card
-	help    bool
-	back    int // event list scrolled back by this many rows
-	drag    struct {
+	opts     options
+	path     string    // scenario file, "" for the embedded default
+	mtime    time.Time // of path when loaded
+	ticks    int       // Updates since start; the file is polled every TPS ticks
+	m        *view.Model
+	errs     []string // why the scenario could not be opened
+	cam      view.Camera
+	camOK    bool
+	w, h     int
+	gfx      *graphics
+	flights  []view.Flight
+	spots    []view.Spot
+	down     view.Down
+	refusals []view.Refusal
+	results  []view.Result // of the whole run, for the end card
+	help     bool
+	back     int // event list scrolled back by this many rows
+	drag     struct {
 		on         bool
 		x, y       int
 		moved      bool
@@ -265,6 +267,8 @@ func (g *Game) Update() error {
 	}
 	g.flights = g.m.InFlight(g.flights)
 	g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
+	g.down = g.m.DownAt(g.m.T)
+	g.refusals = g.m.Refusals(g.refusals)
 	// The inspector follows the moment shown (its run is replayed when
 	// the view goes back, so not more than a few times a second).
 	if m := g.m; m.Node != "" && g.inspectAt.t != m.T && (g.ticks-g.inspectAt.tick >= view.TPS/4 || !m.Playing) {

@@ -160,13 +160,31 @@ func (m *Model) StoryLine() (string, *sim.Event) {
 		if e.Kind != sim.KindStep || e.Text == "" {
 			continue
 		}
-		s := e.Text
+		s := Plain(e.Text)
 		if g, ok := m.Pace.GapAt(e.Depart, 0); ok && m.Pace.Story && 2*(e.Depart-g.From) > g.To-g.From {
 			s = Later(g.To-g.From) + " later: " + s
 		}
 		return s, e
 	}
 	return "", nil
+}
+
+// rawErrors turn the network errors a step quotes into plain words.
+var rawErrors = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`connect to (\S+?)\[[^\]]*\]:(\d+): connect: connection refused`), "$1 refused the connection on port $2: no server is listening there"},
+	{regexp.MustCompile(`connect to (\S+?)\[[^\]]*\]:(\d+): [^;)]*(timeout|timed out)[^;)]*`), "$1 did not answer on port $2"},
+	{regexp.MustCompile(`connect to (\S+?)\[[^\]]*\]:(\d+): [^;)]*unreachable[^;)]*`), "$1 cannot be reached: no route to it"},
+}
+
+// Plain rewrites the raw network errors in a step's sentence.
+func Plain(s string) string {
+	for _, r := range rawErrors {
+		s = r.re.ReplaceAllString(s, r.with)
+	}
+	return s
 }
 
 // Later says how long an idle stretch was: "29 s", "2 min", "1 h 5 min".

@@ -129,3 +129,38 @@ func TestLetterMovesMostOfTheFirst20s(t *testing.T) {
 		t.Errorf("the letter moves on %d of %d frames", moving, frames)
 	}
 }
+
+// The server-down scenario: the stopped service is marked until it
+// starts again, the refused connections are marked ✗, and the letter
+// waits in the queue with its retries counted.
+func TestMarksServerDown(t *testing.T) {
+	m := newModel(t, "server-down.yaml")
+	if d := m.DownAt(time.Minute); len(d.Services["smtp.comentum.com"]) != 1 {
+		t.Errorf("at 1m stopped: %v", d.Services)
+	}
+	if d := m.DownAt(4 * time.Minute); len(d.Services) != 0 {
+		t.Errorf("at 4m stopped: %v", d.Services)
+	}
+	refused := false
+	for v := 5 * time.Second; v < 3*time.Minute && !refused; v += 10 * time.Millisecond {
+		m.Seek(v)
+		refused = len(m.Refusals(nil)) > 0
+	}
+	if !refused {
+		t.Error("no refused connection marked")
+	}
+	queued := false
+	for _, s := range spotsAt(m, 2*time.Minute+30*time.Second) {
+		queued = queued || s.Place == Queue && s.Node == "smtp.otherisp.com" && s.Retries > 0
+	}
+	if !queued {
+		t.Errorf("at 2m30s: %+v", spotsAt(m, 2*time.Minute+30*time.Second))
+	}
+}
+
+func TestPlain(t *testing.T) {
+	got := Plain(`smtp.otherisp.com cannot deliver "Are you there?" yet: connect to smtp.comentum.com[203.0.113.25]:25: connect: connection refused; retry in 1m`)
+	if want := `smtp.otherisp.com cannot deliver "Are you there?" yet: smtp.comentum.com refused the connection on port 25: no server is listening there; retry in 1m`; got != want {
+		t.Errorf("Plain = %q", got)
+	}
+}
