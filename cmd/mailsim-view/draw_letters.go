@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 
@@ -28,6 +29,7 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 			crowd[s.Node]++
 		}
 	}
+	g.placed = g.placed[:0]
 	many := len(g.spots) > 40 || c.Zoom < 0.5 && len(g.spots) > 6 // the classroom: letters without tags
 	for i := range g.spots {
 		s := &g.spots[i]
@@ -51,7 +53,7 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 		}
 		if many && crowd[s.Node] > 3 {
 			if stack[s.Node] == 3 || stack[s.Node] == crowd[s.Node] && stack[s.Node] <= 3 {
-				g.tag(screen, fmt.Sprintf("%d letters", crowd[s.Node]), "", x+16, y-9, alpha)
+				g.tag(screen, fmt.Sprintf("%d letters", crowd[s.Node]), "", x, y, alpha)
 			}
 			continue
 		}
@@ -74,7 +76,7 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 		case s.Place == view.Inbox && s.Box != "":
 			where = s.Box + "'s inbox"
 		}
-		g.tag(screen, label, where, x+16, y-9, alpha)
+		g.tag(screen, label, where, x, y, alpha)
 	}
 }
 
@@ -93,8 +95,10 @@ func (g *Game) drawEnvelope(dst *ebiten.Image, x, y, alpha float32, refused bool
 }
 
 // tag writes a letter's subject (bold) and, under it, where it is
-// (small), in a box to the right of the letter.
-func (g *Game) tag(dst *ebiten.Image, label, where string, x, y float64, alpha float32) {
+// (small), in a box beside the letter at (lx, ly): to its right, else to
+// its left, above or below, wherever it stays on the map and clear of the
+// tags already drawn.
+func (g *Game) tag(dst *ebiten.Image, label, where string, lx, ly float64, alpha float32) {
 	gx := g.gfx
 	w := text.Advance(label, gx.bold) + 10
 	h := float32(20)
@@ -102,6 +106,7 @@ func (g *Game) tag(dst *ebiten.Image, label, where string, x, y float64, alpha f
 		w = max(w, text.Advance(where, gx.small)+10)
 		h = 36
 	}
+	x, y := g.placeTag(lx, ly, w, float64(h))
 	bg := panelColor
 	bg.A = uint8(235 * alpha)
 	vector.DrawFilledRect(dst, float32(x), float32(y), float32(w), h, bg, false)
@@ -115,6 +120,38 @@ func (g *Game) tag(dst *ebiten.Image, label, where string, x, y float64, alpha f
 	if where != "" {
 		gx.text.draw(dst, where, gx.small, x+5, y+18, dimColor)
 	}
+}
+
+// placeTag picks where a w×h tag of the letter at (lx, ly) goes.
+func (g *Game) placeTag(lx, ly, w, h float64) (float64, float64) {
+	mr := g.mapRect()
+	cands := [][2]float64{{lx + 16, ly - 9}, {lx - 16 - w, ly - 9}, {lx + 16, ly - 9 - h - 4}, {lx - 16 - w, ly - 9 - h - 4}, {lx - w/2, ly - 14 - h}, {lx + 16, ly + 14}}
+	best := cands[0]
+	for i, c := range cands {
+		r := image.Rect(int(c[0]), int(c[1]), int(c[0]+w), int(c[1]+h))
+		if !r.In(image.Rect(int(mr.X), int(mr.Y), int(mr.X+mr.W), int(mr.Y+mr.H))) {
+			continue
+		}
+		if i == 0 || best == cands[0] && !g.tagFree(image.Rect(int(best[0]), int(best[1]), int(best[0]+w), int(best[1]+h))) {
+			best = c
+		}
+		if g.tagFree(r) {
+			best = c
+			break
+		}
+	}
+	x, y := max(mr.X, min(best[0], mr.X+mr.W-w)), max(mr.Y, min(best[1], mr.Y+mr.H-h))
+	g.placed = append(g.placed, image.Rect(int(x), int(y), int(x+w), int(y+h)))
+	return x, y
+}
+
+func (g *Game) tagFree(r image.Rectangle) bool {
+	for _, p := range g.placed {
+		if r.Overlaps(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // arrowHead draws a small filled triangle at (x, y) pointing along (dx, dy).

@@ -55,7 +55,8 @@ type Game struct {
 	spots    []view.Spot
 	down     view.Down
 	refusals []view.Refusal
-	results  []view.Result // of the whole run, for the end card
+	placed   []image.Rectangle // letters' tags drawn so far this frame
+	results  []view.Result     // of the whole run, for the end card
 	help     bool
 	back     int // event list scrolled back by this many rows
 	drag     struct {
