@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"mailsim/cmd/mailsim-view/view"
@@ -53,7 +52,7 @@ func (g *Game) buttonRects() []image.Rectangle {
 	var rs []image.Rectangle
 	x, y := 12, g.h-bottomH+52
 	for _, b := range buttons {
-		w := int(text.Advance(b.label(g.m), g.gfx.bold)) + 20
+		w := int(advance(b.label(g.m), g.gfx.bold)) + 20
 		w = max(w, 64)
 		rs = append(rs, image.Rect(x, y, x+w, y+26))
 		x += w + 6
@@ -72,7 +71,7 @@ func (g *Game) drawButtons(screen *ebiten.Image) {
 		fillRect(screen, r, bg)
 		vector.StrokeRect(screen, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), 1, regionEdge, false)
 		l := buttons[i].label(g.m)
-		g.gfx.text.draw(screen, l, g.gfx.bold, float64(r.Min.X)+(float64(r.Dx())-text.Advance(l, g.gfx.bold))/2, float64(r.Min.Y)+4, inkColor)
+		g.gfx.text.draw(screen, l, g.gfx.bold, float64(r.Min.X)+(float64(r.Dx())-advance(l, g.gfx.bold))/2, float64(r.Min.Y)+4, inkColor)
 	}
 	rs := g.buttonRects()
 	last := rs[len(rs)-1]
@@ -99,29 +98,52 @@ var tickSteps = []time.Duration{
 
 // drawTicks labels the timeline with virtual times where they fit: in
 // story pace busy seconds are wide and idle minutes narrow, so the
-// labels crowd where much happens and thin out where nothing does.
+// labels crowd where much happens and thin out where nothing does. The
+// places are worked out once per model, pace and width.
 func (g *Game) drawTicks(screen *ebiten.Image, tr image.Rectangle) {
+	k := tickKey{g.m, g.m.Pace, tr.Dx()}
+	if g.tickKey != k {
+		g.tickKey, g.ticksAt = k, g.placeTicks(tr)
+	}
+	for _, t := range g.ticksAt {
+		x := float32(tr.Min.X) + float32(t.x)
+		vector.StrokeLine(screen, x, float32(tr.Max.Y), x, float32(tr.Max.Y)+4, 1, inkColor, false)
+		g.gfx.text.draw(screen, t.label, g.gfx.small, float64(tr.Min.X)+t.lx, float64(tr.Max.Y)+4, dimColor)
+	}
+}
+
+type tickKey struct {
+	m    *view.Model
+	pace *view.Pace
+	w    int
+}
+
+type tick struct {
+	x, lx float64 // the mark and its label's left edge, from the bar's left
+	label string
+}
+
+func (g *Game) placeTicks(tr image.Rectangle) []tick {
 	m := g.m
 	u := m.Until()
-	var xs []float64
+	w := float64(tr.Dx())
+	var out []tick
 	fits := func(x float64) bool {
-		for _, o := range xs {
-			if x > o-54 && x < o+54 {
+		for _, o := range out {
+			if x > o.x-54 && x < o.x+54 {
 				return false
 			}
 		}
 		return true
 	}
 	put := func(t time.Duration) {
-		x := float64(tr.Min.X) + float64(tr.Dx())*timeFrac(m, t)
-		if !fits(x) || len(xs) > 40 {
+		x := w * timeFrac(m, t)
+		if !fits(x) || len(out) > 40 {
 			return
 		}
-		xs = append(xs, x)
-		vector.StrokeLine(screen, float32(x), float32(tr.Max.Y), float32(x), float32(tr.Max.Y)+4, 1, inkColor, false)
 		l := sim.HumanTime(t)
-		lx := max(float64(tr.Min.X), min(x-text.Advance(l, g.gfx.small)/2, float64(tr.Max.X)-text.Advance(l, g.gfx.small)))
-		g.gfx.text.draw(screen, l, g.gfx.small, lx, float64(tr.Max.Y)+4, dimColor)
+		lw := advance(l, g.gfx.small)
+		out = append(out, tick{x, max(0, min(x-lw/2, w-lw)), l})
 	}
 	put(0)
 	put(u)
@@ -133,4 +155,5 @@ func (g *Game) drawTicks(screen *ebiten.Image, tr image.Rectangle) {
 			put(t)
 		}
 	}
+	return out
 }

@@ -7,7 +7,6 @@ import (
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"mailsim/cmd/mailsim-view/view"
@@ -100,10 +99,10 @@ func (g *Game) drawEnvelope(dst *ebiten.Image, x, y, alpha float32, refused bool
 // tags already drawn.
 func (g *Game) tag(dst *ebiten.Image, label, where string, lx, ly float64, alpha float32) {
 	gx := g.gfx
-	w := text.Advance(label, gx.bold) + 10
+	w := advance(label, gx.bold) + 10
 	h := float32(20)
 	if where != "" {
-		w = max(w, text.Advance(where, gx.small)+10)
+		w = max(w, advance(where, gx.small)+10)
 		h = 36
 	}
 	x, y := g.placeTag(lx, ly, w, float64(h))

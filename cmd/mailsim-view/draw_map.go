@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"mailsim/cmd/mailsim-view/view"
@@ -87,7 +86,7 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 		img.DrawImage(icon, op)
 		if c.Zoom >= 0.42 {
 			label := t.Label(n)
-			lw := text.Advance(label, gx.small)
+			lw := advance(label, gx.small)
 			drawText(img, label, gx.small, float64(x)-lw/2, float64(y)+size/2+1, dimColor)
 		}
 		if n.Name == "internet" {
@@ -151,7 +150,7 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 		}
 		label := fmt.Sprintf("%d  %s", view.ServicePort(f.Ev), f.Ev.Summary)
 		label = fit(label, gx.small, 260)
-		w := float32(text.Advance(label, gx.small)) + 8
+		w := float32(advance(label, gx.small)) + 8
 		lx, ly := float32(x)+12, float32(y)+8
 		vector.DrawFilledRect(screen, lx, ly, w, 15, panelColor, false)
 		vector.StrokeRect(screen, lx, ly, w, 15, 1, f.Proto.Color(), false)
@@ -171,8 +170,8 @@ func (g *Game) drawLegend(screen *ebiten.Image) {
 		if p.Port() != 0 {
 			names[i] = fmt.Sprintf("%s %d", p, p.Port())
 		}
-		nameW = max(nameW, text.Advance(names[i], gx.bold))
-		descW = max(descW, text.Advance(p.Describe(), gx.small))
+		nameW = max(nameW, advance(names[i], gx.bold))
+		descW = max(descW, advance(p.Describe(), gx.small))
 	}
 	h := float32(len(rows)*18 + 8)
 	w := float32(32 + nameW + 12 + descW + 10)

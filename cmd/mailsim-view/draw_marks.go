@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"mailsim/cmd/mailsim-view/view"
@@ -24,7 +23,7 @@ func (g *Game) drawMarks(screen *ebiten.Image) {
 		}
 		x, y := c.ToScreen(n.X, n.Y)
 		label := strings.Join(svcs, ", ") + " stopped"
-		w := text.Advance(label, gx.bold) + 10
+		w := advance(label, gx.bold) + 10
 		bx, by := x-w/2, y+view.IconSize*c.Zoom/2+18 // under its label
 		vector.DrawFilledRect(screen, float32(bx), float32(by), float32(w), 20, errColor, false)
 		gx.text.draw(screen, label, gx.bold, bx+5, by+1, color.White)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"mailsim/cmd/mailsim-view/view"
@@ -59,9 +58,9 @@ func (g *Game) drawResults(screen *ebiten.Image) {
 func (g *Game) card(screen *ebiten.Image, title string, lines []string, cols []color.Color, foot string) {
 	gx := g.gfx
 	mr := g.mapRect()
-	w := text.Advance(title, gx.title) + 40
+	w := advance(title, gx.title) + 40
 	for _, l := range lines {
-		w = max(w, text.Advance(l, gx.normal)+40)
+		w = max(w, advance(l, gx.normal)+40)
 	}
 	w = min(w, mr.W-20)
 	h := 60 + float64(len(lines))*20 + 34

@@ -32,7 +32,7 @@ func (g *Game) chipRects() []image.Rectangle {
 	var rs []image.Rectangle
 	x := 0
 	for _, p := range view.Services() {
-		w := int(text.Advance(chipLabel(p), g.gfx.bold)) + 16
+		w := int(advance(chipLabel(p), g.gfx.bold)) + 16
 		rs = append(rs, image.Rect(x, 5, x+w, 25))
 		x += w + 6
 	}
@@ -283,7 +283,7 @@ func (g *Game) drawBox(screen *ebiten.Image, lines []string, c color.Color) {
 	gx := g.gfx
 	w := 0.0
 	for _, l := range lines {
-		w = max(w, text.Advance(l, gx.mono))
+		w = max(w, advance(l, gx.mono))
 	}
 	w = min(w+32, float64(g.w-40))
 	h := float64(len(lines)*18 + 24)

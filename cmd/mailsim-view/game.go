@@ -56,7 +56,9 @@ type Game struct {
 	down     view.Down
 	refusals []view.Refusal
 	placed   []image.Rectangle // letters' tags drawn so far this frame
-	results  []view.Result     // of the whole run, for the end card
+	tickKey  tickKey           // the timeline's labels, placed for this
+	ticksAt  []tick
+	results  []view.Result // of the whole run, for the end card
 	help     bool
 	back     int // event list scrolled back by this many rows
 	drag     struct {

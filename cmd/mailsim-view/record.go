@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"os"
 	"time"
 
@@ -24,8 +25,21 @@ type recording struct {
 	hold int // frames of the results card still to record
 }
 
-func newRecording() *recording {
-	return &recording{gif: gifrec.New(100/recordFPS, 2), hold: 3 * recordFPS}
+func newRecording() *recording { return &recording{hold: 3 * recordFPS} }
+
+// start films a window up to 1000 pixels wide at its size, a larger one
+// at half size.
+func (r *recording) start(w int) {
+	scale := 1
+	if w > 1000 {
+		scale = 2
+	}
+	extra := []color.Color{view.BgColor, view.PanelColor, view.InkColor, view.DimColor, view.LineColor,
+		view.RegionColor, view.RegionEdge, view.SelColor, view.ErrColor, view.OKColor, view.LetterPaper}
+	for _, p := range view.Services() {
+		extra = append(extra, p.Color())
+	}
+	r.gif = gifrec.New(100/recordFPS, scale, extra...)
 }
 
 // frame adds the screen; when the recording is long enough, or the run
@@ -33,6 +47,9 @@ func newRecording() *recording {
 // and ends the program (a nil error with shotDone).
 func (r *recording) frame(screen *ebiten.Image, g *Game) error {
 	b := screen.Bounds()
+	if r.gif == nil {
+		r.start(b.Dx())
+	}
 	if r.buf == nil || r.buf.Bounds() != b {
 		r.buf = image.NewRGBA(b)
 	}

@@ -109,11 +109,14 @@ func supersample(w, h int, f func(x, y float64) color.RGBA) *image.NRGBA {
 	return img
 }
 
+// LetterPaper is the colour of a letter.
+var LetterPaper = color.RGBA{0xFF, 0xF6, 0xD8, 0xFF}
+
 // LetterSprite draws a message's letter, w×h pixels: cream paper, dark
 // outline and flap, a red stamp; refused adds a red cross over it. It is
 // uploaded once, so a thousand letters cost one batch of images.
 func LetterSprite(w, h int, refused bool) *image.NRGBA {
-	paper := color.RGBA{0xFF, 0xF6, 0xD8, 0xFF}
+	paper := LetterPaper
 	ink := InkColor
 	stamp := color.RGBA{0xC6, 0x28, 0x28, 0xFF}
 	fw, fh := float64(w), float64(h)

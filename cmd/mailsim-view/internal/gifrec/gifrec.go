@@ -21,9 +21,10 @@ type Recorder struct {
 	cache []uint8 // 15-bit RGB → palette index, 255 = not yet known
 }
 
-// New makes a recorder of frames shown for delay/100 s each.
-func New(delay, scale int) *Recorder {
-	r := &Recorder{Delay: delay, Scale: max(scale, 1), pal: Palette()}
+// New makes a recorder of frames shown for delay/100 s each; extra
+// colours (the window's own, up to 18) join the palette exactly.
+func New(delay, scale int, extra ...color.Color) *Recorder {
+	r := &Recorder{Delay: delay, Scale: max(scale, 1), pal: Palette(extra...)}
 	r.cache = make([]uint8, 1<<15)
 	for i := range r.cache {
 		r.cache[i] = 255
@@ -34,9 +35,10 @@ func New(delay, scale int) *Recorder {
 // transparent is the palette's last entry: "as in the previous frame".
 const transparent = 254
 
-// Palette is a 6×6×6 colour cube plus 38 greys, then transparent.
-func Palette() color.Palette {
-	var p color.Palette
+// Palette is the extra colours, a 6×6×6 colour cube and greys: 254
+// colours, then transparent.
+func Palette(extra ...color.Color) color.Palette {
+	p := color.Palette(append([]color.Color(nil), extra[:min(len(extra), 18)]...))
 	for r := 0; r < 6; r++ {
 		for g := 0; g < 6; g++ {
 			for b := 0; b < 6; b++ {
@@ -44,8 +46,8 @@ func Palette() color.Palette {
 			}
 		}
 	}
-	for i := 1; i <= 38; i++ {
-		v := uint8(i * 255 / 39)
+	for n := 254 - len(p); len(p) < 254; {
+		v := uint8((254 - len(p)) * 255 / (n + 1))
 		p = append(p, color.RGBA{v, v, v, 255})
 	}
 	return append(p, color.RGBA{})

@@ -36,6 +36,9 @@ func TestRecorder(t *testing.T) {
 	if len(g.Image) != 2 || g.Delay[0] != 20 || g.Config.Width != 32 || g.Config.Height != 20 {
 		t.Fatalf("frames %d, delays %v, size %dx%d", len(g.Image), g.Delay, g.Config.Width, g.Config.Height)
 	}
+	if len(Palette(color.RGBA{1, 2, 3, 255})) != 255 || Palette(color.RGBA{1, 2, 3, 255})[0] != (color.RGBA{1, 2, 3, 255}) {
+		t.Error("extra colours are not in the palette")
+	}
 	if b := g.Image[1].Bounds(); b.Dx() >= 32 || b.Min.X > 10 {
 		t.Errorf("second frame stores %v, want only the changed part", b)
 	}
