@@ -1,7 +1,9 @@
-// Command mailsim-view is the mailsim window: it animates every hop of a
-// scenario's SMTP (port 25), LMTP (24), POP3 (110) and DNS (53) traffic
-// over the topology, with an event list, transcripts, an inspector and
-// plain-language captions. All state lives in package view; this package
+// Command mailsim-view is the mailsim window: it tells a scenario's
+// story at story pace, each message a letter labelled with its subject
+// moving with the SMTP, LMTP and POP3 conversations that carry it, every
+// hop of the traffic of the service table animated over the topology,
+// with an event list, a packet's layers, transcripts, an inspector,
+// plain-language captions and the expectations' results. All state lives in package view; this package
 // only wires ebiten to it.
 //
 //	mailsim-view [SCENARIO.yaml]                   open a scenario (default: the embedded one)

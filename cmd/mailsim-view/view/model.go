@@ -318,15 +318,6 @@ func (m *Model) fail(err error) {
 	m.Playing = false
 }
 
-func (m *Model) bySeq(seq uint64) *sim.Event {
-	for _, e := range m.Log {
-		if e.Seq == seq {
-			return e
-		}
-	}
-	return nil
-}
-
 // visible reports whether the event list and the map show e.
 func (m *Model) visible(e *sim.Event) bool {
 	switch e.Kind {
