@@ -18,7 +18,7 @@ func (g *Game) drawTitleCard(screen *ebiten.Image) {
 	m := g.m
 	lines := []string{}
 	for _, p := range strings.Split(strings.TrimSpace(m.Scenario.Description), "\n\n") {
-		lines = append(lines, wrap(strings.Join(strings.Fields(p), " "), g.gfx.normal, 560)...)
+		lines = append(lines, wrap(strings.Join(strings.Fields(p), " "), g.gfx.normal, g.cardText())...)
 	}
 	g.card(screen, m.Topo.Title, lines, nil, "Space: play   S: story pace / real time   H: help")
 }
@@ -40,7 +40,7 @@ func (g *Game) drawResults(screen *ebiten.Image) {
 		} else {
 			mark, c = "\x02", errColor
 		}
-		for i, l := range wrap(r.What+" ("+r.Detail+")", g.gfx.normal, 600) {
+		for i, l := range wrap(r.What+" ("+r.Detail+")", g.gfx.normal, g.cardText()-22) {
 			if i == 0 {
 				l = mark + l
 			}
@@ -54,13 +54,16 @@ func (g *Game) drawResults(screen *ebiten.Image) {
 	g.card(screen, title, lines, cols, "R: play again   drag the timeline to look back")
 }
 
+// cardText is the width of a card's lines: the card is 60 wider.
+func (g *Game) cardText() float64 { return min(600, g.mapRect().W-80) }
+
 // card draws a centred box over the map: a bold title, lines, a footer.
 func (g *Game) card(screen *ebiten.Image, title string, lines []string, cols []color.Color, foot string) {
 	gx := g.gfx
 	mr := g.mapRect()
 	w := advance(title, gx.title) + 40
 	for _, l := range lines {
-		w = max(w, advance(l, gx.normal)+40)
+		w = max(w, advance(l, gx.normal)+70)
 	}
 	w = min(w, mr.W-20)
 	h := 60 + float64(len(lines))*20 + 34
