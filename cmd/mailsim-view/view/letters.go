@@ -89,9 +89,13 @@ type session struct {
 	conn     uint64
 }
 
-// Fade is how long (presentation time) a deleted or refused letter
-// takes to disappear.
-const Fade = 1500 * time.Millisecond
+// Fade is how long (presentation time) a deleted letter takes to
+// disappear; a refused or bounced one stays RefusedFade, while the
+// bounce it caused sets off.
+const (
+	Fade        = 1500 * time.Millisecond
+	RefusedFade = 5 * time.Second
+)
 
 func newLetters(m *Model) *Letters {
 	ls := &Letters{track: map[string]*track{}, topo: m.Topo, pcs: map[string]bool{}, box: map[string]string{}}
@@ -269,7 +273,11 @@ func (ls *Letters) spots(j *Journey, tr *track, t time.Duration, pace *Pace, buf
 }
 
 func (ls *Letters) fading(buf []Spot, j *Journey, node, box string, p Place, pace *Pace, at, t time.Duration) []Spot {
-	f := float64(pace.P(t)-pace.P(at)) / float64(Fade)
+	d := Fade
+	if p == Refused {
+		d = RefusedFade
+	}
+	f := float64(pace.P(t)-pace.P(at)) / float64(d)
 	if f >= 1 || t-at > 10*time.Second { // gone; an idle stretch may be shown short
 		return buf
 	}
