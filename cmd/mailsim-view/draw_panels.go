@@ -150,9 +150,9 @@ func (g *Game) drawPanel(screen *ebiten.Image) {
 			add(who+l.Text, c)
 		}
 	default:
-		gx.text.draw(screen, "Click an event above: its packet layer by layer", gx.normal, x, y, dimColor)
-		gx.text.draw(screen, "and its whole conversation. Click a computer", gx.normal, x, y+20, dimColor)
-		gx.text.draw(screen, "on the map to look inside it.", gx.normal, x, y+40, dimColor)
+		gx.text.draw(screen, "Click an event above or a packet on the map:", gx.normal, x, y, dimColor)
+		gx.text.draw(screen, "its layers and its whole conversation. Click a", gx.normal, x, y+20, dimColor)
+		gx.text.draw(screen, "computer on the map to look inside it.", gx.normal, x, y+40, dimColor)
 		return
 	}
 	// Long lines wrap, continued with an indent.
@@ -253,7 +253,8 @@ var helpText = []string{
 	filterHelp(),
 	"wheel, + -   zoom the map;  0 fits it to the window",
 	"drag, Shift+arrows   pan the map",
-	"click an event      see the whole conversation (C: client, S: server)",
+	"click an event      its packet layer by layer, its conversation (C: client, S: server)",
+	"click a packet      the same, for a segment on its way across the map",
 	"click a computer    look inside: mailboxes, downloaded mail, DNS zone",
 	"PgUp / PgDn, wheel  scroll the event list",
 	"drop a .yaml file   open that scenario; edits reload it",

@@ -159,6 +159,16 @@ func (g *Game) click(x, y int) {
 		}
 	}
 	if mr := g.mapRect(); mr.Contains(float64(x), float64(y)) {
+		// A segment in flight: its packet, layer by layer.
+		for i := len(g.flights) - 1; i >= 0; i-- {
+			f := &g.flights[i]
+			fx, fy := g.cam.ToScreen(f.X, f.Y)
+			if dx, dy := fx-float64(x), fy-float64(y); dx*dx+dy*dy <= 12*12 {
+				m.Select(f.Ev)
+				m.Node, g.inspect, g.detail, m.Playing = "", nil, 0, false
+				return
+			}
+		}
 		wx, wy := g.cam.ToWorld(float64(x), float64(y))
 		if i := m.Topo.NodeAt(wx, wy); i >= 0 {
 			m.Node, g.detail = m.Topo.Nodes[i].Name, 0
