@@ -30,6 +30,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.drawTop(screen)
 		g.drawBottom(screen)
 	}
+	if g.m != nil && len(g.errs) == 0 && !g.help {
+		switch {
+		case !g.m.Started():
+			g.drawTitleCard(screen)
+		case g.m.Ended():
+			g.drawResults(screen)
+		}
+	}
 	if len(g.errs) > 0 {
 		g.drawErrors(screen)
 	} else if g.help {
@@ -44,6 +52,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.bench.frames++
 		g.bench.inFlight = len(g.flights)
 		g.bench.draw += time.Since(start)
+	}
+	if g.rec != nil && g.m != nil && !g.shotDone {
+		g.exitErr = g.rec.frame(screen, g)
 	}
 	if g.opts.screenshot != "" && g.frame >= 3 && !g.shotDone && g.m != nil {
 		g.exitErr = writePNG(screen, g.opts.screenshot)

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"mailsim/cmd/mailsim-view/view"
@@ -28,6 +28,8 @@ func (g *Game) drawMap(screen *ebiten.Image) {
 	op.GeoM.Translate(r.X, r.Y)
 	screen.DrawImage(gx.static, op)
 	g.drawFlights(screen)
+	g.drawMarks(screen)
+	g.drawLetters(screen)
 	g.drawLegend(screen)
 }
 
@@ -84,7 +86,7 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 		img.DrawImage(icon, op)
 		if c.Zoom >= 0.42 {
 			label := t.Label(n)
-			lw := text.Advance(label, gx.small)
+			lw := advance(label, gx.small)
 			drawText(img, label, gx.small, float64(x)-lw/2, float64(y)+size/2+1, dimColor)
 		}
 		if n.Name == "internet" {
@@ -98,12 +100,18 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 func (g *Game) drawFlights(screen *ebiten.Image) {
 	gx, c := g.gfx, g.cam
 	mr := g.mapRect()
-	s := max(0.7, min(1.4, c.Zoom*1.4))
+	// Commands and replies are small marks with an arrowhead; the hops
+	// that carry a message's data are drawn as its letter (drawLetters).
+	s := max(0.5, min(0.9, c.Zoom*0.9))
 	labelAll := len(g.flights) <= 12
 	sel := g.m.Selected
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	few := len(g.flights) <= 200
 	for i := range g.flights {
 		f := &g.flights[i]
+		if f.Ev.Msg != "" && g.m.Letters() != nil {
+			continue
+		}
 		x, y := c.ToScreen(f.X, f.Y)
 		if !mr.Contains(x, y) {
 			continue
@@ -118,9 +126,21 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 		op.GeoM.Scale(s, s)
 		op.GeoM.Translate(x, y)
 		screen.DrawImage(sp, op)
+		if few {
+			if a, b := g.m.Topo.Node(f.Ev.From), g.m.Topo.Node(f.Ev.To); a != nil && b != nil {
+				dx, dy := b.X-a.X, b.Y-a.Y
+				l := math.Hypot(dx, dy)
+				if l > 0 {
+					arrowHead(screen, x+dx/l*16*s, y+dy/l*16*s, dx, dy, inkColor)
+				}
+			}
+		}
 	}
 	for i := range g.flights {
 		f := &g.flights[i]
+		if f.Ev.Msg != "" && g.m.Letters() != nil {
+			continue
+		}
 		if !labelAll && (sel == nil || !view.SameConversation(f.Ev, sel)) {
 			continue
 		}
@@ -130,8 +150,8 @@ func (g *Game) drawFlights(screen *ebiten.Image) {
 		}
 		label := fmt.Sprintf("%d  %s", view.ServicePort(f.Ev), f.Ev.Summary)
 		label = fit(label, gx.small, 260)
-		w := float32(text.Advance(label, gx.small)) + 8
-		lx, ly := float32(x)+14, float32(y)-20
+		w := float32(advance(label, gx.small)) + 8
+		lx, ly := float32(x)+12, float32(y)+8
 		vector.DrawFilledRect(screen, lx, ly, w, 15, panelColor, false)
 		vector.StrokeRect(screen, lx, ly, w, 15, 1, f.Proto.Color(), false)
 		gx.text.draw(screen, label, gx.small, float64(lx)+4, float64(ly)+1, inkColor)
@@ -150,8 +170,8 @@ func (g *Game) drawLegend(screen *ebiten.Image) {
 		if p.Port() != 0 {
 			names[i] = fmt.Sprintf("%s %d", p, p.Port())
 		}
-		nameW = max(nameW, text.Advance(names[i], gx.bold))
-		descW = max(descW, text.Advance(p.Describe(), gx.small))
+		nameW = max(nameW, advance(names[i], gx.bold))
+		descW = max(descW, advance(p.Describe(), gx.small))
 	}
 	h := float32(len(rows)*18 + 8)
 	w := float32(32 + nameW + 12 + descW + 10)

@@ -28,6 +28,11 @@ type options struct {
 	live          bool
 	loopback      netip.Addr // --serve: where host addresses start
 	showControl   bool
+	record        string        // --record: GIF file
+	recordFor     time.Duration // presentation time to record
+	realTime      bool
+	inspect       string // --inspect HOST
+	sel           string // --select TEXT
 }
 
 // benchStats accumulate the --bench-frames measurement.
@@ -41,35 +46,50 @@ type benchStats struct {
 
 // Game implements ebiten.Game: Update changes the model, Draw reads it.
 type Game struct {
-	opts    options
-	path    string    // scenario file, "" for the embedded default
-	mtime   time.Time // of path when loaded
-	ticks   int       // Updates since start; the file is polled every TPS ticks
-	m       *view.Model
-	errs    []string // why the scenario could not be opened
-	cam     view.Camera
-	camOK   bool
-	w, h    int
-	gfx     *graphics
-	flights []view.Flight
-	help    bool
-	back    int // event list scrolled back by this many rows
-	drag    struct {
+	opts     options
+	path     string    // scenario file, "" for the embedded default
+	mtime    time.Time // of path when loaded
+	ticks    int       // Updates since start; the file is polled every TPS ticks
+	m        *view.Model
+	errs     []string // why the scenario could not be opened
+	cam      view.Camera
+	camOK    bool
+	w, h     int
+	gfx      *graphics
+	flights  []view.Flight
+	spots    []view.Spot
+	down     view.Down
+	refusals []view.Refusal
+	placed   []image.Rectangle // letters' tags drawn so far this frame
+	tickKey  tickKey           // the timeline's labels, placed for this
+	ticksAt  []tick
+	results  []view.Result // of the whole run, for the end card
+	help     bool
+	back     int // event list scrolled back by this many rows
+	drag     struct {
 		on         bool
 		x, y       int
 		moved      bool
 		scrubbing  bool
 		fromMapSet bool
 	}
-	rows     []*sim.Event // rows drawn last frame, for clicks
-	inspect  []string
-	shotDone bool
-	frame    int
-	exitErr  error
-	bench    benchStats
-	live     func() error // closes the live exposure
-	redraw   redraw
-	restarts restartStats
+	rows      []*sim.Event // rows drawn last frame, for clicks
+	inspect   []string
+	shotDone  bool
+	frame     int
+	exitErr   error
+	bench     benchStats
+	live      func() error // closes the live exposure
+	redraw    redraw
+	restarts  restartStats
+	rec       *recording
+	ui        float64 // interface scale (Ctrl +/−); 0 means 1
+	detail    int     // the panel's lower part scrolled by this many lines
+	detailMax int
+	inspectAt struct {
+		t    time.Duration
+		tick int
+	}
 }
 
 func newGame(path string, o options) *Game {
@@ -98,19 +118,35 @@ func (g *Game) setErr(name string, err error) {
 
 // use shows a freshly loaded scenario.
 func (g *Game) use(sc *scenario.Scenario) {
-	m, err := openModel(sc)
+	m, err := openModel(sc, g.opts.live)
 	if err != nil {
 		g.setErr(sc.Source, err)
 		return
 	}
 	g.closeModel()
 	m.ShowControl = g.opts.showControl
+	if g.opts.realTime {
+		m.ToggleStory()
+	}
+	g.results = m.Results()
 	g.m, g.errs, g.camOK, g.back, g.inspect = m, nil, false, 0, nil
 	switch {
 	case g.opts.screenshot != "" || g.opts.benchFrames > 0:
 		m.Seek(g.opts.at)
 		m.AddSynthetic(g.opts.synth, g.opts.at)
+		m.Node = g.opts.inspect
+		g.inspect = m.Inspect()
+		if g.opts.sel != "" {
+			for _, e := range m.Log {
+				if e.Depart <= m.T && e.Kind == sim.KindHop && e.Hop == 1 && strings.HasPrefix(e.Summary, g.opts.sel) {
+					m.Selected = e
+				}
+			}
+		}
 		m.Playing = g.opts.benchFrames > 0 && g.opts.synth == 0
+	case g.opts.record != "":
+		m.Playing = true
+		g.rec = newRecording()
 	case g.opts.live:
 		g.startLive(m)
 	default:
@@ -136,8 +172,14 @@ func (g *Game) closeModel() {
 	}
 }
 
-// Layout follows the window size.
-func (g *Game) Layout(w, h int) (int, int) {
+// Layout follows the window size. Ctrl +/− scales the whole interface:
+// the screen is laid out smaller and ebiten scales it up to the window.
+func (g *Game) Layout(ow, oh int) (int, int) {
+	s := g.ui
+	if s == 0 { // automatic: larger windows get larger text
+		s = max(1, min(1.5, float64(ow)/1280, float64(oh)/800))
+	}
+	w, h := int(float64(ow)/s), int(float64(oh)/s)
 	if w != g.w || h != g.h {
 		g.w, g.h = w, h
 		g.camOK = false
@@ -145,15 +187,31 @@ func (g *Game) Layout(w, h int) (int, int) {
 	return w, h
 }
 
+// UI scales Ctrl +/− steps through.
+var uiScales = []float64{0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2}
+
+// scaleUI moves the interface scale d steps.
+func (g *Game) scaleUI(d int) {
+	i := 2
+	for k, s := range uiScales {
+		if s <= g.ui || g.ui == 0 && s <= float64(g.w)/1280 {
+			i = k
+		}
+	}
+	g.ui = uiScales[max(0, min(len(uiScales)-1, i+d))]
+}
+
 // Areas of the screen.
 const (
 	topH    = 30
-	bottomH = 92
-	panelW  = 440
+	bottomH = 126
 )
 
+// panelW is the side panel's width: a third of the window, within reason.
+func (g *Game) panelW() int { return max(340, min(600, g.w*34/100)) }
+
 func (g *Game) mapRect() view.Rect {
-	return view.Rect{X: 0, Y: topH, W: float64(g.w - panelW), H: float64(g.h - topH - bottomH)}
+	return view.Rect{X: 0, Y: topH, W: float64(g.w - g.panelW()), H: float64(g.h - topH - bottomH)}
 }
 
 // legendH is the height the legend takes at the bottom of the map.
@@ -175,11 +233,11 @@ func withTitles(b view.Rect) view.Rect {
 }
 
 func (g *Game) panelRect() image.Rectangle {
-	return image.Rect(g.w-panelW, topH, g.w, g.h-bottomH)
+	return image.Rect(g.w-g.panelW(), topH, g.w, g.h-bottomH)
 }
 
 func (g *Game) timelineRect() image.Rectangle {
-	return image.Rect(12, g.h-30, g.w-12, g.h-14)
+	return image.Rect(16, g.h-40, g.w-16, g.h-26)
 }
 
 // Update advances the model by one tick and handles input.
@@ -229,6 +287,20 @@ func (g *Game) Update() error {
 	}
 	g.input()
 	g.m.Tick()
+	if g.rec != nil { // 10 frames a second of playback: six ticks per frame
+		for i := 1; i < view.TPS/recordFPS; i++ {
+			g.m.Tick()
+		}
+	}
 	g.flights = g.m.InFlight(g.flights)
+	g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
+	g.down = g.m.DownAt(g.m.T)
+	g.refusals = g.m.Refusals(g.refusals)
+	// The inspector follows the moment shown (its run is replayed when
+	// the view goes back, so not more than a few times a second).
+	if m := g.m; m.Node != "" && g.inspectAt.t != m.T && (g.ticks-g.inspectAt.tick >= view.TPS/4 || !m.Playing) {
+		g.inspect = m.Inspect()
+		g.inspectAt.t, g.inspectAt.tick = m.T, g.ticks
+	}
 	return nil
 }

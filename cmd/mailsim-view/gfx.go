@@ -18,9 +18,11 @@ import (
 // graphics holds what is made once: fonts, icons, protocol sprites.
 type graphics struct {
 	small, normal, bold, mono *text.GoTextFace
+	title                     *text.GoTextFace
 	icons                     map[scenario.Kind]*ebiten.Image
 	internet                  *ebiten.Image
 	sprites                   []*ebiten.Image // by view.Proto
+	letter, refused           *ebiten.Image   // a message's letter, 60×40
 
 	static              *ebiten.Image // the topology at the current camera
 	staticCam           view.Camera
@@ -31,20 +33,19 @@ type graphics struct {
 	text                textCache
 }
 
-// Colours of the window (on a light background; protocol colours are
-// Okabe–Ito, see view.Proto).
+// Colours of the window: view's palette (tested for contrast there).
 var (
-	bgColor     = color.RGBA{0xF7, 0xF7, 0xF2, 0xFF}
-	panelColor  = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
-	inkColor    = color.RGBA{0x22, 0x26, 0x2E, 0xFF}
-	dimColor    = color.RGBA{0x6B, 0x72, 0x80, 0xFF}
-	lineColor   = color.RGBA{0x9A, 0xA3, 0xAE, 0xFF}
-	regionColor = color.RGBA{0xE4, 0xEC, 0xF5, 0xFF}
-	regionEdge  = color.RGBA{0x8F, 0xA8, 0xC4, 0xFF}
-	selColor    = color.RGBA{0xFF, 0xF2, 0xB3, 0xFF}
-	errColor    = color.RGBA{0xB0, 0x1E, 0x1E, 0xFF}
-	clientColor = color.RGBA{0x00, 0x5A, 0x8C, 0xFF}
-	serverColor = color.RGBA{0x8C, 0x3A, 0x00, 0xFF}
+	bgColor     = view.BgColor
+	panelColor  = view.PanelColor
+	inkColor    = view.InkColor
+	dimColor    = view.DimColor
+	lineColor   = view.LineColor
+	regionColor = view.RegionColor
+	regionEdge  = view.RegionEdge
+	selColor    = view.SelColor
+	errColor    = view.ErrColor
+	clientColor = view.ClientColor
+	serverColor = view.ServerColor
 )
 
 func face(src []byte, size float64) *text.GoTextFace {
@@ -71,8 +72,8 @@ var (
 
 func newGraphics() *graphics {
 	gx := &graphics{
-		small: face(assets.FontRegular, 11), normal: face(assets.FontRegular, 13),
-		bold: face(assets.FontBold, 13), mono: face(assets.FontMono, 12),
+		small: face(assets.FontRegular, 13), normal: face(assets.FontRegular, 15),
+		bold: face(assets.FontBold, 14), mono: face(assets.FontMono, 13), title: face(assets.FontBold, 22),
 		icons: map[scenario.Kind]*ebiten.Image{
 			scenario.KindPC: decodeIcon(assets.PC), scenario.KindServer: decodeIcon(assets.Server),
 			scenario.KindRouter: decodeIcon(assets.Router), scenario.KindRoot: decodeIcon(assets.Root),
@@ -81,8 +82,11 @@ func newGraphics() *graphics {
 		white:    ebiten.NewImage(3, 3),
 	}
 	gx.white.Fill(color.White)
+	whitePixel = gx.white
 	monoSource = gx.mono.Source
 	monoAdvance = text.Advance("M", gx.mono) / gx.mono.Size
+	gx.letter = ebiten.NewImageFromImage(view.LetterSprite(60, 40, false))
+	gx.refused = ebiten.NewImageFromImage(view.LetterSprite(60, 40, true))
 	gx.sprites = make([]*ebiten.Image, view.NumProto)
 	for p := range gx.sprites {
 		gx.sprites[p] = ebiten.NewImageFromImage(view.Sprite(view.Proto(p), 26, 18))

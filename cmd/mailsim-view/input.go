@@ -8,6 +8,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"mailsim/cmd/mailsim-view/view"
+	"mailsim/sim"
 )
 
 // chipKeys toggle the protocol filters, by view.Proto: the keys of the
@@ -32,13 +33,16 @@ func pressed(k ebiten.Key) bool {
 func (g *Game) input() {
 	m := g.m
 	shift := ebiten.IsKeyPressed(ebiten.KeyShift) || ebiten.IsKeyPressed(ebiten.KeyControl)
+	ctrl := ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta)
 	switch {
+	case ctrl && (inpututil.IsKeyJustPressed(ebiten.KeyEqual) || inpututil.IsKeyJustPressed(ebiten.KeyKPAdd)):
+		g.scaleUI(+1)
+	case ctrl && (inpututil.IsKeyJustPressed(ebiten.KeyMinus) || inpututil.IsKeyJustPressed(ebiten.KeyKPSubtract)):
+		g.scaleUI(-1)
+	case ctrl && inpututil.IsKeyJustPressed(ebiten.Key0):
+		g.ui = 0 // automatic
 	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
-		if m.T >= m.Until() {
-			m.Restart()
-		} else {
-			m.Playing = !m.Playing
-		}
+		g.playPause()
 	case inpututil.IsKeyJustPressed(ebiten.KeyH), inpututil.IsKeyJustPressed(ebiten.KeySlash):
 		g.help = !g.help
 	case inpututil.IsKeyJustPressed(ebiten.KeyEscape):
@@ -46,6 +50,8 @@ func (g *Game) input() {
 	case inpututil.IsKeyJustPressed(ebiten.KeyR):
 		m.Restart()
 		g.back = 0
+	case inpututil.IsKeyJustPressed(ebiten.KeyS):
+		m.ToggleStory()
 	case inpututil.IsKeyJustPressed(ebiten.KeyT):
 		m.ShowControl = !m.ShowControl
 	case inpututil.IsKeyJustPressed(ebiten.KeyBracketRight):
@@ -106,8 +112,10 @@ func (g *Game) mouse() {
 				f = 1 / f
 			}
 			g.cam.ZoomAt(f, float64(x), float64(y))
-		case pt.In(g.panelRect()):
+		case pt.In(g.listRect()):
 			g.back = max(0, g.back+int(wy*3))
+		case pt.In(g.panelRect()):
+			g.detail = max(0, min(g.detailMax, g.detail-int(wy*3)))
 		}
 	}
 	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
@@ -121,7 +129,8 @@ func (g *Game) mouse() {
 		case g.drag.scrubbing:
 			tr := g.timelineRect()
 			f := float64(x-tr.Min.X) / float64(tr.Dx())
-			m.Seek(time.Duration(max(0, min(1, f)) * float64(m.Until())))
+			p0, p1 := m.Pace.P(0), m.Pace.P(m.Until())
+			m.SeekP(p0 + time.Duration(max(0, min(1, f))*float64(p1-p0)))
 			m.Playing = false
 			g.back = 0
 		case g.drag.fromMapSet && (g.drag.moved || dx*dx+dy*dy > 16):
@@ -140,6 +149,9 @@ func (g *Game) mouse() {
 func (g *Game) click(x, y int) {
 	m := g.m
 	pt := image.Pt(x, y)
+	if g.clickButton(x, y) {
+		return
+	}
 	for i, r := range g.chipRects() {
 		if pt.In(r) {
 			m.Filter[i] = !m.Filter[i]
@@ -147,10 +159,21 @@ func (g *Game) click(x, y int) {
 		}
 	}
 	if mr := g.mapRect(); mr.Contains(float64(x), float64(y)) {
+		// A segment in flight: its packet, layer by layer.
+		for i := len(g.flights) - 1; i >= 0; i-- {
+			f := &g.flights[i]
+			fx, fy := g.cam.ToScreen(f.X, f.Y)
+			if dx, dy := fx-float64(x), fy-float64(y); dx*dx+dy*dy <= 12*12 {
+				m.Select(f.Ev)
+				m.Node, g.inspect, g.detail, m.Playing = "", nil, 0, false
+				return
+			}
+		}
 		wx, wy := g.cam.ToWorld(float64(x), float64(y))
 		if i := m.Topo.NodeAt(wx, wy); i >= 0 {
-			m.Node = m.Topo.Nodes[i].Name
+			m.Node, g.detail = m.Topo.Nodes[i].Name, 0
 			g.inspect = m.Inspect()
+			g.inspectAt.t, g.inspectAt.tick = m.T, g.ticks
 		} else {
 			m.Node, g.inspect = "", nil
 		}
@@ -159,8 +182,32 @@ func (g *Game) click(x, y int) {
 	if r := g.listRect(); pt.In(r) {
 		i := (y - r.Min.Y - listHeader) / rowH
 		if i >= 0 && i < len(g.rows) {
-			m.Select(g.rows[i])
-			m.Node, g.inspect = "", nil
+			// The row's moment: the map shows it, paused, its packet is
+			// in the panel.
+			e := g.rows[i]
+			m.Select(e)
+			m.Node, g.inspect, g.detail = "", nil, 0
+			m.Playing = false
+			m.Seek(e.Depart)
+			g.back = max(0, g.back-(len(g.rows)-1-i))
+			g.showOnMap(e)
 		}
+	}
+}
+
+// showOnMap pans the map so an event's link is in view.
+func (g *Game) showOnMap(e *sim.Event) {
+	t := g.m.Topo
+	a, b := t.Node(e.From), t.Node(e.To)
+	if a == nil || b == nil {
+		if a = t.Node(e.Host); a == nil {
+			return
+		}
+		b = a
+	}
+	x, y := g.cam.ToScreen((a.X+b.X)/2, (a.Y+b.Y)/2)
+	if mr := g.mapRect(); !mr.Contains(x, y) {
+		g.cam.CX, g.cam.CY = (a.X+b.X)/2, (a.Y+b.Y)/2
+		g.camOK = true
 	}
 }

@@ -48,8 +48,12 @@ func readDropped(fsys fs.FS) (name string, sc *scenario.Scenario, err error, ok 
 	return name, sc, err, true
 }
 
-// openModel builds the model of sc on servers/world.
-func openModel(sc *scenario.Scenario) (*view.Model, error) {
+// openModel builds the model of sc on servers/world; a live one runs
+// as it goes, the others run whole at once.
+func openModel(sc *scenario.Scenario, live bool) (*view.Model, error) {
+	if live {
+		return view.NewLiveModel(sc, view.WorldBuilder(sc, world.Options{}))
+	}
 	return view.NewModel(sc, view.WorldBuilder(sc, world.Options{}))
 }
 

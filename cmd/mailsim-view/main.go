@@ -1,14 +1,17 @@
 //go:build !js
 
-// Command mailsim-view is the mailsim window: it animates every hop of a
-// scenario's SMTP (port 25), LMTP (24), POP3 (110) and DNS (53) traffic
-// over the topology, with an event list, transcripts, an inspector and
-// plain-language captions. All state lives in package view; this package
+// Command mailsim-view is the mailsim window: it tells a scenario's
+// story at story pace, each message a letter labelled with its subject
+// moving with the SMTP, LMTP and POP3 conversations that carry it, every
+// hop of the traffic of the service table animated over the topology,
+// with an event list, a packet's layers, transcripts, an inspector,
+// plain-language captions and the expectations' results. All state lives in package view; this package
 // only wires ebiten to it.
 //
 //	mailsim-view [SCENARIO.yaml]                   open a scenario (default: the embedded one)
 //	mailsim-view --screenshot out.png --at 12.5s   render one frame and exit
 //	mailsim-view --serve [SCENARIO.yaml]           run in real time (see --serve)
+//	mailsim-view --record out.gif [--for 40s]      record the story as an animated GIF
 //
 // Without a display it says how to get one and exits 2 (package boot).
 package main
@@ -32,14 +35,19 @@ func main() {
 		loopback:   o.Loopback,
 		screenshot: o.Screenshot, at: o.At, synth: o.Synth, benchFrames: o.BenchFrames, benchRestarts: o.BenchRestarts,
 		live: o.Serve, showControl: o.TCP,
+		record: o.Record, recordFor: o.For, realTime: o.RealTime,
+		inspect: o.Inspect, sel: o.Select,
 	})
 	ebiten.SetWindowSize(o.Width, o.Height)
 	ebiten.SetWindowTitle("mailsim — How Email Works")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetTPS(60)
 	ebiten.SetScreenClearedEveryFrame(false) // redraw only on change: redraw.go
-	if o.Screenshot != "" || o.BenchFrames > 0 {
+	if o.Screenshot != "" || o.BenchFrames > 0 || o.Record != "" {
 		ebiten.SetVsyncEnabled(false)
+	}
+	if o.Record != "" {
+		ebiten.SetTPS(ebiten.SyncWithFPS) // one frame per Update, as fast as it goes
 	}
 	if err := ebiten.RunGame(g); err != nil && !errors.Is(err, ebiten.Termination) {
 		log.Fatal(err)

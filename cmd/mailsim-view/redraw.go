@@ -40,6 +40,8 @@ type frameKey struct {
 	playing bool
 	width   int
 	height  int
+	story   bool
+	speed   int
 }
 
 // noteChanges runs once per Update, after the model has moved.
@@ -50,7 +52,7 @@ func (g *Game) noteChanges() {
 		k.err0 = &g.errs[0]
 	}
 	if m := g.m; m != nil {
-		k.t, k.w, k.log, k.playing = m.T, m.W, len(m.Log), m.Playing
+		k.t, k.w, k.log, k.playing, k.story, k.speed = m.T, m.W, len(m.Log), m.Playing, m.Story, m.SpeedIdx
 	}
 	if k != r.last || k.playing || g.inputActive() {
 		r.idle, r.last = 0, k

@@ -66,3 +66,27 @@ func (tc *textCache) endFrame() {
 		}
 	}
 }
+
+// advances caches text widths: shaping a line to measure it costs as
+// much as drawing it, and labels, buttons and ticks are measured every
+// frame.
+var advances = map[advKey]float64{}
+
+type advKey struct {
+	s string
+	f *text.GoTextFace
+}
+
+// advance is text.Advance, cached.
+func advance(s string, f *text.GoTextFace) float64 {
+	k := advKey{s, f}
+	if w, ok := advances[k]; ok {
+		return w
+	}
+	if len(advances) > 20000 {
+		clear(advances)
+	}
+	w := text.Advance(s, f)
+	advances[k] = w
+	return w
+}

@@ -18,6 +18,9 @@ type Talk struct {
 	FromPC  bool   // the client is a user's computer
 	Port    uint16 // the service's port in this conversation
 	Kind    Kind
+	// Context the window adds when it knows it ("" / nil otherwise).
+	Subject string   // the subject of the message this segment carries
+	Before  []string // the client's earlier commands in this conversation
 }
 
 var (
@@ -26,6 +29,7 @@ var (
 	reDNSQ    = regexp.MustCompile(`^(\w+)\? (\S+)`)
 	reDNSAns  = regexp.MustCompile(`^(\w+) (\S+) → (.*)$`)
 	reReferal = regexp.MustCompile(`^referral (\S+) → (.*)$`)
+	reOctets  = regexp.MustCompile(`^\+OK (\d+) octets`)
 )
 
 func dnsSummary(transport string, p []byte) string {
@@ -76,6 +80,9 @@ func smtpCaption(t Talk) string {
 	case "RSET", "NOOP", "STARTTLS", "VRFY":
 		return fmt.Sprintf("%s sends %s.", from, verb)
 	}
+	if t.Subject != "" {
+		return fmt.Sprintf("%s sends the message %q itself: headers, a blank line, then the body.", from, t.Subject)
+	}
 	return fmt.Sprintf("%s sends the message text: headers, a blank line, then the body.", from)
 }
 
@@ -90,7 +97,20 @@ var smtpReplies = map[string]string{
 	"554": "refuses the transaction",
 }
 
+// replyReasons explain the replies whose code alone is not enough.
+var replyReasons = []struct{ text, why string }{
+	{"Relay access denied", "refuses to pass the mail on: it takes mail for other domains only from its own users (relay denied)"},
+	{"Sender address rejected: Domain not found", "refuses the sender: the sender's domain does not exist in DNS, so no reply could ever reach it"},
+	{"Sender address rejected: Domain lookup failed", "cannot check the sender's domain in DNS right now: try again later"},
+	{"User unknown", "refuses: there is no such mailbox here"},
+}
+
 func replyCaption(s, from string) string {
+	for _, r := range replyReasons {
+		if strings.Contains(s, r.text) {
+			return fmt.Sprintf("%s %s (%s).", from, r.why, s)
+		}
+	}
 	code := firstWord(s)
 	if len(code) >= 3 {
 		code = code[:3]
@@ -107,6 +127,12 @@ func pop3Caption(t Talk) string {
 		switch {
 		case strings.HasPrefix(s, "-ERR"):
 			return fmt.Sprintf("%s refuses: %s", from, strings.TrimSpace(strings.TrimPrefix(s, "-ERR")))
+		case reOctets.MatchString(s):
+			what := "the message"
+			if t.Subject != "" {
+				what = fmt.Sprintf("%q", t.Subject)
+			}
+			return fmt.Sprintf("%s sends %s (%s bytes): headers, a blank line, then the body.", from, what, reOctets.FindStringSubmatch(s)[1])
 		case strings.HasPrefix(s, "+OK"):
 			return fmt.Sprintf("%s answers: %s", from, s)
 		}
@@ -136,7 +162,19 @@ func pop3Caption(t Talk) string {
 	case "TOP":
 		return fmt.Sprintf("%s asks for the headers of message%s.", from, n)
 	case "QUIT":
-		return fmt.Sprintf("%s says goodbye; the server now really removes the deleted messages.", from)
+		dele := 0
+		for _, c := range t.Before {
+			if strings.EqualFold(firstWord(c), "DELE") {
+				dele++
+			}
+		}
+		switch {
+		case t.Before == nil:
+			return fmt.Sprintf("%s says goodbye (QUIT): only now does the server remove any messages marked with DELE.", from)
+		case dele == 0:
+			return fmt.Sprintf("%s says goodbye (QUIT). It deleted nothing, so its mail stays on the server.", from)
+		}
+		return fmt.Sprintf("%s says goodbye (QUIT): only now does the server remove the %d message(s) it marked with DELE.", from, dele)
 	case "CAPA":
 		return fmt.Sprintf("%s asks what the server can do (CAPA).", from)
 	}

@@ -22,6 +22,7 @@ func BenchmarkFrame(b *testing.B) {
 	}
 	m.Playing = true
 	var buf []Flight
+	var spots []Spot
 	b.ResetTimer()
 	inFlight := 0
 	for i := 0; i < b.N; i++ {
@@ -30,9 +31,11 @@ func BenchmarkFrame(b *testing.B) {
 		}
 		m.Tick()
 		buf = m.InFlight(buf)
+		spots = m.Letters().At(m.T, m.Pace, spots)
 		inFlight = len(buf)
 		m.Rows(40, 0)
 		m.Caption()
+		m.StoryLine()
 		m.Transcript(20)
 	}
 	b.ReportMetric(float64(inFlight), "in-flight")

@@ -2,8 +2,10 @@ package view
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"mailsim/servers/service"
 
@@ -92,12 +94,20 @@ func (c *Cast) who(host string, port uint16, client bool) string {
 // Caption tells in plain words what an event means: "Lisa's mail program
 // hands the message to otherisp's SMTP server on TCP port 25". It is ""
 // for events not worth a sentence (hops after the first, bare ACKs).
-func (c *Cast) Caption(e *sim.Event) string {
+func (c *Cast) Caption(e *sim.Event) string { return c.caption(e, "", nil) }
+
+// caption is Caption with what the log adds: the subject of the message
+// the segment carries and the client's earlier commands.
+func (c *Cast) caption(e *sim.Event, subject string, before []string) string {
 	switch e.Kind {
 	case sim.KindNote:
+		// A host's notes are its log lines: the event list shows them,
+		// the journeys' steps tell the story in words instead.
 		if e.Host != "" {
-			return e.Host + ": " + e.Text
+			return ""
 		}
+		return e.Text
+	case sim.KindStep:
 		return e.Text
 	case sim.KindDrop:
 		return fmt.Sprintf("A segment (%s) is lost: %s.", e.Summary, e.Text)
@@ -130,7 +140,7 @@ func (c *Cast) Caption(e *sim.Event) string {
 		}
 		out = spec.Caption(service.Talk{
 			Summary: s, From: from, To: to, Client: client, Port: port, Kind: spec.Kind,
-			FromPC: c.hosts[e.SrcHost].Kind == scenario.KindPC,
+			FromPC: c.hosts[e.SrcHost].Kind == scenario.KindPC, Subject: subject, Before: before,
 		})
 	}
 	if out == "" {
@@ -157,18 +167,126 @@ func hasService(h scenario.Host, s scenario.Service) bool {
 	return false
 }
 
-// Caption is the sentence for the moment shown: the latest visible event
-// at or before T that has one.
+// StoryLine is the story so far in one sentence: while a letter is on
+// its way, the transfer carrying it; else the latest step of a message's
+// journey or of the timeline ("Bob presses Send/Recv…"), after
+// an idle stretch that story pace compressed prefixed by how long it was
+// ("29 s later: …").
+func (m *Model) StoryLine() (string, *sim.Event) {
+	if s, ok := m.letters.Underway(m.T); ok && len(m.letters.List) <= 20 {
+		return s, nil
+	}
+	hi := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
+	for i := hi - 1; i >= 0 && i >= hi-4000; i-- {
+		e := m.Log[i]
+		if e.Kind != sim.KindStep || e.Text == "" {
+			continue
+		}
+		s := Plain(e.Text)
+		if g, ok := m.Pace.GapAt(e.Depart, 0); ok && m.Pace.Story && 2*(e.Depart-g.From) > g.To-g.From {
+			s = Later(g.To-g.From) + " later: " + s
+		}
+		return s, e
+	}
+	return "", nil
+}
+
+// rawErrors turn the network errors a step quotes into plain words.
+var rawErrors = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`connect to (\S+?)\[[^\]]*\]:(\d+): connect: connection refused`), "$1 refused the connection on port $2: no server is listening there"},
+	{regexp.MustCompile(`connect to (\S+?)\[[^\]]*\]:(\d+): [^;)]*(timeout|timed out)[^;)]*`), "$1 did not answer on port $2"},
+	{regexp.MustCompile(`connect to (\S+?)\[[^\]]*\]:(\d+): [^;)]*unreachable[^;)]*`), "$1 cannot be reached: no route to it"},
+}
+
+// Plain rewrites the raw network errors in a step's sentence.
+func Plain(s string) string {
+	for _, r := range rawErrors {
+		s = r.re.ReplaceAllString(s, r.with)
+	}
+	return s
+}
+
+// Later says how long an idle stretch was: "29 s", "2 min", "1 h 5 min".
+func Later(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// Caption is the sentence for the moment shown: the latest visible
+// segment or world note at or before T that has one.
 func (m *Model) Caption() (string, *sim.Event) {
 	hi := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
 	for i := hi - 1; i >= 0 && i >= hi-4000; i-- {
 		e := m.Log[i]
-		if !m.visible(e) && e.Kind == sim.KindHop && !(e.Flags&sim.SYN != 0 && e.Flags&sim.ACK == 0) {
+		if e.Kind == sim.KindStep || !m.visible(e) && e.Kind == sim.KindHop && !(e.Flags&sim.SYN != 0 && e.Flags&sim.ACK == 0) {
 			continue
 		}
-		if s := m.Cast.Caption(e); s != "" {
+		if s := m.captionOf(i); s != "" {
 			return s, e
 		}
 	}
 	return "", nil
+}
+
+// captionOf is the caption of m.Log[i] with its context, cached: the
+// log of a run never changes.
+func (m *Model) captionOf(i int) string {
+	e := m.Log[i]
+	if s, ok := m.captions[e]; ok {
+		return s
+	}
+	if m.captions == nil {
+		m.captions = map[*sim.Event]string{}
+	}
+	subject := ""
+	if e.Msg != "" && m.letters != nil {
+		subject = m.letters.Subject(e.Msg)
+	}
+	var before []string
+	if e.Kind == sim.KindHop && e.Hop == 1 && len(e.Payload) > 0 && FromClient(e) {
+		before = []string{} // known, perhaps empty
+		for j := i - 1; j >= 0 && j >= i-4000; j-- {
+			x := m.Log[j]
+			if x.Kind == sim.KindHop && x.Hop == 1 && len(x.Payload) > 0 && x.Src == e.Src && x.Dst == e.Dst && x.Proto == e.Proto {
+				before = append(before, x.Summary)
+			}
+		}
+	}
+	s := m.Cast.caption(e, subject, before) + m.senderCheck(i)
+	m.captions[e] = s
+	return s
+}
+
+var reQuery = regexp.MustCompile(`^\w+\? (\S+)`)
+
+// senderCheck explains a DNS query an SMTP server makes about the domain
+// of a sender it is talking to: it checks that the domain exists before
+// it takes mail from it (the sender-domain check).
+func (m *Model) senderCheck(i int) string {
+	e := m.Log[i]
+	if e.Kind != sim.KindHop || e.Hop != 1 || !FromClient(e) || ProtoOf(service.DNS) != ByPort(e.Src.Port(), e.Dst.Port()) {
+		return ""
+	}
+	q := reQuery.FindStringSubmatch(e.Summary)
+	if q == nil {
+		return ""
+	}
+	domain := strings.TrimSuffix(strings.ToLower(q[1]), ".")
+	for j := i - 1; j >= 0 && j >= i-2000 && e.Depart-m.Log[j].Depart < 30*time.Second; j-- {
+		x := m.Log[j]
+		if x.Kind == sim.KindHop && x.DstHost == e.SrcHost && x.Hop == x.Hops && strings.HasPrefix(strings.ToUpper(x.Summary), "MAIL FROM:") &&
+			strings.Contains(strings.ToLower(x.Summary), "@"+domain+">") {
+			return " Why: it was just offered mail from " + domain + ", and checks that the sender's domain exists before taking it (RFC 5321 §5.1)."
+		}
+	}
+	return ""
 }

@@ -17,7 +17,62 @@ const (
 	regionGap    = 70.0  // between neighbouring regions
 	centerGap    = 150.0 // from the Internet to the nearest region
 	ringMax      = 12    // up to this many ISPs sit on a ring; more go on a grid
+	pcBeside     = 4     // up to this many PCs sit beside the servers; more on a fan
+	labelRoom    = 22.0  // under an icon, for its label
 )
+
+// rowRegion puts the routers on top and the servers in a row below with
+// the PCs beside them at both ends, so that no PC sits under a server
+// and no link runs through an icon.
+func rowRegion(r *regionLayout, rs [3][]int) {
+	pcs := rs[2]
+	left := pcs[:len(pcs)/2+len(pcs)%2]
+	row := append(append(append([]int(nil), left...), rs[1]...), pcs[len(left):]...)
+	cols := max(len(rs[0]), len(row), 2)
+	r.w = float64(cols)*cellW + 2*regionPad - (cellW - IconSize)
+	y := regionHeader + regionPad + IconSize/2
+	for _, line := range [][]int{rs[0], row} {
+		for j, idx := range line {
+			x := r.w/2 + (float64(j)-float64(len(line)-1)/2)*cellW
+			r.nodes = append(r.nodes, idx)
+			r.rel = append(r.rel, [2]float64{x, y})
+		}
+		if len(line) > 0 {
+			y += cellH * 1.3 // room for a letter resting above a node
+		}
+	}
+	r.h = y - cellH*1.3 + IconSize/2 + labelRoom + regionPad
+}
+
+// fanRegion is for a crowded ISP (the classroom): the servers in a row
+// on top, the router under them, and the PCs on a fan of rings below the
+// router, each at an angle of its own, so that a link to an outer ring
+// passes between the icons of the inner ones.
+func fanRegion(r *regionLayout, rs [3][]int, short map[int]bool) {
+	fan := append(append([]int(nil), rs[1]...), rs[2]...)
+	rings := (len(fan) + 9) / 10
+	const a0, a1 = 25.0, 155.0 // degrees, below the router
+	step := (a1 - a0) / float64(max(len(fan)-1, 1)) * math.Pi / 180
+	r1 := (IconSize/2 + 10) / math.Sin(step) // the inner ring clears each line
+	dr := cellH
+	outer := r1 + float64(rings-1)*dr
+	r.w = 2*outer*math.Cos(a0*math.Pi/180) + IconSize + 2*regionPad + 40
+	ry := regionHeader + regionPad + IconSize/2
+	for j, idx := range rs[0] {
+		r.nodes = append(r.nodes, idx)
+		r.rel = append(r.rel, [2]float64{r.w/2 + (float64(j)-float64(len(rs[0])-1)/2)*cellW, ry})
+	}
+	for k, idx := range fan {
+		if k >= len(rs[1]) {
+			short[idx] = true
+		}
+		a := (a0*math.Pi/180 + float64(k)*step)
+		rad := r1 + float64(k%rings)*dr
+		r.nodes = append(r.nodes, idx)
+		r.rel = append(r.rel, [2]float64{r.w/2 + rad*math.Cos(a), ry + rad*math.Sin(a)})
+	}
+	r.h = ry + outer + IconSize/2 + labelRoom + regionPad
+}
 
 // regionLayout is an ISP region's nodes before it is moved into place.
 type regionLayout struct {
@@ -60,42 +115,41 @@ func layout(t *Topology, sc *scenario.Scenario) {
 		rows[r] = rs
 	}
 	maxW, maxH := 0.0, 0.0
+	short := map[int]bool{} // PCs labelled by their owner alone
 	for _, r := range regions {
 		rs := rows[r]
-		cols := max(len(rs[0]), len(rs[1]), min(len(rs[2]), pcCols), 2)
-		r.w = float64(cols)*cellW + 2*regionPad - (cellW - IconSize)
-		y := regionHeader + regionPad + IconSize/2
-		for k, row := range rs {
-			per := cols
-			if k < 2 {
-				per = max(len(row), 1)
-			}
-			for j, idx := range row {
-				col, line := j%per, j/per
-				n := min(per, len(row)-line*per)
-				// Centre each line of icons in the region.
-				x := r.w/2 + (float64(col)-float64(n-1)/2)*cellW
-				r.nodes = append(r.nodes, idx)
-				r.rel = append(r.rel, [2]float64{x, y + float64(line)*cellH})
-			}
-			if len(row) > 0 {
-				y += float64((len(row)+per-1)/per) * cellH
-			}
+		if len(rs[2]) > pcBeside {
+			fanRegion(r, rs, short)
+		} else {
+			rowRegion(r, rs)
 		}
-		r.h = y - cellH + IconSize/2 + regionPad + 14 // 14: labels under icons
 		maxW, maxH = max(maxW, r.w), max(maxH, r.h)
+	}
+	for i := range short {
+		t.Nodes[i].Short = true
 	}
 	// The middle: internet, root DNS, backbone routers.
 	placeMiddle(t, outside)
+	if len(regions) > 2 { // a region may be turned (face): either way round
+		maxW, maxH = max(maxW, maxH+regionHeader), max(maxW, maxH+regionHeader)
+	}
 	// Region centres.
 	centres := make([][2]float64, len(regions))
 	switch n := len(regions); {
 	case n == 0:
 	case n <= 2:
+		// The routers level with the Internet: their links to it run
+		// above the servers' row.
 		dx := centerGap + maxW/2
-		centres[0] = [2]float64{-dx, 0}
-		if n == 2 {
-			centres[1] = [2]float64{dx, 0}
+		for i, r := range regions {
+			cy := 0.0
+			for j, idx := range r.nodes {
+				if t.Nodes[idx].Kind == scenario.KindRouter {
+					cy = r.h/2 - r.rel[j][1]
+					break
+				}
+			}
+			centres[i] = [2]float64{dx * float64(2*i-1), cy}
 		}
 	case n <= ringMax:
 		// An ellipse wide enough that neighbours never overlap.
@@ -123,6 +177,9 @@ func layout(t *Topology, sc *scenario.Scenario) {
 		}
 	}
 	for i, r := range regions {
+		if len(regions) > 2 {
+			r.face(centres[i])
+		}
 		x0, y0 := centres[i][0]-r.w/2, centres[i][1]-r.h/2
 		domain := ""
 		if len(r.isp.Domains) > 0 {
@@ -171,6 +228,35 @@ func bounds(t *Topology) Rect {
 	for _, r := range t.Regions {
 		grow(r.X, r.Y, r.X+r.W, r.Y+r.H)
 	}
+	for i := range t.Nodes {
+		b := t.LabelBox(&t.Nodes[i])
+		grow(b.X, b.Y, b.X+b.W, b.Y+b.H)
+	}
 	const m = 30
 	return Rect{x0 - m, y0 - m, x1 - x0 + 2*m, y1 - y0 + 2*m}
+}
+
+// face turns a region laid out with its router on top so that the
+// router faces the Internet in the middle (the region's centre is c):
+// its link then leaves the region without crossing it.
+func (r *regionLayout) face(c [2]float64) {
+	dx, dy := -c[0], -c[1] // towards the middle
+	switch {
+	case math.Abs(dy) >= math.Abs(dx) && dy < 0: // the middle is above
+		return
+	case math.Abs(dy) >= math.Abs(dx): // below: flip
+		for i := range r.rel {
+			r.rel[i][1] = r.h - r.rel[i][1] + regionHeader - labelRoom
+		}
+		return
+	}
+	for i := range r.rel {
+		x, y := r.rel[i][0], r.rel[i][1]
+		if dx > 0 { // the middle is to the right
+			r.rel[i] = [2]float64{r.h - y, x + regionHeader}
+		} else {
+			r.rel[i] = [2]float64{y, x + regionHeader}
+		}
+	}
+	r.w, r.h = r.h, r.w+regionHeader
 }

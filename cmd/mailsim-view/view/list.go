@@ -101,7 +101,9 @@ func printableLine(s string) string {
 	var b bytes.Buffer
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '\t' || c >= 0x20 && c < 0x7f {
+		if c == '\t' {
+			b.WriteString(strings.Repeat(" ", 8-b.Len()%8))
+		} else if c >= 0x20 && c < 0x7f {
 			b.WriteByte(c)
 		} else {
 			b.WriteString(`\x`)

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -30,11 +31,20 @@ type Model struct {
 	Log        []*sim.Event
 	maxTransit time.Duration
 
-	T        time.Duration // the moment shown
+	T        time.Duration // the moment shown (virtual time)
 	W        time.Duration // how far the world has run (T ≤ W)
+	P        time.Duration // presentation time: what the student has watched
+	Pace     *Pace         // maps P ↔ T: story pace or real time
+	Story    bool          // story pace (the default), else real time
 	Playing  bool
 	SpeedIdx int
 	Err      error // the world failed; shown in the window
+
+	failErr  error         // the world failed at failAt; Err once T gets there
+	failAt   time.Duration // (the run goes ahead of what is shown)
+	insp     Runner        // a second run kept at T for the inspector
+	letters  *Letters
+	captions map[*sim.Event]string // by event: captionOf
 
 	Filter      []bool     // by Proto: protocols shown in the list (and on links)
 	ShowControl bool       // show TCP handshake, bare ACK and FIN segments
@@ -51,7 +61,17 @@ func (m *Model) Runner() Runner { return m.run }
 
 // NewModel builds the first run of sc and stands at time 0, paused.
 func NewModel(sc *scenario.Scenario, build BuildFunc) (*Model, error) {
-	m := &Model{Scenario: sc, Topo: NewTopology(sc), Cast: NewCast(sc), build: build, SpeedIdx: 3}
+	return makeModel(sc, build, false)
+}
+
+// NewLiveModel is a model of a world bridged to real clients: it runs in
+// real time as it goes, never ahead.
+func NewLiveModel(sc *scenario.Scenario, build BuildFunc) (*Model, error) {
+	return makeModel(sc, build, true)
+}
+
+func makeModel(sc *scenario.Scenario, build BuildFunc, live bool) (*Model, error) {
+	m := &Model{Scenario: sc, Topo: NewTopology(sc), Cast: NewCast(sc), build: build, SpeedIdx: 3, Story: !live, Live: live}
 	m.Filter = make([]bool, NumProto)
 	for i := range m.Filter {
 		m.Filter[i] = true
@@ -89,11 +109,11 @@ func (m *Model) rebuild() error {
 	}
 	var closeErr error
 	if m.run != nil {
-		closeErr = m.run.Close()
+		closeErr = errors.Join(m.run.Close(), m.dropInsp())
 	}
 	m.gen++
 	gen := m.gen
-	m.run, m.Log, m.maxTransit, m.W, m.Err = r, nil, 0, 0, nil
+	m.run, m.Log, m.maxTransit, m.W, m.Err, m.failErr, m.insp = r, nil, 0, 0, nil, nil, nil
 	r.World().Subscribe(func(e *sim.Event) {
 		if m.gen == gen {
 			m.add(e)
@@ -102,11 +122,61 @@ func (m *Model) rebuild() error {
 	if closeErr != nil {
 		m.fail(fmt.Errorf("closing the previous run: %w", closeErr))
 	}
+	m.P, m.Pace, m.letters, m.captions = 0, RealPace(), nil, nil
+	if m.Live {
+		return nil
+	}
+	// The whole run goes ahead at once (a second for the classroom): story
+	// pace, the timeline, the letters and the results need all of it.
+	if err := r.RunUntil(r.Until()); err != nil {
+		m.failErr, m.failAt = err, r.World().Now()
+		m.W = m.failAt
+	} else {
+		m.W = r.Until()
+	}
+	m.setPace()
+	m.letters = newLetters(m)
 	return nil
 }
 
-// Close ends the current run. The model is not used afterwards.
-func (m *Model) Close() error { return m.run.Close() }
+// Close ends the current run, and the inspector's. The model is not used
+// afterwards.
+func (m *Model) Close() error { return errors.Join(m.run.Close(), m.dropInsp()) }
+
+// dropInsp closes the inspector's run, if any: a world left behind
+// keeps its goroutines and memory.
+func (m *Model) dropInsp() error {
+	if m.insp == nil {
+		return nil
+	}
+	err := m.insp.Close()
+	m.insp = nil
+	return err
+}
+
+// setPace builds the map for the current mode and keeps T where it is.
+func (m *Model) setPace() {
+	if m.Story && !m.Live {
+		m.Pace = StoryPace(Needs(m.Log), m.Until())
+	} else {
+		m.Pace = RealPace()
+	}
+	if m.T > 0 {
+		m.P = m.Pace.P(m.T)
+	}
+}
+
+// ToggleStory switches between story pace and real time.
+func (m *Model) ToggleStory() {
+	if m.Live {
+		return
+	}
+	m.Story = !m.Story
+	m.setPace()
+}
+
+// Letters are the messages of the run, from its journeys.
+func (m *Model) Letters() *Letters { return m.letters }
 
 // add appends an event, keeping the log sorted by departure.
 func (m *Model) add(e *sim.Event) {
@@ -119,23 +189,43 @@ func (m *Model) add(e *sim.Event) {
 	}
 }
 
-// Tick is one Update: when playing, virtual time moves by speed/TPS.
+// Tick is one Update: when playing, presentation time moves by
+// speed/TPS and virtual time follows it through the pace.
 func (m *Model) Tick() {
 	if !m.Playing || m.Err != nil {
 		return
 	}
 	dt := time.Duration(m.Speed() * float64(time.Second) / TPS)
-	m.Seek(m.T + dt)
+	if m.Live {
+		m.Seek(m.T + dt)
+	} else {
+		m.SeekP(m.P + dt)
+	}
 	if m.T >= m.Until() {
 		m.Playing = false
 	}
 }
 
-// Seek shows virtual time t. Forward, the world runs up to t; backward,
-// the log already holds everything before t, so only the view moves.
+// SeekP shows presentation time p.
+func (m *Model) SeekP(p time.Duration) {
+	p = max(0, min(p, m.Pace.Len()))
+	m.seek(m.Pace.V(p))
+	m.P = p
+	if m.T < m.Pace.V(p) { // the run stopped early
+		m.P = m.Pace.P(m.T)
+	}
+}
+
+// Seek shows virtual time t. The log already holds the whole run, so
+// only the view moves (a live world runs up to t).
 func (m *Model) Seek(t time.Duration) {
+	m.seek(t)
+	m.P = m.Pace.P(m.T)
+}
+
+func (m *Model) seek(t time.Duration) {
 	t = max(0, min(t, m.Until()))
-	if t > m.W && m.Err == nil {
+	if m.Live && t > m.W && m.Err == nil {
 		if err := m.run.RunUntil(t); err != nil {
 			m.fail(err)
 			return
@@ -143,7 +233,18 @@ func (m *Model) Seek(t time.Duration) {
 		m.W = t
 	}
 	m.T = min(t, m.W)
+	if m.failErr != nil && m.T >= m.failAt {
+		m.W = m.failAt
+		m.fail(m.failErr)
+	}
 }
+
+// Ended reports that the run is over: the results card is up.
+func (m *Model) Ended() bool { return !m.Live && m.T >= m.Until() }
+
+// Started reports whether virtual time has begun to move: before, the
+// title card is up.
+func (m *Model) Started() bool { return m.P >= Lead || m.T > 0 }
 
 // StepEvent moves to the next event: the next one in the log when the
 // view is behind the world, else World.Step.
@@ -152,11 +253,11 @@ func (m *Model) StepEvent() {
 	i := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
 	for ; i < len(m.Log); i++ {
 		if m.visible(m.Log[i]) {
-			m.T = m.Log[i].Depart
+			m.Seek(m.Log[i].Depart)
 			return
 		}
 	}
-	if m.Err != nil {
+	if m.Err != nil || !m.Live {
 		return
 	}
 	for tries := 0; tries < 10000; tries++ {
@@ -169,12 +270,12 @@ func (m *Model) StepEvent() {
 		m.W = max(m.W, m.run.World().Now())
 		for _, e := range m.Log[n:] {
 			if m.visible(e) {
-				m.T = e.Depart
+				m.Seek(e.Depart)
 				return
 			}
 		}
 		if !ok || m.W >= m.Until() {
-			m.T = m.W
+			m.Seek(m.W)
 			return
 		}
 	}
@@ -193,21 +294,38 @@ func (m *Model) Restart() {
 	m.Playing = true
 }
 
-// Sync makes the world's state match the moment shown, rebuilding and
-// replaying when the view was scrubbed back; the inspector needs it.
-func (m *Model) Sync() {
-	if m.T == m.W || m.Err != nil || m.Live {
-		return
+// Results are the scenario's expectations checked against the whole run.
+func (m *Model) Results() []Result {
+	if m.Live || m.run == nil {
+		return nil
 	}
-	t, sel := m.T, m.Selected
-	if err := m.rebuild(); err != nil {
-		m.fail(err)
-		return
+	return m.run.Results()
+}
+
+// Sync makes the inspector's run match the moment shown: forward it
+// runs on, backward it is rebuilt and replayed (the core is
+// deterministic). A live world is always at its own moment.
+func (m *Model) Sync() Runner {
+	if m.Live {
+		return m.run
 	}
-	m.Seek(t)
-	if sel != nil {
-		m.Selected = m.bySeq(sel.Seq)
+	if m.insp != nil && m.insp.World().Now() > m.T {
+		if err := m.dropInsp(); err != nil {
+			m.fail(fmt.Errorf("closing the inspector's run: %w", err))
+		}
 	}
+	if m.insp == nil {
+		r, err := m.build()
+		if err != nil {
+			m.fail(err)
+			return m.run
+		}
+		m.insp = r
+	}
+	if m.insp.World().Now() < m.T {
+		_ = m.insp.RunUntil(m.T) // the main run already met any failure; the view shows it
+	}
+	return m.insp
 }
 
 // Inspect describes the clicked node at the moment shown.
@@ -215,22 +333,16 @@ func (m *Model) Inspect() []string {
 	if m.Node == "" {
 		return nil
 	}
-	m.Sync()
-	return m.run.Inspect(m.Node)
+	lines := m.Sync().Inspect(m.Node)
+	for i, l := range lines {
+		lines[i] = ExpandTabs(l)
+	}
+	return lines
 }
 
 func (m *Model) fail(err error) {
 	m.Err = fmt.Errorf("the simulation stopped at %s: %w", FmtTime(m.W), err)
 	m.Playing = false
-}
-
-func (m *Model) bySeq(seq uint64) *sim.Event {
-	for _, e := range m.Log {
-		if e.Seq == seq {
-			return e
-		}
-	}
-	return nil
 }
 
 // visible reports whether the event list and the map show e.
@@ -259,9 +371,9 @@ func (m *Model) StepBack() {
 	i := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart >= m.T })
 	for i--; i >= 0; i-- {
 		if m.visible(m.Log[i]) {
-			m.T = m.Log[i].Depart
+			m.Seek(m.Log[i].Depart)
 			return
 		}
 	}
-	m.T = 0
+	m.Seek(0)
 }

@@ -21,6 +21,17 @@ type Runner interface {
 	Inspect(host string) []string
 	// Close ends the run: its goroutines stop and its memory can go.
 	Close() error
+	// Journeys are the messages of the run so far.
+	Journeys() []Journey
+	// Results checks the scenario's expectations against the run so far.
+	Results() []Result
+}
+
+// Result is one expectation and whether the run met it.
+type Result struct {
+	What   string // the expectation in words
+	OK     bool
+	Detail string // what was seen, or why it failed
 }
 
 // BuildFunc makes a fresh runner of the same scenario; the model calls it

@@ -135,3 +135,40 @@ func supersample(w, h int, f func(x, y float64) color.RGBA) *image.NRGBA {
 	}
 	return img
 }
+
+// LetterPaper is the colour of a letter.
+var LetterPaper = color.RGBA{0xFF, 0xF6, 0xD8, 0xFF}
+
+// LetterSprite draws a message's letter, w×h pixels: cream paper, dark
+// outline and flap, a red stamp; refused adds a red cross over it. It is
+// uploaded once, so a thousand letters cost one batch of images.
+func LetterSprite(w, h int, refused bool) *image.NRGBA {
+	paper := LetterPaper
+	ink := InkColor
+	stamp := color.RGBA{0xC6, 0x28, 0x28, 0xFF}
+	fw, fh := float64(w), float64(h)
+	b := fh * 0.12 // border width
+	return supersample(w, h, func(x, y float64) color.RGBA {
+		if refused {
+			d1 := math.Abs((x - 1) - (y-1)*(fw-2)/(fh-2))
+			d2 := math.Abs((fw - 1 - x) - (y-1)*(fw-2)/(fh-2))
+			if min(d1, d2) < fh*0.12 {
+				return ErrColor
+			}
+		}
+		if x < 1 || y < 1 || x > fw-1 || y > fh-1 {
+			return color.RGBA{}
+		}
+		if x < 1+b || y < 1+b || x > fw-1-b || y > fh-1-b {
+			return ink
+		}
+		fy := (fh * 0.55) * (1 - math.Abs(x-fw/2)/(fw/2))
+		if math.Abs(y-1-fy) < b*0.8 {
+			return ink
+		}
+		if x > fw-1-b-fw*0.3 && y > fh-1-b-fh*0.38 && x < fw-1-b-fw*0.06 && y < fh-1-b-fh*0.08 {
+			return stamp
+		}
+		return paper
+	})
+}

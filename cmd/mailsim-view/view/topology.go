@@ -14,6 +14,7 @@ type Node struct {
 	ISP      string             // "" on the Internet side
 	Services []scenario.Service // servers only
 	Person   string             // "Lisa" for the PC of lisa@otherisp.com
+	Short    bool               // labelled by Person alone (a crowded region)
 	X, Y     float64
 }
 
@@ -133,6 +134,9 @@ func (n *Node) Has(s scenario.Service) bool {
 // "ns" inside "comentum (comentum.com)"), so neighbours' labels don't
 // collide; a PC's owner with its host name.
 func (t *Topology) Label(n *Node) string {
+	if n.Person != "" && n.Short {
+		return n.Person
+	}
 	if n.Person != "" {
 		return n.Person + " (" + n.Name + ")"
 	}
@@ -144,4 +148,22 @@ func (t *Topology) Label(n *Node) string {
 		}
 	}
 	return n.Name
+}
+
+// Label metrics at zoom 1, for layout checks: an upper bound of the
+// node label font's advance per character, and its line height.
+const (
+	LabelCharW = 8.0
+	LabelH     = 17.0
+)
+
+// LabelBox is where a node's label goes at zoom 1: centred under its icon.
+func (t *Topology) LabelBox(n *Node) Rect {
+	w := float64(len([]rune(t.Label(n)))) * LabelCharW
+	return Rect{n.X - w/2, n.Y + IconSize/2 + 1, w, LabelH}
+}
+
+// Overlaps reports whether two rectangles share any area.
+func (r Rect) Overlaps(o Rect) bool {
+	return r.X < o.X+o.W && o.X < r.X+r.W && r.Y < o.Y+o.H && o.Y < r.Y+r.H
 }

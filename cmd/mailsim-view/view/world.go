@@ -41,6 +41,26 @@ func (r *runtime) Runtime() *world.Runtime        { return r.rt }
 func (r *runtime) Inspect(host string) []string   { return inspect(r.rt, host) }
 func (r *runtime) Close() error                   { return r.rt.Close() }
 
+func (r *runtime) Journeys() []Journey {
+	var out []Journey
+	for _, j := range r.rt.Journeys() {
+		x := Journey{ID: j.ID, Subject: j.Subject, From: j.From, To: j.To, Parent: j.Parent}
+		for _, s := range j.Steps {
+			x.Steps = append(x.Steps, LetterStep{At: s.At, Kind: s.Kind, Host: s.Host, From: s.From, To: s.To, Detail: s.Detail, Text: s.Text})
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (r *runtime) Results() []Result {
+	var out []Result
+	for _, x := range r.rt.Results() {
+		out = append(out, Result{What: world.Describe(x.Expect), OK: x.OK, Detail: x.Detail})
+	}
+	return out
+}
+
 // inspect lists what a host holds now: mailboxes on a POP3 server, the
 // downloaded mail on a PC, the zone on a DNS server.
 func inspect(rt *world.Runtime, name string) []string {

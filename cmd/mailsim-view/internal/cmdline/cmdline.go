@@ -19,12 +19,17 @@ type Options struct {
 	Screenshot    string        // render the frame at At to this PNG and exit
 	At            time.Duration // virtual time of the screenshot frame
 	Width, Height int
-	Serve         bool       // real time, servers exposed on loopback
-	Synth         int        // load test: synthetic segments in flight at At
-	BenchFrames   int        // load test: run this many frames and exit
-	BenchRestarts int        // memory test: run to the end and restart this many times
-	Loopback      netip.Addr // with Serve: host addresses count up from here
-	TCP           bool       // start with handshakes/ACKs/FINs shown
+	Serve         bool          // real time, servers exposed on loopback
+	Synth         int           // load test: synthetic segments in flight at At
+	BenchFrames   int           // load test: run this many frames and exit
+	BenchRestarts int           // memory test: run to the end and restart this many times
+	Loopback      netip.Addr    // with Serve: host addresses count up from here
+	TCP           bool          // start with handshakes/ACKs/FINs shown
+	Record        string        // write an animated GIF of the story to this file and exit
+	For           time.Duration // how much presentation time --record records
+	RealTime      bool          // start in real time instead of story pace
+	Inspect       string        // open the inspector on this host
+	Select        string        // select the latest event whose summary starts with this
 }
 
 // Usage heads the help text; the flags follow it.
@@ -43,7 +48,12 @@ func Parse(args []string, stdout, stderr io.Writer) (Options, error) {
 	o := &Options{Loopback: netip.AddrFrom4([4]byte{127, 1, 0, 0})}
 	fs := flag.NewFlagSet("mailsim-view", flag.ContinueOnError)
 	fs.StringVar(&o.Screenshot, "screenshot", "", "render the frame at --at to this PNG `FILE` and exit")
-	fs.DurationVar(&o.At, "at", 0, "virtual time of the --screenshot frame, e.g. 12.5s")
+	fs.DurationVar(&o.At, "at", 0, "virtual time of the --screenshot frame, e.g. 12.5s (simulated time, the same in story pace and real time; at 0 the title card is not shown)")
+	fs.StringVar(&o.Record, "record", "", "record the story from the title card as an animated GIF `FILE` (10 frames a second, half size) and exit")
+	fs.DurationVar(&o.For, "for", 40*time.Second, "with --record: how much playback at 1× to record (presentation time, not simulated time)")
+	fs.StringVar(&o.Inspect, "inspect", "", "open the inspector on `HOST` (as a click on it does)")
+	fs.StringVar(&o.Select, "select", "", "select the latest event up to --at whose summary starts with `TEXT` (as a click on its row does)")
+	fs.BoolVar(&o.RealTime, "real-time", false, "start in real time (virtual time at the speed shown) instead of story pace (key S)")
 	fs.IntVar(&o.Width, "width", 1280, "window width")
 	fs.IntVar(&o.Height, "height", 800, "window height")
 	fs.BoolVar(&o.Serve, "serve", false, "run in real time and expose the servers on loopback for real clients, as mailsim serve does (the address map goes to stderr)")

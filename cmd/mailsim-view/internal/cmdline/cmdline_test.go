@@ -19,11 +19,13 @@ func TestParse(t *testing.T) {
 		help           bool
 		stdout, stderr []string
 	}{
-		{name: "defaults", args: nil, want: Options{Width: 1280, Height: 800, Loopback: netip.MustParseAddr("127.1.0.0")}},
+		{name: "defaults", args: nil, want: Options{Width: 1280, Height: 800, Loopback: netip.MustParseAddr("127.1.0.0"), For: 40 * time.Second}},
 		{name: "all", args: []string{"--screenshot", "x.png", "--at", "1.5s", "--width", "640", "--height", "480", "--serve",
-			"--synth", "3", "--bench-frames", "9", "--loopback", "127.4.0.0", "--tcp", "figure-a"},
+			"--synth", "3", "--bench-frames", "9", "--loopback", "127.4.0.0", "--tcp", "--record", "s.gif", "--for", "20s",
+			"--real-time", "--inspect", "bob-pc", "--select", "RETR", "figure-a"},
 			want: Options{Scenario: "figure-a", Screenshot: "x.png", At: 1500 * time.Millisecond, Width: 640, Height: 480, Serve: true,
-				Synth: 3, BenchFrames: 9, Loopback: netip.MustParseAddr("127.4.0.0"), TCP: true}},
+				Synth: 3, BenchFrames: 9, Loopback: netip.MustParseAddr("127.4.0.0"), TCP: true,
+				Record: "s.gif", For: 20 * time.Second, RealTime: true, Inspect: "bob-pc", Select: "RETR"}},
 		{name: "--help", args: []string{"--help"}, help: true, stdout: []string{"usage: mailsim-view [flags] [SCENARIO]", "-screenshot FILE", "(default 127.1.0.0)"}},
 		{name: "-h after a scenario flag", args: []string{"--tcp", "-h"}, help: true, stdout: []string{"usage: mailsim-view"}},
 		{name: "unknown flag", args: []string{"--bogus"}, err: true, stderr: []string{"flag provided but not defined: -bogus", "usage: mailsim-view"}},
