@@ -9,6 +9,7 @@
 //	mailsim test [--junit FILE] [DIR|FILES...]
 //	                                    run many scenarios, one line each
 //	mailsim validate FILES...           check scenario files without running them
+//	mailsim gen load [flags]            write a generated load scenario
 //	mailsim serve [SCENARIO]            run the world in real time and expose its
 //	                                    servers on loopback for real clients
 //	mailsim help [COMMAND]              show help
@@ -152,7 +153,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func (c *cli) commands() []*command {
-	return []*command{c.runCommand(), c.testCommand(), c.validateCommand()}
+	return []*command{c.runCommand(), c.testCommand(), c.validateCommand(), c.genCommand()}
 }
 
 func (c *cli) lookup(name string) *command {
@@ -234,6 +235,8 @@ func shortArgs(cmd *command) string {
 		return "[SCENARIO]"
 	case "test":
 		return "[DIR|FILES]"
+	case "gen":
+		return "load [flags]"
 	default:
 		return "FILES..."
 	}

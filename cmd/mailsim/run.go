@@ -110,6 +110,7 @@ func (c *cli) run(arg string, f runFlags) int {
 		}
 		sinks = append(sinks, sink{f.pcapPath, pw.Event, pw.Close})
 	}
+	watchHeap()
 	o := simulate(sc, name, f.opts, func(w *sim.World) {
 		if pw != nil {
 			pw.SetEpoch(w.Epoch())
@@ -118,6 +119,7 @@ func (c *cli) run(arg string, f runFlags) int {
 			w.Subscribe(s.event)
 		}
 	})
+	writeStats(o.stats(), c.stderr)
 	if err := closeAll(); err != nil {
 		fmt.Fprintf(c.stderr, "mailsim run: writing %v\n", err)
 		return exitSim

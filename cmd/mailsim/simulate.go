@@ -18,6 +18,7 @@ type outcome struct {
 	results []world.Result
 	until   time.Duration // simulated time
 	wall    time.Duration // real time the run took
+	events  uint64        // events the world emitted
 }
 
 func (o *outcome) passed() bool {
@@ -70,6 +71,7 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 		return o
 	}
 	o.until = rt.Until
+	rt.World.Subscribe(func(e *sim.Event) { o.events = e.Seq })
 	if attach != nil {
 		attach(rt.World)
 	}
