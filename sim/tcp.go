@@ -354,7 +354,7 @@ func (h *Host) acceptSYN(p *packet) {
 	c := w.newTCPConn(h, p.srcHost, p.dst, p.src)
 	c.id = p.conn // both ends of a connection share its id
 	c.state = synRcvd
-	c.sndNxt = h.rnd.Uint32()
+	c.sndNxt = h.Rand().Uint32()
 	c.rcvNxt = p.seq + 1
 	c.sendSeg(SYN|ACK, nil)
 }
@@ -379,7 +379,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 	local := netip.AddrPortFrom(h.addr, port)
 	c := w.newTCPConn(h, dst, local, raddr)
 	c.state = synSent
-	c.sndNxt = h.rnd.Uint32()
+	c.sndNxt = h.Rand().Uint32()
 	c.sendSeg(SYN, nil)
 	give := w.now + connectTimeout
 	for {

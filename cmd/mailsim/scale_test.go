@@ -174,3 +174,37 @@ func BenchmarkScale(b *testing.B) {
 		})
 	}
 }
+
+// TestLoadPastAddressPlan builds a world of more ISPs than the
+// documentation and benchmarking ranges hold: the plan goes on in
+// 10.0.0.0/8, and every lookup by name still finds its own entry.
+func TestLoadPastAddressPlan(t *testing.T) {
+	l := loadGen{isps: 600, users: 1200, messages: 10, crossISP: true, seed: 1, gap: time.Second}
+	sc, err := scenario.Parse("load.yaml", l.yaml(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.ISP(l.ispName(514)).Prefix.String(); got != "10.0.0.0/24" {
+		t.Errorf("ISP 515 has LAN %s, want 10.0.0.0/24", got)
+	}
+	for i := range sc.Hosts {
+		h := &sc.Hosts[i]
+		if sc.Host(h.Name) != h || (h.Addr.IsValid() && sc.HostByAddr(h.Addr) != h) {
+			t.Fatalf("lookup of host %s finds another", h.Name)
+		}
+	}
+	for i := range sc.PCs {
+		if sc.PC(sc.PCs[i].Host) != &sc.PCs[i] {
+			t.Fatalf("lookup of PC %s finds another", sc.PCs[i].Host)
+		}
+	}
+	if isp, login, ok := sc.Mailbox("u1@" + l.ispName(599) + ".example"); !ok || isp != l.ispName(599) || login != "u1" {
+		t.Errorf("mailbox: %s %s %v", isp, login, ok)
+	}
+	if n := len(sc.HostsOf(l.ispName(3))); n != 1+3+2 { // router, three servers, two PCs
+		t.Errorf("ISP 4 has %d hosts", n)
+	}
+	if r := inProcess("validate", writeFile(t, t.TempDir(), "load.yaml", string(l.yaml(t)))); r.code != exitOK {
+		t.Fatalf("validate: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -52,8 +52,8 @@ func (s *Scenario) buildZones() {
 					z = append(z, Record{Name: dm.Name, Type: "A", Value: a, TTL: DefaultTTL})
 				}
 			}
-			for _, h := range s.Hosts {
-				if h.ISP == isp.Name && h.Kind == KindServer && longestDomain(h.Name, isp.Domains) == dm.Name && h.Addr.IsValid() {
+			for _, h := range s.HostsOf(isp.Name) {
+				if h.Kind == KindServer && longestDomain(h.Name, isp.Domains) == dm.Name && h.Addr.IsValid() {
 					z = append(z, Record{Name: strings.ToLower(h.Name), Type: "A", Value: h.Addr.String(), TTL: DefaultTTL})
 				}
 			}

@@ -102,6 +102,7 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 	nw := &world{d: d, s: s, byName: map[string]int{}, byAddr: map[netip.Addr]string{},
 		links: map[[2]string]int{}, defs: doc.defaults, domainISP: map[string]string{}, rawISPs: map[string]*rawISP{}}
 	nw.resolveNetwork(doc)
+	s.reindex()
 	s.buildZones()
 	s.Timeline = nw.readTimeline(doc.timeline)
 	s.Expect = nw.readExpect(doc.expect)
