@@ -234,19 +234,23 @@ func (w *World) kick() {
 }
 
 // spawnLocked starts fn as a goroutine the kernel hands control to at
-// virtual time at. w.mu must be held.
+// virtual time at. w.mu must be held. The goroutine itself is created
+// only when its time comes: a timeline of 100,000 actions would
+// otherwise park 100,000 goroutines from the start, whose stacks every
+// collection scans.
 func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
+	w.schedule(at, func() { w.launch(name, fn) })
+}
+
+// launch creates the goroutine of fn and hands it control. Only the
+// kernel calls it, from an item.
+func (w *World) launch(name string, fn func()) {
 	w.tokens++
 	start := make(chan *waiter, 1)
-	w.schedule(at, func() {
-		// Wait for the goroutine to register, then hand it control.
-		wt := <-start
-		w.wakeNow(wt)
-	})
 	go func() {
 		gid := goid()
 		wt := &waiter{gid: gid, what: name, ch: make(chan struct{})}
-		start <- wt // buffered: the start item may already be waiting for it
+		start <- wt // buffered: launch is waiting for it
 		w.mu.Lock()
 		w.tokens--
 		w.signalIfQuiet()
@@ -264,6 +268,8 @@ func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
 		}()
 		fn()
 	}()
+	// Wait for the goroutine to register, then hand it control.
+	w.wakeNow(<-start)
 }
 
 func (w *World) failLocked(err error) {

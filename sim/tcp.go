@@ -429,6 +429,7 @@ func (c *tcpConn) Close() error {
 		delete(c.h.tcp, connKey{c.local, c.remote})
 	}
 	c.wakeAll()
+	c.rtimer.stop() // nobody reads a closed conn
 	return nil
 }
 

@@ -186,6 +186,7 @@ func (c *udpConn) Close() error {
 	if c.reader != nil {
 		w.wake(c.reader)
 	}
+	c.rtimer.stop() // nobody reads a closed conn
 	return nil
 }
 

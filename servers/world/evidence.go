@@ -28,6 +28,9 @@ type evidence struct {
 	// wantReplies is set when some expectation looks at server replies;
 	// otherwise segments need not be parsed at all.
 	wantReplies bool
+	// paths are the path expectations: only the bodies they may read
+	// are kept.
+	paths []*scenario.Expectation
 }
 
 type delivery struct {
@@ -58,8 +61,12 @@ type reply struct {
 
 func newEvidence(rt *Runtime) *evidence {
 	ev := &evidence{rt: rt, counts: map[int]int{}}
-	for _, e := range rt.Scenario.Expect {
+	for i := range rt.Scenario.Expect {
+		e := &rt.Scenario.Expect[i]
 		ev.wantReplies = ev.wantReplies || e.Kind == scenario.ExpSMTPReply || e.Kind == scenario.ExpPOP3Reply
+		if e.Kind == scenario.ExpPath {
+			ev.paths = append(ev.paths, e)
+		}
 	}
 	return ev
 }
@@ -69,9 +76,24 @@ func (ev *evidence) delivered(isp, box string, m store.Message) {
 	d := delivery{at: m.Delivered.Sub(ev.rt.World.Epoch()), isp: isp, login: box, data: m.Data}
 	d.subject, d.from = headerInfo(m.Data)
 	d.bounce = parseBounce(m.Data)
+	if d.bounce == nil && !ev.pathWants(d.subject, d.from) {
+		d.data = nil // no expectation reads it: a large run need not keep every body twice
+	}
 	ev.mu.Lock()
 	ev.deliveries = append(ev.deliveries, d)
 	ev.mu.Unlock()
+}
+
+// pathWants reports whether a path expectation may read the Received
+// chain of a delivered message with this subject and sender (bounced
+// expectations read bounces' bodies, which are always kept).
+func (ev *evidence) pathWants(subject, from string) bool {
+	for _, e := range ev.paths {
+		if matchSubj(e.Subject, subject) && matchAddr(e.From, from) {
+			return true
+		}
+	}
+	return false
 }
 
 func (ev *evidence) sendFailed(a *scenario.Action, err error) {
