@@ -27,7 +27,8 @@ func (c *cli) runCommand() *command {
 		summary: "replay a scenario as fast as possible: trace, results, summary",
 		detail:  runDetail,
 		flags: func(fs *flag.FlagSet) func([]string) int {
-			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
+			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl` (without payloads; see --trace-payload)")
+			tracePayload := fs.Bool("trace-payload", false, "with --trace: include every segment's payload (base64); the file grows several times")
 			pcapPath := fs.String("pcap", "", "write a pcap capture `FILE.pcap` for Wireshark or tshark: one Ethernet frame per segment, as its sender put it on the wire")
 			quiet := fs.Bool("quiet", false, "no trace on stdout: only the results and the summary")
 			until := fs.Duration("until", 0, "end the run at virtual time `DURATION` (default: the scenario's until:)")
@@ -46,7 +47,7 @@ func (c *cli) runCommand() *command {
 				if len(args) == 1 {
 					arg = args[0]
 				}
-				return c.run(arg, runFlags{tracePath: *tracePath, pcapPath: *pcapPath, quiet: *quiet,
+				return c.run(arg, runFlags{tracePath: *tracePath, tracePayload: *tracePayload, pcapPath: *pcapPath, quiet: *quiet,
 					opts: world.Options{Seed: seed.v, Until: *until}})
 			}
 		},
@@ -55,6 +56,7 @@ func (c *cli) runCommand() *command {
 
 type runFlags struct {
 	tracePath, pcapPath string
+	tracePayload        bool
 	quiet               bool
 	opts                world.Options
 }
@@ -89,7 +91,7 @@ func (c *cli) run(arg string, f runFlags) int {
 		sinks = append(sinks, sink{"stdout", tw.Event, tw.Flush})
 	}
 	if f.tracePath != "" {
-		s, err := jsonSink(f.tracePath)
+		s, err := jsonSink(f.tracePath, f.tracePayload)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "mailsim run: %v\n", err)
 			return exitUsage
@@ -154,12 +156,12 @@ func (c *cli) report(w io.Writer, o *outcome) int {
 }
 
 // jsonSink creates the JSON Lines trace file.
-func jsonSink(path string) (sink, error) {
+func jsonSink(path string, payload bool) (sink, error) {
 	fh, err := os.Create(path)
 	if err != nil {
 		return sink{}, err
 	}
-	tw := sim.NewJSONTrace(fh)
+	tw := sim.NewJSONTrace(fh, payload)
 	return sink{path, tw.Event, func() error {
 		err := tw.Flush()
 		if cerr := fh.Close(); err == nil {

@@ -96,14 +96,14 @@ func TestGenLoad(t *testing.T) {
 // benchRun execs "mailsim run --quiet" on file b.N times and reports the
 // whole process's wall time, user CPU, peak resident memory, and the
 // events per second it reports through MAILSIM_STATS.
-func benchRun(b *testing.B, file string, env ...string) {
+func benchRun(b *testing.B, file string, args ...string) {
 	var wall, user time.Duration
 	var maxRSS int64
 	var events uint64
 	statsFile := filepath.Join(b.TempDir(), "stats")
 	for i := 0; i < b.N; i++ {
-		cmd := exec.Command(binary, "run", "--quiet", file)
-		cmd.Env = append(append(os.Environ(), envStats+"="+statsFile), env...)
+		cmd := exec.Command(binary, append([]string{"run", "--quiet", file}, args...)...)
+		cmd.Env = append(os.Environ(), envStats+"="+statsFile)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		start := time.Now()
@@ -206,5 +206,28 @@ func TestLoadPastAddressPlan(t *testing.T) {
 	}
 	if r := inProcess("validate", writeFile(t, t.TempDir(), "load.yaml", string(l.yaml(t)))); r.code != exitOK {
 		t.Fatalf("validate: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// BenchmarkTrace measures what the JSON Lines trace adds to a quiet run
+// of the 1x load: quiet, --trace, --trace --trace-payload, side by side
+// (goal: --trace within 30% of quiet).
+func BenchmarkTrace(b *testing.B) {
+	dir := b.TempDir()
+	file := filepath.Join(dir, "load.yaml")
+	if err := os.WriteFile(file, loadAt(1).yaml(b), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	jsonl := filepath.Join(dir, "trace.jsonl")
+	for _, v := range []struct {
+		name string
+		args []string
+	}{{"quiet", nil}, {"trace", []string{"--trace", jsonl}}, {"trace-payload", []string{"--trace", jsonl, "--trace-payload"}}} {
+		b.Run(v.name, func(b *testing.B) {
+			benchRun(b, file, v.args...)
+			if fi, err := os.Stat(jsonl); err == nil && v.args != nil {
+				b.ReportMetric(float64(fi.Size())/(1<<20), "trace-MiB")
+			}
+		})
 	}
 }

@@ -97,7 +97,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "mailsim serve: %v\n", err)
 			return exitUsage
 		}
-		tw := sim.NewJSONTrace(f)
+		tw := sim.NewJSONTrace(f, true)
 		rt.World.Subscribe(tw.Event)
 		defer func() { tw.Flush(); f.Close() }()
 	}
