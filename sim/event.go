@@ -123,6 +123,16 @@ func (w *World) forward(p *packet) {
 	}
 	l.busy[h.dir] = depart + tx
 	arrive := depart + tx + l.Latency
+	if !w.heard() {
+		if depart == w.now {
+			w.evSeq++
+		} else {
+			w.push(depart).emit = &unheard
+		}
+		it := w.push(arrive)
+		it.pkt, it.link = p, l
+		return
+	}
 	ev := &Event{
 		Kind: KindHop, Depart: depart, Arrive: arrive, Link: l.Name,
 		From: h.from().name, To: h.to().name, Hop: p.idx + 1, Hops: len(p.route),
@@ -172,6 +182,9 @@ func (w *World) lost(p *packet, link, why string) {
 
 func (w *World) emit(ev *Event) {
 	w.evSeq++
+	if ev == &unheard {
+		return
+	}
 	ev.Seq = w.evSeq
 	w.pending = append(w.pending, ev)
 }
@@ -179,6 +192,9 @@ func (w *World) emit(ev *Event) {
 // noteLocked records a note event. w.mu must be held.
 func (w *World) noteLocked(host, text string) {
 	w.evSeq++
+	if !w.heard() {
+		return
+	}
 	w.pending = append(w.pending, &Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text})
 }
 

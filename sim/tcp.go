@@ -203,7 +203,7 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 // transmit routes p from its source host and sends it. w.mu held.
 func (w *World) transmit(p *packet) {
 	p.deliver = w.deliverPacket
-	if p.summary == "" { // once per segment, not per hop or retransmission
+	if p.summary == "" && w.heard() { // once per segment, not per hop or retransmission
 		p.summary = w.summarize(p)
 	}
 	r := w.route(p.srcHost.node, p.dstHost.node)

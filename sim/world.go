@@ -17,6 +17,7 @@ import (
 	"math/rand"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,6 +78,7 @@ type World struct {
 	dirty   []*tcpConn
 	subsMu  sync.Mutex
 	subs    []func(*Event)
+	nsubs   atomic.Int32 // len(subs), read by the kernel without subsMu (quiet.go)
 	summary func(*Event) string
 	scratch Event
 	free    []*item
@@ -127,6 +129,7 @@ func (w *World) Subscribe(fn func(*Event)) {
 	w.subsMu.Lock()
 	defer w.subsMu.Unlock()
 	w.subs = append(w.subs, fn)
+	w.nsubs.Store(int32(len(w.subs)))
 }
 
 // SetSummarizer installs the function that writes each event's one-line

@@ -231,3 +231,31 @@ func BenchmarkTrace(b *testing.B) {
 		})
 	}
 }
+
+// TestQuietCountsEvents checks that a quiet run, which builds no events,
+// counts as many as a traced run writes.
+func TestQuietCountsEvents(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "load.yaml", string(smallLoad.yaml(t)))
+	stats := filepath.Join(dir, "stats")
+	t.Setenv(envStats, stats)
+	if r := inProcess("run", "--quiet", file); r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	data, err := os.ReadFile(stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonl := filepath.Join(dir, "t.jsonl")
+	if r := inProcess("run", "--quiet", "--trace", jsonl, file); r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	js, err := os.ReadFile(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Count(js, []byte("\n"))
+	if want := fmt.Sprintf("events=%d ", lines); !strings.Contains(string(data), want) {
+		t.Errorf("quiet run: %s; the trace has %d lines", data, lines)
+	}
+}

@@ -71,11 +71,12 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 		return o
 	}
 	o.until = rt.Until
-	rt.World.Subscribe(func(e *sim.Event) { o.events = e.Seq })
 	if attach != nil {
 		attach(rt.World)
 	}
-	if err := runWorld(rt); err != nil {
+	err = runWorld(rt)
+	o.events = rt.World.EventCount()
+	if err != nil {
 		o.simErr = err
 		return o
 	}
