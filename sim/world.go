@@ -63,14 +63,16 @@ type World struct {
 	speed    float64
 
 	// topology
-	nodes  map[string]*node
-	order  []*node
-	byAddr map[netip.Addr]*Host
-	links  map[string]*Link
-	lorder []*Link
-	routes map[[2]*node][]hop
-	trees  map[*node]*spt
-	built  bool
+	nodes    map[string]*node
+	order    []*node
+	byAddr   map[netip.Addr]*Host
+	links    map[string]*Link
+	lorder   []*Link
+	routes   map[[2]*node][]hop
+	trees    map[*node]*spt
+	tindex   []int32 // transit index of each node (topology.go)
+	ntransit int
+	built    bool
 
 	// events
 	evSeq   uint64
