@@ -61,7 +61,7 @@ var _ net.Conn = (*tcpConn)(nil)
 
 func (w *World) newTCPConn(h, peer *Host, local, remote netip.AddrPort) *tcpConn {
 	w.connSeq++
-	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote, ooo: map[uint32]*packet{}}
+	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote}
 	c.desc = fmt.Sprintf("%s %s ⇄ %s %s", h.name, local, peer.name, remote)
 	h.tcp[connKey{local, remote}] = c
 	return c
@@ -301,6 +301,9 @@ func (h *Host) deliverTCP(p *packet) {
 	}
 	if p.seq != c.rcvNxt {
 		if int32(p.seq-c.rcvNxt) > 0 {
+			if c.ooo == nil {
+				c.ooo = map[uint32]*packet{} // rare: only after a loss
+			}
 			c.ooo[p.seq] = p // early: keep until the gap fills
 		}
 		return
