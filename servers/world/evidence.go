@@ -31,6 +31,11 @@ type evidence struct {
 	// paths are the path expectations: only the bodies they may read
 	// are kept.
 	paths []*scenario.Expectation
+	// boxes are the mailboxes (ISP, login) delivered and bounced
+	// expectations look at; other deliveries leave no record unless
+	// allBoxes (a path expectation may follow any message).
+	boxes    map[[2]string]bool
+	allBoxes bool
 }
 
 type delivery struct {
@@ -60,12 +65,19 @@ type reply struct {
 }
 
 func newEvidence(rt *Runtime) *evidence {
-	ev := &evidence{rt: rt, counts: map[int]int{}}
+	ev := &evidence{rt: rt, counts: map[int]int{}, boxes: map[[2]string]bool{}}
 	for i := range rt.Scenario.Expect {
 		e := &rt.Scenario.Expect[i]
 		ev.wantReplies = ev.wantReplies || e.Kind == scenario.ExpSMTPReply || e.Kind == scenario.ExpPOP3Reply
-		if e.Kind == scenario.ExpPath {
+		switch e.Kind {
+		case scenario.ExpPath:
 			ev.paths = append(ev.paths, e)
+			ev.allBoxes = true
+		case scenario.ExpDelivered:
+			ev.boxes[[2]string{e.ISP, e.Login}] = true
+		case scenario.ExpBounced:
+			isp, login, _ := rt.Scenario.Mailbox(e.Sender)
+			ev.boxes[[2]string{isp, login}] = true
 		}
 	}
 	return ev
@@ -73,6 +85,9 @@ func newEvidence(rt *Runtime) *evidence {
 
 // delivered is called by a store after each delivery, in a simulated goroutine.
 func (ev *evidence) delivered(isp, box string, m store.Message) {
+	if !ev.allBoxes && !ev.boxes[[2]string{isp, box}] {
+		return // no expectation looks at this mailbox: no need to parse
+	}
 	d := delivery{at: m.Delivered.Sub(ev.rt.World.Epoch()), isp: isp, login: box, data: m.Data}
 	d.subject, d.from = headerInfo(m.Data)
 	d.bounce = parseBounce(m.Data)
