@@ -25,8 +25,22 @@ func tuneRuntime() {
 // collector takes a fifth of the CPU. At 200 the heap peaks near three
 // times the live state, so memory follows the size of the world rather
 // than a fixed figure (a fixed 768 MiB soft limit once made a run whose
-// live state neared it collect back to back).
-const gcPercent = 200
+// live state neared it collect back to back). Past gcRoomy of live
+// heap, the pace falls towards 100 (gcPace), so a very large world
+// peaks near twice its live state instead.
+const (
+	gcPercent = 200
+	gcRoomy   = 256 << 20
+)
+
+// gcPace is the GOGC for a live heap: gcPercent up to gcRoomy, then
+// what keeps the headroom near 2×gcRoomy, never under 100.
+func gcPace(live uint64) int {
+	if live <= gcRoomy {
+		return gcPercent
+	}
+	return max(100, int(uint64(gcPercent)*gcRoomy/live)/10*10)
+}
 
 // tuneGC sets the collector's pace and, when the machine (a cgroup, as
 // in a container or a CI job) caps memory, a soft limit under that cap
@@ -35,6 +49,9 @@ const gcPercent = 200
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+		lastPace.Store(gcPercent)
+		adaptGC.Store(true)
+		watchHeap()
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		if capBytes := cgroupMemoryCap(); capBytes > 0 {

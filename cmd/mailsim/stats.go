@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -68,28 +69,50 @@ func watchHeap() {
 func armHeapWatch() {
 	s := &gcSentinel{}
 	runtime.SetFinalizer(s, func(*gcSentinel) {
-		sampleHeap()
+		live, _ := sampleHeap()
+		if adaptGC.Load() {
+			pace(live)
+		}
 		armHeapWatch()
 	})
 }
 
-func sampleHeap() uint64 {
+// adaptGC says whether the collector's pace follows the live heap
+// (gc.go); set unless GOGC is given.
+var adaptGC atomic.Bool
+
+// lastPace is the GOGC last set by pace.
+var lastPace atomic.Int64
+
+// pace sets GOGC for the live heap just measured, when it changes.
+func pace(live uint64) {
+	if p := int64(gcPace(live)); lastPace.Swap(p) != p {
+		debug.SetGCPercent(int(p))
+	}
+}
+
+// sampleHeap reads the live heap of the last collection and returns it
+// with the peak so far.
+func sampleHeap() (live, peak uint64) {
 	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(m)
 	if m[0].Value.Kind() != metrics.KindUint64 {
-		return heapWatch.peak.Load()
+		return 0, heapWatch.peak.Load()
 	}
 	v := m[0].Value.Uint64()
 	for {
 		old := heapWatch.peak.Load()
 		if v <= old || heapWatch.peak.CompareAndSwap(old, v) {
-			return max(v, old)
+			return v, max(v, old)
 		}
 	}
 }
 
 // peakHeap is the largest live heap seen so far.
-func peakHeap() uint64 { return sampleHeap() }
+func peakHeap() uint64 {
+	_, peak := sampleHeap()
+	return peak
+}
 
 // stats is what o cost, with the process's figures so far.
 func (o *outcome) stats() runStats {
