@@ -99,9 +99,10 @@ func (r *Resolver) put(now time.Time, key cacheKey, kind string, rrs, soa []mdns
 		expires: now.Add(time.Duration(ttl) * time.Second),
 	}
 	// Expired entries go when looked up again; a resolver that asks for
-	// ever new names would keep them all. A sweep every len(cache) puts
-	// keeps the cache near its live size at constant cost per put.
-	if r.puts++; r.puts > 64 && r.puts > len(r.cache) {
+	// ever new names would keep them all. A sweep once the puts since
+	// the last one are half the cache (as many as survived it) keeps the
+	// cache near its live size at constant cost per put.
+	if r.puts++; r.puts >= max(64, len(r.cache)/2) {
 		r.puts = 0
 		for k, e := range r.cache {
 			if !e.expires.After(now) {
