@@ -94,7 +94,8 @@ type packet struct {
 	summary string
 	route   []hop
 	idx     int
-	onDrop  func() // TCP retransmission
+	rtx     *tcpConn // TCP: the conn that retransmits it if it is lost
+	tries   int      // retransmissions so far
 	deliver func(*packet)
 }
 
@@ -175,8 +176,8 @@ func (w *World) lost(p *packet, link, why string) {
 		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Conn: p.conn, Summary: p.summary,
 		Text: why,
 	})
-	if p.onDrop != nil {
-		p.onDrop()
+	if p.rtx != nil {
+		p.rtx.retransmit(p)
 	}
 }
 

@@ -183,21 +183,24 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 		c.sndNxt++
 	}
 	if len(payload) > 0 || flags&(SYN|FIN) != 0 {
-		attempts := 0
-		p.onDrop = func() {
-			attempts++
-			if attempts > maxRetransmits {
-				c.fail(syscall.ETIMEDOUT)
-				return
-			}
-			c.w.schedule(c.w.now+initialRTO<<(attempts-1), func() {
-				if c.rerr == nil {
-					c.w.transmit(p)
-				}
-			})
-		}
+		p.rtx = c
 	}
 	c.w.transmit(p)
+}
+
+// retransmit sends a lost segment p again after 1s, 2s, 4s… and fails
+// the conn after maxRetransmits tries. w.mu held.
+func (c *tcpConn) retransmit(p *packet) {
+	p.tries++
+	if p.tries > maxRetransmits {
+		c.fail(syscall.ETIMEDOUT)
+		return
+	}
+	c.w.schedule(c.w.now+initialRTO<<(p.tries-1), func() {
+		if c.rerr == nil {
+			c.w.transmit(p)
+		}
+	})
 }
 
 // transmit routes p from its source host and sends it. w.mu held.
