@@ -84,7 +84,7 @@ func (c *tcpConn) enter() (done func()) {
 			// conn. It waits for its turn, so it never runs alongside the
 			// goroutine that accepted the conn.
 			c.owner = gid
-			wt := &waiter{gid: gid, what: "handler of " + c.desc, ch: make(chan struct{})}
+			wt := &waiter{gid: gid, verb: "handler of ", what: c.desc, ch: make(chan struct{})}
 			w.wake(wt)
 			w.signalIfQuiet()
 			w.wait(wt)
@@ -119,10 +119,10 @@ func (c *tcpConn) Read(b []byte) (int, error) {
 		case c.rdl.set && c.rdl.at <= w.now:
 			return 0, c.opErr("read", os.ErrDeadlineExceeded)
 		}
-		wt := w.newWaiter("read " + c.desc)
+		wt := w.newWaiter("read ", c.desc)
 		c.reader = wt
 		if c.rdl.set {
-			c.rtimer.arm(w, c.rdl, func() *waiter { return c.reader })
+			c.rtimer.arm(w, c.rdl, c)
 		}
 		w.wait(wt)
 		if c.reader == wt {
@@ -402,7 +402,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 			c.fail(syscall.ETIMEDOUT)
 			return nil, opErr(local, syscall.ETIMEDOUT)
 		}
-		wt := w.newWaiter(h.name + ": dial " + raddr.String())
+		wt := w.newWaiter(h.name+": dial ", raddr.String())
 		c.dialer = wt
 		w.wakeLater(wt, give)
 		w.wait(wt)

@@ -18,12 +18,18 @@ type readTimer struct {
 
 type pendingRead struct {
 	at     time.Duration
-	reader func() *waiter // nil once superseded, fired or stopped
+	reader blocked // nil once superseded, fired or stopped
 }
 
-// arm makes sure a timer item fires by d. reader returns the waiter
+// blocked is a conn that may have a reader waiting on it.
+type blocked interface{ blockedReader() *waiter }
+
+func (c *tcpConn) blockedReader() *waiter { return c.reader }
+func (c *udpConn) blockedReader() *waiter { return c.reader }
+
+// arm makes sure a timer item fires by d. reader tells the waiter
 // blocked on the conn when it fires, if any. w.mu must be held.
-func (t *readTimer) arm(w *World, d deadline, reader func() *waiter) {
+func (t *readTimer) arm(w *World, d deadline, reader blocked) {
 	if !d.set || (t.p != nil && t.p.reader != nil && t.p.at <= d.at) {
 		return
 	}
@@ -34,7 +40,7 @@ func (t *readTimer) arm(w *World, d deadline, reader func() *waiter) {
 		if p.reader == nil {
 			return
 		}
-		r := p.reader()
+		r := p.reader.blockedReader()
 		p.reader = nil
 		if r == nil {
 			return // nobody is blocked; the next read arms a timer again

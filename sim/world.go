@@ -46,7 +46,7 @@ type World struct {
 	now     time.Duration
 	seq     uint64
 	items   itemHeap
-	running map[int64]*gor
+	running map[int64]*waiter
 	tokens  int
 	quiet   chan struct{}
 	kickCh  chan struct{}
@@ -102,7 +102,7 @@ func New(cfg Config) *World {
 	}
 	w := &World{
 		cfg:     cfg,
-		running: map[int64]*gor{},
+		running: map[int64]*waiter{},
 		quiet:   make(chan struct{}, 1),
 		kickCh:  make(chan struct{}, 1),
 		nodes:   map[string]*node{},
