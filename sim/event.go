@@ -33,6 +33,26 @@ const (
 	ACK
 )
 
+// appendTo appends the flags as String writes them, without allocating.
+func (f TCPFlags) appendTo(b []byte) []byte {
+	first := true
+	for _, x := range flagNames {
+		if f&x.f != 0 {
+			if !first {
+				b = append(b, ',')
+			}
+			b = append(b, x.s...)
+			first = false
+		}
+	}
+	return b
+}
+
+var flagNames = []struct {
+	f TCPFlags
+	s string
+}{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}}
+
 func (f TCPFlags) String() string {
 	var parts []string
 	for _, x := range []struct {

@@ -82,14 +82,19 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	num("hops", uint64(e.Hops))
 	str("proto", e.Proto)
 	hasAddr := e.Src.IsValid()
-	if hasAddr {
-		str("src", e.Src.String())
-		str("dst", e.Dst.String())
+	if hasAddr { // digits, dots, colons and brackets: nothing to escape
+		b = append(b, `,"src":"`...)
+		b = e.Src.AppendTo(b)
+		b = append(b, `","dst":"`...)
+		b = e.Dst.AppendTo(b)
+		b = append(b, '"')
 	}
 	str("src_host", e.SrcHost)
 	str("dst_host", e.DstHost)
-	if e.Proto == "tcp" {
-		str("flags", e.Flags.String())
+	if e.Proto == "tcp" && e.Flags != 0 {
+		b = append(b, `,"flags":"`...)
+		b = e.Flags.appendTo(b)
+		b = append(b, '"')
 	}
 	num("tcp_seq", uint64(e.TCPSeq))
 	num("tcp_ack", uint64(e.TCPAck))
@@ -109,6 +114,14 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	return append(b, '}')
 }
 
+// jsonSafe marks the ASCII bytes a JSON string holds as they are.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as encoding/json does (HTML-safe, invalid
 // UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
 func appendJSONString(b []byte, s string) []byte {
@@ -118,7 +131,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}
