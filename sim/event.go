@@ -36,6 +36,26 @@ const (
 	ACK
 )
 
+// appendTo appends the flags as String writes them, without allocating.
+func (f TCPFlags) appendTo(b []byte) []byte {
+	first := true
+	for _, x := range flagNames {
+		if f&x.f != 0 {
+			if !first {
+				b = append(b, ',')
+			}
+			b = append(b, x.s...)
+			first = false
+		}
+	}
+	return b
+}
+
+var flagNames = []struct {
+	f TCPFlags
+	s string
+}{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}}
+
 func (f TCPFlags) String() string {
 	var parts []string
 	for _, x := range []struct {
@@ -103,7 +123,8 @@ type packet struct {
 	tagged  bool
 	route   []hop
 	idx     int
-	onDrop  func() // TCP retransmission
+	rtx     *tcpConn // TCP: the conn that retransmits it if it is lost
+	tries   int      // retransmissions so far
 	deliver func(*packet)
 	lostWhy string       // set when a link's behaviour lost it on the hop in flight
 	orig    *unreachable // ICMP: the datagram it reports on
@@ -142,6 +163,16 @@ func (w *World) forward(p *packet) {
 		arrive = max(arrive+extra, l.last[h.dir])
 		l.last[h.dir] = arrive
 		p.lostWhy = lost
+	}
+	if !w.heard() {
+		if depart == w.now {
+			w.evSeq++
+		} else {
+			w.push(depart).emit = &unheard
+		}
+		it := w.push(arrive)
+		it.pkt, it.link = p, l
+		return
 	}
 	ev := &Event{
 		Kind: KindHop, Depart: depart, Arrive: arrive, Link: l.Name,
@@ -191,13 +222,16 @@ func (w *World) lost(p *packet, link, why string) {
 		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Conn: p.conn, Summary: p.summary,
 		Text: why,
 	})
-	if p.onDrop != nil {
-		p.onDrop()
+	if p.rtx != nil {
+		p.rtx.retransmit(p)
 	}
 }
 
 func (w *World) emit(ev *Event) {
 	w.evSeq++
+	if ev == &unheard {
+		return
+	}
 	ev.Seq = w.evSeq
 	w.pending = append(w.pending, ev)
 }
@@ -208,6 +242,9 @@ func (w *World) noteLocked(host, text string) {
 		return // nobody reads the trace of a closed world
 	}
 	w.evSeq++
+	if !w.heard() {
+		return
+	}
 	w.pending = append(w.pending, &Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text})
 }
 

@@ -30,7 +30,7 @@ type connKey struct {
 
 func newHost(w *World, name string, addr netip.Addr) *Host {
 	return &Host{
-		w: w, name: name, addr: addr, rnd: w.newRand("host:" + name),
+		w: w, name: name, addr: addr,
 		listeners: map[uint16]*listener{},
 		tcp:       map[connKey]*tcpConn{},
 		udp:       map[uint16]*udpConn{},
@@ -67,8 +67,15 @@ func (h *Host) Go(name string, fn func()) {
 	h.w.Go(h.name+": "+name, fn)
 }
 
-// Rand is the host's seeded random source.
-func (h *Host) Rand() *rand.Rand { return h.rnd }
+// Rand is the host's seeded random source. It is made on first use:
+// a source is 5 KB, and most PCs of a large world never need one. Its
+// seed depends on the host's name only, so when does not matter.
+func (h *Host) Rand() *rand.Rand {
+	if h.rnd == nil {
+		h.rnd = h.w.newRand("host:" + h.name)
+	}
+	return h.rnd
+}
 
 // Logf records a note from this host in the trace.
 func (h *Host) Logf(format string, args ...any) {

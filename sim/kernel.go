@@ -44,10 +44,12 @@ func (h *itemHeap) Pop() any {
 	return it
 }
 
-// waiter is a goroutine blocked on a sim primitive.
+// waiter is a goroutine blocked on a sim primitive, and while it holds
+// control, its entry in w.running.
 type waiter struct {
 	gid  int64
-	what string
+	verb string // what it does to what, for stall reports: "read " +
+	what string // "host 1.2.3.4:25 ⇄ …", joined only when reported
 	ch   chan struct{}
 	done bool
 	// baton: the goroutine held control when it blocked, so it may run
@@ -55,11 +57,7 @@ type waiter struct {
 	baton bool
 }
 
-// gor is a goroutine that currently holds control.
-type gor struct {
-	name string
-	what string
-}
+func (wt *waiter) String() string { return wt.verb + wt.what }
 
 // schedule queues fn at virtual time at. w.mu must be held.
 func (w *World) schedule(at time.Duration, fn func()) { w.push(at).fn = fn }
@@ -103,9 +101,9 @@ func (w *World) run(it *item) {
 
 // newWaiter registers the calling goroutine as about to block, giving
 // control back to the kernel. w.mu must be held.
-func (w *World) newWaiter(what string) *waiter {
+func (w *World) newWaiter(verb, what string) *waiter {
 	gid := goid()
-	wt := &waiter{gid: gid, what: what, ch: make(chan struct{})}
+	wt := &waiter{gid: gid, verb: verb, what: what, ch: make(chan struct{})}
 	w.flushWrites()
 	if _, ok := w.running[gid]; ok {
 		delete(w.running, gid)
@@ -178,7 +176,7 @@ func (w *World) wakeNow(wt *waiter) {
 		return
 	}
 	wt.done = true
-	w.running[wt.gid] = &gor{name: wt.what, what: wt.what}
+	w.running[wt.gid] = wt
 	close(wt.ch)
 }
 
@@ -241,22 +239,29 @@ func (w *World) kick() {
 }
 
 // spawnLocked starts fn as a goroutine the kernel hands control to at
-// virtual time at. w.mu must be held.
+// virtual time at. w.mu must be held. The goroutine itself is created
+// only when its time comes: a timeline of 100,000 actions would
+// otherwise park 100,000 goroutines from the start, whose stacks every
+// collection scans.
 func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
 	if w.closing {
 		return // a closed world starts nothing
 	}
+	w.schedule(at, func() { w.launch(name, fn) })
+}
+
+// launch creates the goroutine of fn and hands it control. Only the
+// kernel calls it, from an item.
+func (w *World) launch(name string, fn func()) {
+	if w.closing {
+		return // a closing world starts nothing
+	}
 	w.tokens++
 	start := make(chan *waiter, 1)
-	w.schedule(at, func() {
-		// Wait for the goroutine to register, then hand it control.
-		wt := <-start
-		w.wakeNow(wt)
-	})
 	go func() {
 		gid := goid()
 		wt := &waiter{gid: gid, what: name, ch: make(chan struct{})}
-		start <- wt // buffered: the start item may already be waiting for it
+		start <- wt // buffered: launch is waiting for it
 		w.mu.Lock()
 		w.tokens--
 		w.signalIfQuiet()
@@ -279,6 +284,8 @@ func (w *World) spawnLocked(at time.Duration, name string, fn func()) {
 		}()
 		fn()
 	}()
+	// Wait for the goroutine to register, then hand it control.
+	w.wakeNow(<-start)
 }
 
 func (w *World) failLocked(err error) {
@@ -311,7 +318,7 @@ func (w *World) sleep(d time.Duration, what string) {
 	w.mu.Lock()
 	if !w.closing {
 		done := w.hold(what)
-		wt := w.newWaiter(what)
+		wt := w.newWaiter("", what)
 		w.wakeLater(wt, w.now+d)
 		w.wait(wt)
 		done()
@@ -361,14 +368,14 @@ func (w *World) waitQuiet() error {
 			for gid, g := range w.running {
 				if !live[gid] {
 					if debugSlow {
-						println("exited without release:", g.what)
+						println("exited without release:", g.String())
 					}
 					delete(w.running, gid)
 				}
 			}
 			if debugSlow {
 				for _, g := range w.running {
-					println("still running:", g.what)
+					println("still running:", g.String())
 				}
 				println("tokens", w.tokens)
 			}
@@ -376,7 +383,7 @@ func (w *World) waitQuiet() error {
 		}
 		var names []string
 		for _, g := range w.running {
-			names = append(names, g.what)
+			names = append(names, g.String())
 		}
 		if w.tokens > 0 {
 			names = append(names, fmt.Sprintf("%d goroutine(s) or connection(s) never started", w.tokens))

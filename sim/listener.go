@@ -57,7 +57,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			w.tokens++
 			return c, nil
 		}
-		wt := w.newWaiter(l.h.name + ": accept " + l.addr.String())
+		wt := w.newWaiter(l.h.name+": accept ", l.addr.String())
 		l.acceptor = wt
 		w.wait(wt)
 		if l.acceptor == wt {

@@ -61,7 +61,7 @@ var _ net.Conn = (*tcpConn)(nil)
 
 func (w *World) newTCPConn(h, peer *Host, local, remote netip.AddrPort) *tcpConn {
 	w.connSeq++
-	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote, ooo: map[uint32]*packet{}}
+	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote}
 	c.desc = fmt.Sprintf("%s %s ⇄ %s %s", h.name, local, peer.name, remote)
 	h.tcp[connKey{local, remote}] = c
 	return c
@@ -84,7 +84,7 @@ func (c *tcpConn) enter() (done func()) {
 			// conn. It waits for its turn, so it never runs alongside the
 			// goroutine that accepted the conn.
 			c.owner = gid
-			wt := &waiter{gid: gid, what: "handler of " + c.desc, ch: make(chan struct{})}
+			wt := &waiter{gid: gid, verb: "handler of ", what: c.desc, ch: make(chan struct{})}
 			w.wake(wt)
 			w.signalIfQuiet()
 			w.wait(wt)
@@ -119,10 +119,10 @@ func (c *tcpConn) Read(b []byte) (int, error) {
 		case c.rdl.set && c.rdl.at <= w.now:
 			return 0, c.opErr("read", os.ErrDeadlineExceeded)
 		}
-		wt := w.newWaiter("read " + c.desc)
+		wt := w.newWaiter("read ", c.desc)
 		c.reader = wt
 		if c.rdl.set {
-			c.rtimer.arm(w, c.rdl, func() *waiter { return c.reader })
+			c.rtimer.arm(w, c.rdl, c)
 		}
 		w.wait(wt)
 		if c.reader == wt {
@@ -183,21 +183,24 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 		c.sndNxt++
 	}
 	if len(payload) > 0 || flags&(SYN|FIN) != 0 {
-		attempts := 0
-		p.onDrop = func() {
-			attempts++
-			if attempts > maxRetransmits {
-				c.fail(syscall.ETIMEDOUT)
-				return
-			}
-			c.w.schedule(c.w.now+initialRTO<<(attempts-1), func() {
-				if c.rerr == nil {
-					c.w.transmit(p)
-				}
-			})
-		}
+		p.rtx = c
 	}
 	c.w.transmit(p)
+}
+
+// retransmit sends a lost segment p again after 1s, 2s, 4s… and fails
+// the conn after maxRetransmits tries. w.mu held.
+func (c *tcpConn) retransmit(p *packet) {
+	p.tries++
+	if p.tries > maxRetransmits {
+		c.fail(syscall.ETIMEDOUT)
+		return
+	}
+	c.w.schedule(c.w.now+initialRTO<<(p.tries-1), func() {
+		if c.rerr == nil {
+			c.w.transmit(p)
+		}
+	})
 }
 
 // transmit routes p from its source host and sends it. w.mu held.
@@ -206,7 +209,7 @@ func (w *World) transmit(p *packet) {
 		return // the network is gone
 	}
 	p.deliver = w.deliverPacket
-	if p.summary == "" { // once per segment, not per hop or retransmission
+	if p.summary == "" && w.heard() { // once per segment, not per hop or retransmission
 		p.summary = w.summarize(p)
 	}
 	w.tag(p)
@@ -309,6 +312,9 @@ func (h *Host) deliverTCP(p *packet) {
 	}
 	if p.seq != c.rcvNxt {
 		if int32(p.seq-c.rcvNxt) > 0 {
+			if c.ooo == nil {
+				c.ooo = map[uint32]*packet{} // rare: only after a loss
+			}
 			c.ooo[p.seq] = p // early: keep until the gap fills
 		}
 		return
@@ -362,7 +368,7 @@ func (h *Host) acceptSYN(p *packet) {
 	c := w.newTCPConn(h, p.srcHost, p.dst, p.src)
 	c.id = p.conn // both ends of a connection share its id
 	c.state = synRcvd
-	c.sndNxt = h.rnd.Uint32()
+	c.sndNxt = h.Rand().Uint32()
 	c.rcvNxt = p.seq + 1
 	c.sendSeg(SYN|ACK, nil)
 }
@@ -390,7 +396,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 	local := netip.AddrPortFrom(h.addr, port)
 	c := w.newTCPConn(h, dst, local, raddr)
 	c.state = synSent
-	c.sndNxt = h.rnd.Uint32()
+	c.sndNxt = h.Rand().Uint32()
 	c.sendSeg(SYN, nil)
 	give := w.now + connectTimeout
 	for {
@@ -407,7 +413,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 			c.fail(syscall.ETIMEDOUT)
 			return nil, opErr(local, syscall.ETIMEDOUT)
 		}
-		wt := w.newWaiter(h.name + ": dial " + raddr.String())
+		wt := w.newWaiter(h.name+": dial ", raddr.String())
 		c.dialer = wt
 		w.wakeLater(wt, give)
 		w.wait(wt)
@@ -440,6 +446,7 @@ func (c *tcpConn) Close() error {
 		delete(c.h.tcp, connKey{c.local, c.remote})
 	}
 	c.wakeAll()
+	c.rtimer.stop() // nobody reads a closed conn
 	return nil
 }
 

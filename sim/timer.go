@@ -9,33 +9,55 @@ import (
 // before every read (go-smtp: now+5m), so a timer item per blocked read
 // would fill the kernel's queue with stale items. Instead each conn keeps
 // at most one pending item; when it fires and the deadline has moved
-// later, it re-arms itself for the new one.
+// later, it re-arms itself for the new one. The item sees the conn only
+// through a pendingRead that stop cuts, so a closed conn is not kept in
+// memory until its last deadline (minutes of virtual time) comes.
 type readTimer struct {
-	pending bool
-	at      time.Duration
+	p *pendingRead // the pending item's, or nil
 }
 
-// arm makes sure a timer item fires by d. reader returns the waiter
+type pendingRead struct {
+	at     time.Duration
+	reader blocked // nil once superseded, fired or stopped
+}
+
+// blocked is a conn that may have a reader waiting on it.
+type blocked interface{ blockedReader() *waiter }
+
+func (c *tcpConn) blockedReader() *waiter { return c.reader }
+func (c *udpConn) blockedReader() *waiter { return c.reader }
+
+// arm makes sure a timer item fires by d. reader tells the waiter
 // blocked on the conn when it fires, if any. w.mu must be held.
-func (t *readTimer) arm(w *World, d deadline, reader func() *waiter) {
-	if !d.set || (t.pending && t.at <= d.at) {
+func (t *readTimer) arm(w *World, d deadline, reader blocked) {
+	if !d.set || (t.p != nil && t.p.reader != nil && t.p.at <= d.at) {
 		return
 	}
-	t.pending, t.at = true, d.at
-	at := d.at
-	w.schedule(at, func() {
-		if !t.pending || t.at != at {
-			return // superseded by an earlier timer
+	t.stop() // superseded by an earlier timer
+	p := &pendingRead{at: d.at, reader: reader}
+	t.p = p
+	w.schedule(p.at, func() {
+		if p.reader == nil {
+			return
 		}
-		t.pending = false
-		r := reader()
+		r := p.reader.blockedReader()
+		p.reader = nil
 		if r == nil {
 			return // nobody is blocked; the next read arms a timer again
 		}
-		if w.now >= at {
+		if w.now >= p.at {
 			w.wakeNow(r) // the read sees its deadline passed and fails
 		}
 	})
+}
+
+// stop forgets the pending item, if any: it will do nothing when it
+// comes. w.mu must be held.
+func (t *readTimer) stop() {
+	if t.p != nil {
+		t.p.reader = nil
+		t.p = nil
+	}
 }
 
 // timeouts are a conn's deadlines, in virtual time.

@@ -302,32 +302,65 @@ func (p *pq) Pop() any {
 	return x
 }
 
-// spt is a shortest-path tree from one source: for every node, the hop
-// that reaches it. Indexed by node.idx.
+// spt is a shortest-path tree from one source: for every transit node
+// (see transitIndex), the hop that reaches it.
 type spt struct {
 	prev    []hop
 	reached []bool
 }
 
-// tree computes (once per topology change) the shortest-path tree from a.
+// leaf reports whether n is a host with a single link: it is only ever
+// the first or the last hop of a route, so trees need not hold it.
+func (n *node) leaf() bool { return n.host != nil && len(n.links) == 1 }
+
+// transitIndex numbers the nodes that are not leaves (routers, and hosts
+// with several links), indexed by node.idx; -1 for a leaf. Trees hold
+// transit nodes only: a tree per router over every PC made memory grow
+// with the square of the world (1,000 ISPs: 15,000 nodes per tree).
+// It is renumbered whenever the trees have been dropped (a topology
+// change). w.mu must be held.
+func (w *World) transitIndex() ([]int32, int) {
+	if len(w.tindex) != len(w.order) {
+		w.trees = map[*node]*spt{} // numbered for fewer nodes
+	}
+	if len(w.trees) > 0 {
+		return w.tindex, w.ntransit
+	}
+	w.tindex = make([]int32, len(w.order))
+	k := 0
+	for i, n := range w.order {
+		if n.leaf() {
+			w.tindex[i] = -1
+			continue
+		}
+		w.tindex[i] = int32(k)
+		k++
+	}
+	w.ntransit = k
+	return w.tindex, k
+}
+
+// tree computes (once per topology change) the shortest-path tree from a,
+// a transit node.
 func (w *World) tree(a *node) *spt {
+	ti, n := w.transitIndex()
 	if t := w.trees[a]; t != nil {
 		return t
 	}
-	n := len(w.order)
 	t := &spt{prev: make([]hop, n), reached: make([]bool, n)}
 	best := make([]dist, n)
 	seen := make([]bool, n)
 	done := make([]bool, n)
-	seen[a.idx] = true
+	seen[ti[a.idx]] = true
 	q := &pq{{a, dist{}}}
 	for q.Len() > 0 {
 		cur := heap.Pop(q).(pqItem)
-		if done[cur.n.idx] {
+		ci := ti[cur.n.idx]
+		if done[ci] {
 			continue
 		}
-		done[cur.n.idx] = true
-		t.reached[cur.n.idx] = true
+		done[ci] = true
+		t.reached[ci] = true
 		if cur.n.host != nil && cur.n != a {
 			continue // hosts don't forward
 		}
@@ -340,11 +373,15 @@ func (w *World) tree(a *node) *spt {
 				h.dir = 1
 			}
 			o := h.to()
+			oi := ti[o.idx]
+			if oi < 0 {
+				continue // a leaf: reached through this hop, see dijkstra
+			}
 			nd := dist{cur.d.lat + l.Latency, cur.d.hops + 1}
-			if !seen[o.idx] || nd.less(best[o.idx]) {
-				seen[o.idx] = true
-				best[o.idx] = nd
-				t.prev[o.idx] = h
+			if !seen[oi] || nd.less(best[oi]) {
+				seen[oi] = true
+				best[oi] = nd
+				t.prev[oi] = h
 				heap.Push(q, pqItem{o, nd})
 			}
 		}
@@ -359,8 +396,11 @@ func (w *World) dijkstra(a, b *node) []hop {
 	}
 	// A host with one link can only leave through it: its routes are the
 	// router's, one hop longer. That spares a tree per PC.
-	if a.host != nil && len(a.links) == 1 && a.links[0].up {
+	if a.leaf() {
 		l := a.links[0]
+		if !l.up {
+			return nil
+		}
 		h := hop{l, 0}
 		if l.b == a {
 			h.dir = 1
@@ -368,21 +408,46 @@ func (w *World) dijkstra(a, b *node) []hop {
 		if h.to() == b {
 			return []hop{h}
 		}
-		if h.to().host == nil {
-			rest := w.route(h.to(), b)
-			if rest == nil {
-				return nil
-			}
-			return append([]hop{h}, rest...)
+		if h.to().host != nil {
+			return nil // hosts don't forward
 		}
+		rest := w.route(h.to(), b)
+		if rest == nil {
+			return nil
+		}
+		return append([]hop{h}, rest...)
+	}
+	// Likewise a leaf is reached only over its link, from its router.
+	if b.leaf() {
+		l := b.links[0]
+		if !l.up {
+			return nil
+		}
+		h := hop{l, 0}
+		if l.a == b {
+			h.dir = 1
+		}
+		r := h.from()
+		if r == a {
+			return []hop{h}
+		}
+		if r.host != nil {
+			return nil // hosts don't forward
+		}
+		rest := w.route(a, r)
+		if rest == nil {
+			return nil
+		}
+		return append(append(make([]hop, 0, len(rest)+1), rest...), h)
 	}
 	t := w.tree(a)
-	if !t.reached[b.idx] {
+	ti, _ := w.transitIndex()
+	if b.idx >= len(ti) || ti[b.idx] < 0 || !t.reached[ti[b.idx]] {
 		return nil
 	}
 	var path []hop
 	for n := b; n != a; {
-		h := t.prev[n.idx]
+		h := t.prev[ti[n.idx]]
 		path = append(path, h)
 		n = h.from()
 	}

@@ -112,10 +112,10 @@ func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
 		case c.rdl.set && c.rdl.at <= w.now:
 			return 0, netip.AddrPort{}, c.opErr("read", os.ErrDeadlineExceeded)
 		}
-		wt := w.newWaiter("read " + c.desc)
+		wt := w.newWaiter("read ", c.desc)
 		c.reader = wt
 		if c.rdl.set {
-			c.rtimer.arm(w, c.rdl, func() *waiter { return c.reader })
+			c.rtimer.arm(w, c.rdl, c)
 		}
 		w.wait(wt)
 		if c.reader == wt {
@@ -199,6 +199,7 @@ func (c *udpConn) Close() error {
 	if c.reader != nil {
 		w.wake(c.reader)
 	}
+	c.rtimer.stop() // nobody reads a closed conn
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"math/rand"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,7 +46,7 @@ type World struct {
 	now     time.Duration
 	seq     uint64
 	items   itemHeap
-	running map[int64]*gor
+	running map[int64]*waiter
 	tokens  int
 	quiet   chan struct{}
 	kickCh  chan struct{}
@@ -69,14 +70,16 @@ type World struct {
 	speed    float64
 
 	// topology
-	nodes  map[string]*node
-	order  []*node
-	byAddr map[netip.Addr]*Host
-	links  map[string]*Link
-	lorder []*Link
-	routes map[[2]*node][]hop
-	trees  map[*node]*spt
-	built  bool
+	nodes    map[string]*node
+	order    []*node
+	byAddr   map[netip.Addr]*Host
+	links    map[string]*Link
+	lorder   []*Link
+	routes   map[[2]*node][]hop
+	trees    map[*node]*spt
+	tindex   []int32 // transit index of each node (topology.go)
+	ntransit int
+	built    bool
 
 	// events
 	evSeq   uint64
@@ -84,6 +87,7 @@ type World struct {
 	dirty   []*tcpConn
 	subsMu  sync.Mutex
 	subs    []func(*Event)
+	nsubs   atomic.Int32 // len(subs), read by the kernel without subsMu (quiet.go)
 	summary func(*Event) string
 	tagger  func(*Event) string
 	scratch Event
@@ -107,7 +111,7 @@ func New(cfg Config) *World {
 	}
 	w := &World{
 		cfg:     cfg,
-		running: map[int64]*gor{},
+		running: map[int64]*waiter{},
 		quiet:   make(chan struct{}, 1),
 		kickCh:  make(chan struct{}, 1),
 		nodes:   map[string]*node{},
@@ -137,6 +141,7 @@ func (w *World) Subscribe(fn func(*Event)) {
 	w.subsMu.Lock()
 	defer w.subsMu.Unlock()
 	w.subs = append(w.subs, fn)
+	w.nsubs.Store(int32(len(w.subs)))
 }
 
 // SetSummarizer installs the function that writes each event's one-line

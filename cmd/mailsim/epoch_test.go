@@ -97,7 +97,7 @@ func TestEpochIndependence(t *testing.T) {
 				// The epoch goes last, so the expectations keep their lines.
 				path := writeFile(t, dir, sc.name+".yaml", sc.yaml+ep.line)
 				jsonl := filepath.Join(dir, "trace.jsonl")
-				r := inProcess("run", "--trace", jsonl, path)
+				r := inProcess("run", "--trace", jsonl, "--trace-payload", path)
 				if r.code != exitOK {
 					t.Fatalf("epoch %s: exit %d\nstderr: %s\nstdout tail: %s", ep.name, r.code, r.stderr, tail(r.stdout, 3000))
 				}

@@ -48,8 +48,11 @@ type junitProblem struct {
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // junitReport renders the outcomes of one test run.
-func junitReport(outs []*outcome, total time.Duration) ([]byte, error) {
+func junitReport(outs []*outcome, total time.Duration, sh shard) ([]byte, error) {
 	suite := junitSuite{Name: "mailsim", Tests: len(outs), Time: seconds(total)}
+	if !sh.all() {
+		suite.Name = "mailsim shard " + sh.String() // unique per shard, so reports merge
+	}
 	for _, o := range outs {
 		tc := junitCase{Name: o.name, Classname: "mailsim.scenarios", Time: seconds(o.wall)}
 		var lines []string

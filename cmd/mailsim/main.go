@@ -11,6 +11,7 @@
 //	mailsim test [--junit FILE] [DIR|FILES...]
 //	                                    run many scenarios, one line each
 //	mailsim validate FILES...           check scenario files without running them
+//	mailsim gen load [flags]            write a generated load scenario
 //	mailsim serve [SCENARIO]            run the world in real time and expose its
 //	                                    servers on loopback for real clients
 //	mailsim web [--addr ADDR] [DIR]     serve the browser version of the window
@@ -159,7 +160,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func (c *cli) commands() []*command {
-	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand()}
+	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand(), c.genCommand()}
 }
 
 func (c *cli) lookup(name string) *command {
@@ -247,6 +248,8 @@ func shortArgs(cmd *command) string {
 		return "[DIR|FILES]"
 	case "show":
 		return "[SCENARIO]"
+	case "gen":
+		return "load [flags]"
 	default:
 		return "FILES..."
 	}

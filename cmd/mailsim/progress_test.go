@@ -18,7 +18,7 @@ func TestProgressSlicesKeepTheTrace(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		tw := sim.NewJSONTrace(&buf)
+		tw := sim.NewJSONTrace(&buf, true)
 		o := simulateWith(sc, name, world.Options{}, func(w *sim.World) {
 			w.Subscribe(tw.Event)
 			if p != nil {

@@ -47,7 +47,8 @@ func (c *cli) runCommand() *command {
 		summary: "replay a scenario as fast as possible: trace, results, summary",
 		detail:  runDetail,
 		flags: func(fs *flag.FlagSet) func([]string) int {
-			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
+			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl` (without payloads; see --trace-payload)")
+			tracePayload := fs.Bool("trace-payload", false, "with --trace: include every segment's payload (base64); the file grows several times")
 			pcapPath := fs.String("pcap", "", "write a pcap capture `FILE.pcap` for Wireshark or tshark: one Ethernet frame per segment, as its sender put it on the wire")
 			quiet := fs.Bool("quiet", false, "no story or trace on stdout: only the results and the summary")
 			packets := fs.Bool("packets", false, "print the per-link packet trace instead of the story")
@@ -81,7 +82,7 @@ func (c *cli) runCommand() *command {
 				if len(args) == 1 {
 					arg = args[0]
 				}
-				return c.run(arg, runFlags{tracePath: *tracePath, pcapPath: *pcapPath, quiet: *quiet || *summary == "json",
+				return c.run(arg, runFlags{tracePath: *tracePath, tracePayload: *tracePayload, pcapPath: *pcapPath, quiet: *quiet || *summary == "json",
 					packets: *packets, filter: f, summary: *summary,
 					opts: world.Options{Seed: seed.v, Until: until.d}})
 			}
@@ -91,6 +92,7 @@ func (c *cli) runCommand() *command {
 
 type runFlags struct {
 	tracePath, pcapPath string
+	tracePayload        bool
 	quiet, packets      bool
 	filter              filter
 	summary             string // table, json or none
@@ -132,7 +134,7 @@ func (c *cli) run(arg string, f runFlags) int {
 		sinks = append(sinks, sink{"stdout", sw.Event, sw.Flush})
 	}
 	if f.tracePath != "" {
-		s, err := jsonSink(f.tracePath)
+		s, err := jsonSink(f.tracePath, f.tracePayload)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "mailsim run: %v\n", err)
 			return exitUsage
@@ -158,6 +160,7 @@ func (c *cli) run(arg string, f runFlags) int {
 	if prog != nil {
 		run = prog.run
 	}
+	watchHeap()
 	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
 		if prog != nil {
 			w.Subscribe(prog.event)
@@ -169,6 +172,7 @@ func (c *cli) run(arg string, f runFlags) int {
 			w.Subscribe(s.event)
 		}
 	}, run)
+	writeStats(o.stats(), c.stderr)
 	if err := closeAll(); err != nil {
 		fmt.Fprintf(c.stderr, "mailsim run: writing %v\n", err)
 		return exitSim
@@ -218,12 +222,12 @@ func (c *cli) report(w io.Writer, o *outcome, table bool) int {
 }
 
 // jsonSink creates the JSON Lines trace file.
-func jsonSink(path string) (sink, error) {
+func jsonSink(path string, payload bool) (sink, error) {
 	fh, err := os.Create(path)
 	if err != nil {
 		return sink{}, err
 	}
-	tw := sim.NewJSONTrace(fh)
+	tw := sim.NewJSONTrace(fh, payload)
 	return sink{path, tw.Event, func() error {
 		err := tw.Flush()
 		if cerr := fh.Close(); err == nil {

@@ -93,7 +93,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	closeTrace := func() error { return nil }
 	if *tracePath != "" {
-		s, err := jsonSink(*tracePath)
+		s, err := jsonSink(*tracePath, true) // serve keeps payloads: real clients' bytes
 		if err != nil {
 			fmt.Fprintf(stderr, "mailsim serve: %v\n", err)
 			return exitUsage

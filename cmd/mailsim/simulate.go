@@ -12,13 +12,15 @@ import (
 
 // outcome is what happened to one scenario.
 type outcome struct {
-	name    string
-	loadErr error // the scenario is invalid (or could not be read or built)
-	simErr  error // the simulation itself failed
-	results []world.Result
-	until   time.Duration // simulated time
-	wall    time.Duration // real time the run took
-	rt      *world.Runtime
+	name     string
+	loadErr  error // the scenario is invalid (or could not be read or built)
+	simErr   error // the simulation itself failed
+	results  []world.Result
+	until    time.Duration // simulated time
+	wall     time.Duration // real time the run took
+	rt       *world.Runtime
+	events   uint64   // events the world emitted
+	warnings []string // what validation warned of
 }
 
 func (o *outcome) passed() bool {
@@ -80,6 +82,7 @@ func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach
 		attach(rt.World)
 	}
 	err = run(rt)
+	o.events = rt.World.EventCount()
 	if err == nil {
 		o.results = rt.Results()
 	}

@@ -4,9 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
-
-	"mailsim/servers/world"
 )
 
 const testDetail = `
@@ -20,47 +19,70 @@ One line per scenario:
 followed, for a failure, by the failing expectations (or the scenario's
 errors in file:line:col form, or the simulation's error) indented; then
 the closing line "N passed, M failed". An invalid scenario counts as
-failed.`
+failed.
+
+-j N runs N scenarios at a time (default: the number of CPUs), each on
+one processor; the lines still come in input order. --shard I/N runs
+only scenarios I, I+N, I+2N… of the list (counting from 0), so N
+machines or CI jobs together run each scenario exactly once;
+--shard auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed
+Jobs). With --shard, the JUnit testsuite is named after the shard, so
+the shards' reports merge without clashes.`
 
 func (c *cli) testCommand() *command {
 	return &command{
-		name: "test", args: "[--junit FILE.xml] [DIR|FILES...]",
+		name: "test", args: "[-j N] [--shard I/N] [--junit FILE.xml] [DIR|FILES...]",
 		summary: "run many scenarios (default: the library), one line each",
 		detail:  testDetail,
 		flags: func(fs *flag.FlagSet) func([]string) int {
 			junit := fs.String("junit", "", "also write a JUnit XML report to `FILE.xml` (for CI dashboards)")
-			return func(args []string) int { return c.test(args, *junit) }
+			jobs := fs.Int("j", runtime.NumCPU(), "run `N` scenarios at a time")
+			shardFlag := fs.String("shard", "", "run only shard `I/N` of the scenarios (I from 0; auto/N: I from $JOB_COMPLETION_INDEX)")
+			return func(args []string) int {
+				sh, err := parseShard(*shardFlag)
+				if err != nil {
+					fmt.Fprintf(c.stderr, "mailsim test: %v\n", err)
+					return exitUsage
+				}
+				if *jobs < 1 {
+					fmt.Fprintf(c.stderr, "mailsim test: -j must be at least 1\n")
+					return exitUsage
+				}
+				return c.test(args, testFlags{junit: *junit, jobs: *jobs, shard: sh})
+			}
 		},
 	}
 }
 
-func (c *cli) test(args []string, junitPath string) int {
+type testFlags struct {
+	junit string
+	jobs  int
+	shard shard
+}
+
+func (c *cli) test(args []string, f testFlags) int {
 	list, err := expandArgs(args)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "mailsim test: %v\n", err)
 		return exitUsage
 	}
+	list = f.shard.pick(list)
 	start := time.Now()
 	var outs []*outcome
 	passed := 0
-	for _, arg := range list {
-		var o *outcome
-		sc, name, err := loadArg(arg)
-		if err != nil {
-			o = &outcome{name: name, loadErr: err}
-		} else {
-			printWarnings(c.stderr, sc)
-			o = simulate(sc, name, world.Options{}, nil)
+	runAll(list, f.jobs, func(o *outcome) {
+		for _, w := range o.warnings {
+			fmt.Fprintf(c.stderr, "warning: %s\n", w)
 		}
 		outs = append(outs, o)
 		c.testLine(o)
 		if o.passed() {
 			passed++
 		}
-	}
+	})
 	fmt.Fprintf(c.stdout, "%d passed, %d failed\n", passed, len(outs)-passed)
-	if junitPath != "" {
-		if err := writeJUnit(junitPath, outs, time.Since(start)); err != nil {
+	if f.junit != "" {
+		if err := writeJUnit(f.junit, outs, time.Since(start), f.shard); err != nil {
 			fmt.Fprintf(c.stderr, "mailsim test: %v\n", err)
 			return exitSim
 		}
@@ -91,8 +113,8 @@ func (c *cli) testLine(o *outcome) {
 }
 
 // writeJUnit writes the report to path.
-func writeJUnit(path string, outs []*outcome, total time.Duration) error {
-	data, err := junitReport(outs, total)
+func writeJUnit(path string, outs []*outcome, total time.Duration, sh shard) error {
+	data, err := junitReport(outs, total, sh)
 	if err != nil {
 		return err
 	}

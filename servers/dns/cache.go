@@ -98,6 +98,18 @@ func (r *Resolver) put(now time.Time, key cacheKey, kind string, rrs, soa []mdns
 		kind: kind, rrs: copyRRs(rrs), soa: copyRRs(soa),
 		expires: now.Add(time.Duration(ttl) * time.Second),
 	}
+	// Expired entries go when looked up again; a resolver that asks for
+	// ever new names would keep them all. A sweep once the puts since
+	// the last one are half the cache (as many as survived it) keeps the
+	// cache near its live size at constant cost per put.
+	if r.puts++; r.puts >= max(64, len(r.cache)/2) {
+		r.puts = 0
+		for k, e := range r.cache {
+			if !e.expires.After(now) {
+				delete(r.cache, k)
+			}
+		}
+	}
 }
 
 // get returns a live entry with its records' TTLs set to the time left,

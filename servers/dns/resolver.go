@@ -35,6 +35,7 @@ type Resolver struct {
 
 	mu    sync.Mutex
 	cache map[cacheKey]*cacheEntry
+	puts  int // since the last sweep of expired entries
 	stats ResolverStats
 }
 

@@ -15,6 +15,10 @@ import (
 // ednsSize is the UDP payload size we advertise (the DNS flag day 2020 value).
 const ednsSize = 1232
 
+// udpReadSize is the largest query ServeUDP reads; the rest of a longer
+// datagram is lost, as with a real socket.
+const udpReadSize = 4096
+
 // ServeUDP answers the DNS queries arriving on pc until pc is closed, then
 // returns nil. Each packet is unpacked and handed to h in this goroutine,
 // so the simulator sees one blocking read at a time. Packets with a
@@ -22,7 +26,10 @@ const ednsSize = 1232
 // responses are dropped. A handler that blocks (the resolver waiting on
 // other servers) holds up the next packet, as in a single-threaded server.
 func ServeUDP(pc net.PacketConn, h mdns.Handler) error {
-	buf := make([]byte, mdns.MaxMsgSize)
+	// 4096 octets is the largest EDNS(0) payload clients offer in
+	// practice (miekg/dns's own server reads 512 by default); a 64 KB
+	// buffer per DNS server was 64 MB in a world of 1,000 ISPs.
+	buf := make([]byte, udpReadSize)
 	for {
 		n, addr, err := pc.ReadFrom(buf)
 		if err != nil {

@@ -120,6 +120,9 @@ func (c *Client) multiline() ([]byte, error) {
 			return nil, fmt.Errorf("pop3: reading multi-line reply: %w", err)
 		}
 		if line == "." {
+			if b := buf.Bytes(); cap(b) > len(b)+len(b)/4 {
+				return bytes.Clone(b), nil // kept in an Inbox: without the buffer's slack
+			}
 			return buf.Bytes(), nil
 		}
 		line = strings.TrimPrefix(line, ".")

@@ -73,6 +73,7 @@ func (s *Server) accept(in inbound, raw []byte) error {
 func (s *Server) route(id, from string, rcpts []address, msg []byte, now time.Time) error {
 	groups := map[string][]address{}
 	var failed []failure
+	var final []byte // the stored copy, made once and shared by the local recipients
 	for _, r := range rcpts {
 		if !s.isLocalDomain(r.Domain) {
 			groups[r.Domain] = append(groups[r.Domain], r)
@@ -87,7 +88,10 @@ func (s *Server) route(id, from string, rcpts []address, msg []byte, now time.Ti
 			failed = append(failed, failure{r, &DeliveryError{Status: "5.1.1", Text: "unknown user: " + r.String()}})
 			continue
 		}
-		if _, err := s.cfg.Store.Deliver(box, finalCopy(from, msg), now); err != nil {
+		if final == nil {
+			final = finalCopy(from, msg)
+		}
+		if _, err := s.cfg.Store.Deliver(box, final, now); err != nil {
 			if errors.Is(err, store.ErrQuota) {
 				failed = append(failed, failure{r, quotaFailure(r)})
 				continue

@@ -75,6 +75,7 @@ func (s *Server) Queue() []QueuedMessage {
 func (s *Server) enqueue(j *job) {
 	s.mu.Lock()
 	s.queue[j.key()] = j
+	s.ids[j.id]++
 	s.mu.Unlock()
 	s.env.Go("smtp-queue "+j.key(), func() {
 		// Counted only once running (a closed simulation never starts
@@ -141,6 +142,9 @@ func (s *Server) run(j *job) {
 		if len(waiting) == 0 {
 			s.mu.Lock()
 			delete(s.queue, j.key())
+			if s.ids[j.id]--; s.ids[j.id] == 0 {
+				delete(s.ids, j.id)
+			}
 			s.mu.Unlock()
 			return
 		}

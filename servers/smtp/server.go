@@ -29,6 +29,7 @@ type Server struct {
 
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job
+	ids    map[string]int // queue ids in use: jobs per id, so newID needs no scan
 	closed bool
 	jobs   sync.WaitGroup // queue goroutines running
 	conns  connSet
@@ -47,6 +48,7 @@ func New(cfg Config) (*Server, error) {
 		boxes:   map[string]string{},
 		folded:  map[string]string{},
 		queue:   map[string]*job{},
+		ids:     map[string]int{},
 	}
 	for _, d := range cfg.Domains {
 		s.domains[normDomain(d)] = true
@@ -178,14 +180,7 @@ func (s *Server) newID() string {
 	}
 }
 
-func (s *Server) idInUse(id string) bool {
-	for _, j := range s.queue {
-		if j.id == id {
-			return true
-		}
-	}
-	return false
-}
+func (s *Server) idInUse(id string) bool { return s.ids[id] > 0 }
 
 // randHex returns n random hex digits. Call with s.mu held.
 func (s *Server) randHex(n int) string {

@@ -74,9 +74,13 @@ func (c *wireConn) next() error {
 			c.rerr = nil // a timeout may be followed by a later deadline
 			return err
 		}
-		var buf [4096]byte
-		n, err := c.Conn.Read(buf[:])
-		c.in = append(c.in, buf[:n]...)
+		// Read straight into c.in's spare room; a fresh array only when
+		// it runs short (c.out may still point into the old one).
+		if cap(c.in)-len(c.in) < 512 {
+			c.in = append(make([]byte, 0, len(c.in)+4096), c.in...)
+		}
+		n, err := c.Conn.Read(c.in[len(c.in):cap(c.in)])
+		c.in = c.in[:len(c.in)+n]
 		c.rerr = err
 	}
 }

@@ -94,7 +94,9 @@ func (s *Store) Authenticate(name, password string) bool {
 	return ok && b.password == password
 }
 
-// Deliver appends a message to a mailbox and returns its UID.
+// Deliver appends a message to a mailbox and returns its UID. The store
+// keeps data itself, without a copy, so one body serves every recipient
+// of a message: the caller must not change it afterwards.
 func (s *Store) Deliver(name string, data []byte, at time.Time) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -107,7 +109,7 @@ func (s *Store) Deliver(name string, data []byte, at time.Time) (string, error) 
 	}
 	s.next++
 	uid := fmt.Sprintf("%s.%d", name, s.next)
-	m := Message{UID: uid, ID: uint32(s.next), Data: append([]byte(nil), data...), Delivered: at}
+	m := Message{UID: uid, ID: uint32(s.next), Data: data, Delivered: at}
 	b.msgs = append(b.msgs, m)
 	if obs := s.observer; obs != nil {
 		s.mu.Unlock()

@@ -64,7 +64,9 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if n := runtime.NumGoroutine(); n < 10 {
+				// A world that never ran has started no goroutine yet: the
+				// kernel creates each one when its time comes.
+				if n := runtime.NumGoroutine(); n < 10 && part.at(rt) > 0 {
 					t.Fatalf("only %d goroutines before Close: the world is not running?", n)
 				}
 				if err := rt.Close(); err != nil {

@@ -24,11 +24,19 @@ type evidence struct {
 	deliveries []delivery
 	replies    []reply
 	counts     map[int]int       // mailbox and seen expectation index → count seen at its time
-	paths      map[string]string // HTTP conversation → path of its last request
+	httpPaths  map[string]string // HTTP conversation → path of its last request
 	sendErrors []string
 	// wantReplies is set when some expectation looks at server replies;
 	// otherwise segments need not be parsed at all.
 	wantReplies bool
+	// paths are the path expectations: only the bodies they may read
+	// are kept.
+	paths []*scenario.Expectation
+	// boxes are the mailboxes (ISP, login) delivered and bounced
+	// expectations look at; other deliveries leave no record unless
+	// allBoxes (a path expectation may follow any message).
+	boxes    map[[2]string]bool
+	allBoxes bool
 }
 
 type delivery struct {
@@ -61,11 +69,20 @@ type reply struct {
 }
 
 func newEvidence(rt *Runtime) *evidence {
-	ev := &evidence{rt: rt, counts: map[int]int{}, paths: map[string]string{}}
-	for _, e := range rt.Scenario.Expect {
+	ev := &evidence{rt: rt, counts: map[int]int{}, httpPaths: map[string]string{}, boxes: map[[2]string]bool{}}
+	for i := range rt.Scenario.Expect {
+		e := &rt.Scenario.Expect[i]
 		switch e.Kind {
 		case scenario.ExpSMTPReply, scenario.ExpPOP3Reply, scenario.ExpIMAPReply, scenario.ExpHTTPReply:
 			ev.wantReplies = true
+		case scenario.ExpPath:
+			ev.paths = append(ev.paths, e)
+			ev.allBoxes = true
+		case scenario.ExpDelivered:
+			ev.boxes[[2]string{e.ISP, e.Login}] = true
+		case scenario.ExpBounced:
+			isp, login, _ := rt.Scenario.Mailbox(e.Sender)
+			ev.boxes[[2]string{isp, login}] = true
 		}
 	}
 	return ev
@@ -73,12 +90,30 @@ func newEvidence(rt *Runtime) *evidence {
 
 // delivered is called by a store after each delivery, in a simulated goroutine.
 func (ev *evidence) delivered(isp, box string, m store.Message) {
+	if !ev.allBoxes && !ev.boxes[[2]string{isp, box}] {
+		return // no expectation looks at this mailbox: no need to parse
+	}
 	d := delivery{at: m.Delivered.Sub(ev.rt.World.Epoch()), isp: isp, login: box, data: m.Data}
 	d.subject, d.from = headerInfo(m.Data)
 	d.bounce = parseBounce(m.Data)
+	if d.bounce == nil && !ev.pathWants(d.subject, d.from) {
+		d.data = nil // no expectation reads it: a large run need not keep every body twice
+	}
 	ev.mu.Lock()
 	ev.deliveries = append(ev.deliveries, d)
 	ev.mu.Unlock()
+}
+
+// pathWants reports whether a path expectation may read the Received
+// chain of a delivered message with this subject and sender (bounced
+// expectations read bounces' bodies, which are always kept).
+func (ev *evidence) pathWants(subject, from string) bool {
+	for _, e := range ev.paths {
+		if matchSubj(e.Subject, subject) && matchAddr(e.From, from) {
+			return true
+		}
+	}
+	return false
 }
 
 func (ev *evidence) sendFailed(a *scenario.Action, err error) {

@@ -115,10 +115,8 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		}
 		// Reverse zones (PTR) for the ISP's LAN, delegated from the root.
 		var hosts []dns.Host
-		for _, h := range sc.Hosts {
-			if h.ISP == isp.Name {
-				hosts = append(hosts, dns.Host{Name: h.Name, Addr: h.Addr})
-			}
+		for _, h := range sc.HostsOf(isp.Name) {
+			hosts = append(hosts, dns.Host{Name: h.Name, Addr: h.Addr})
 		}
 		for _, z := range dns.ReverseZones(isp.Domains[0].Name, hosts) {
 			z.MName = fqdn(dnsHost)

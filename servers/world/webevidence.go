@@ -40,7 +40,7 @@ func (ev *evidence) httpRequest(e *sim.Event) {
 	if m := httpRequestRE.FindSubmatch(line); m != nil {
 		path, _, _ := strings.Cut(string(m[1]), "?")
 		ev.mu.Lock()
-		ev.paths[conversation(e.Src, e.Dst)] = path
+		ev.httpPaths[conversation(e.Src, e.Dst)] = path
 		ev.mu.Unlock()
 	}
 }
@@ -56,7 +56,7 @@ func (ev *evidence) httpReply(e *sim.Event) {
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	ev.replies = append(ev.replies, reply{at: e.Depart, proto: "http", code: code, text: string(m[2]),
-		path: ev.paths[conversation(e.Dst, e.Src)], server: e.SrcHost, client: e.DstHost})
+		path: ev.httpPaths[conversation(e.Dst, e.Src)], server: e.SrcHost, client: e.DstHost})
 }
 
 // scheduleSeenCheck counts, at the expectation's time, the matching

@@ -163,10 +163,8 @@ func (rt *Runtime) Step() (bool, error) { return rt.World.Step() }
 
 // hostByAddr maps an address back to its host's name.
 func (rt *Runtime) hostByAddr(a netip.Addr) string {
-	for _, h := range rt.Scenario.Hosts {
-		if h.Addr == a {
-			return h.Name
-		}
+	if h := rt.Scenario.HostByAddr(a); h != nil {
+		return h.Name
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -47,13 +48,25 @@ func TestAddressPlan(t *testing.T) {
 	if s.Until != DefaultUntil || s.Seed != 1 || !s.Epoch.Equal(DefaultEpoch) {
 		t.Errorf("run defaults: until %v seed %d epoch %v", s.Until, s.Seed, s.Epoch)
 	}
-	for i := 0; i < 514; i++ {
-		if _, ok := defaultPrefix(i); !ok {
+	const all = 2 + 512 + 65536
+	seen := map[netip.Prefix]bool{}
+	for i := 0; i < all; i++ {
+		p, ok := defaultPrefix(i)
+		if !ok {
 			t.Fatalf("prefix %d missing", i)
 		}
+		if seen[p] || p.Bits() != 24 || p.Overlaps(InternetPrefix) {
+			t.Fatalf("prefix %d is %s: repeated, not a /24, or the Internet side", i, p)
+		}
+		seen[p] = true
 	}
-	if _, ok := defaultPrefix(514); ok {
-		t.Fatal("prefix 514 should not exist")
+	for i, want := range map[int]string{513: "198.19.255.0/24", 514: "10.0.0.0/24", 515: "10.0.1.0/24", all - 1: "10.255.255.0/24"} {
+		if p, _ := defaultPrefix(i); p.String() != want {
+			t.Errorf("prefix %d is %s, want %s", i, p, want)
+		}
+	}
+	if _, ok := defaultPrefix(all); ok {
+		t.Fatalf("prefix %d should not exist", all)
 	}
 }
 

@@ -107,6 +107,7 @@ func resolve(d *decoder, doc *rawDoc) *Scenario {
 		ispIdx: map[string]int{}, pcIdx: map[string]int{}, pcsOf: map[string][]int{}, freeFrom: map[freeKey]uint32{}}
 	nw.resolveNetwork(doc)
 	nw.resolveMX(doc)
+	s.reindex()
 	s.buildZones()
 	s.Timeline = nw.readTimeline(doc.timeline)
 	nw.relayForAdded()

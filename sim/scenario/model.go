@@ -67,6 +67,8 @@ type Scenario struct {
 	// Warnings are expectations that can never hold (warn.go); the
 	// scenario is valid and runs.
 	Warnings ErrorList `json:"warnings,omitempty"`
+
+	idx *index // lookups by name; see index.go
 }
 
 // Host is a node of the network; every host has exactly one address.
@@ -191,6 +193,12 @@ type Root struct {
 
 // Host returns the host with the given name, or nil.
 func (s *Scenario) Host(name string) *Host {
+	if x := s.fresh(); x != nil {
+		if i, ok := x.hosts[name]; ok {
+			return &s.Hosts[i]
+		}
+		return nil
+	}
 	for i := range s.Hosts {
 		if s.Hosts[i].Name == name {
 			return &s.Hosts[i]
@@ -204,6 +212,12 @@ func (i *ISP) Server(k Service) string { return i.Servers[k] }
 
 // ISP returns the ISP with the given name, or nil.
 func (s *Scenario) ISP(name string) *ISP {
+	if x := s.fresh(); x != nil {
+		if i, ok := x.isps[name]; ok {
+			return &s.ISPs[i]
+		}
+		return nil
+	}
 	for i := range s.ISPs {
 		if s.ISPs[i].Name == name {
 			return &s.ISPs[i]
@@ -214,6 +228,12 @@ func (s *Scenario) ISP(name string) *ISP {
 
 // PC returns the mail program settings of the named PC host, or nil.
 func (s *Scenario) PC(host string) *PC {
+	if x := s.fresh(); x != nil {
+		if i, ok := x.pcs[host]; ok {
+			return &s.PCs[i]
+		}
+		return nil
+	}
 	for i := range s.PCs {
 		if s.PCs[i].Host == host {
 			return &s.PCs[i]
@@ -225,6 +245,10 @@ func (s *Scenario) PC(host string) *PC {
 // Mailbox finds the ISP and login that mail to addr is delivered to.
 func (s *Scenario) Mailbox(addr string) (isp, login string, ok bool) {
 	addr = normAddr(addr)
+	if x := s.fresh(); x != nil {
+		m, ok := x.mailbox[addr]
+		return m[0], m[1], ok
+	}
 	for _, i := range s.ISPs {
 		for _, u := range i.Users {
 			for _, a := range u.Addresses {

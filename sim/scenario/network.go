@@ -20,6 +20,9 @@ var (
 	InternetPrefix = netip.MustParsePrefix("192.0.2.0/24")
 	firstPrefixes  = []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24")}
 	benchPrefix    = netip.MustParsePrefix("198.18.0.0/15")
+	// privatePrefix (RFC 1918) continues the plan past the benchmarking
+	// range, for generated loads of thousands of ISPs.
+	privatePrefix = netip.MustParsePrefix("10.0.0.0/8")
 )
 
 // DefaultLinks holds the latency and bandwidth used when the file gives none.
@@ -43,16 +46,21 @@ const (
 
 // defaultPrefix is the LAN of the i-th ISP (in file order) that has no
 // explicit prefix: the two free documentation /24s, then the /24s of the
-// benchmarking range 198.18.0.0/15 in order (514 ISPs in all).
+// benchmarking range 198.18.0.0/15 in order, then those of the private
+// range 10.0.0.0/8 (66,050 ISPs in all).
 func defaultPrefix(i int) (netip.Prefix, bool) {
 	if i < len(firstPrefixes) {
 		return firstPrefixes[i], true
 	}
 	i -= len(firstPrefixes)
-	if i >= 512 {
-		return netip.Prefix{}, false
+	for _, r := range []netip.Prefix{benchPrefix, privatePrefix} {
+		if n := int(size(r) / 256); i >= n {
+			i -= n
+			continue
+		}
+		return netip.PrefixFrom(addOff(r.Addr(), uint32(i)*256), 24), true
 	}
-	return netip.PrefixFrom(addOff(benchPrefix.Addr(), uint32(i)*256), 24), true
+	return netip.Prefix{}, false
 }
 
 func addOff(a netip.Addr, off uint32) netip.Addr {

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"mailsim/servers/world"
+)
+
+// envShardIndex is where --shard auto/N finds its index: Kubernetes
+// Indexed Jobs set it to 0…N-1 in each pod.
+const envShardIndex = "JOB_COMPLETION_INDEX"
+
+// shard is one deterministic slice of a test run: scenario k (in input
+// order, counting from 0) belongs to shard k mod n.
+type shard struct{ i, n int }
+
+func (s shard) all() bool { return s.n <= 1 }
+
+// String is "2/4" (counting from 0, as --shard takes it).
+func (s shard) String() string { return fmt.Sprintf("%d/%d", s.i, s.n) }
+
+// parseShard reads "I/N" or "auto/N" (I from JOB_COMPLETION_INDEX).
+func parseShard(v string) (shard, error) {
+	if v == "" {
+		return shard{0, 1}, nil
+	}
+	is, ns, ok := strings.Cut(v, "/")
+	n, err := strconv.Atoi(ns)
+	if !ok || err != nil || n < 1 {
+		return shard{}, fmt.Errorf("--shard %q: want I/N or auto/N with N at least 1, e.g. 0/4", v)
+	}
+	if is == "auto" {
+		is = os.Getenv(envShardIndex)
+		if is == "" {
+			return shard{}, fmt.Errorf("--shard auto/%d: %s is not set (Kubernetes Indexed Jobs set it)", n, envShardIndex)
+		}
+	}
+	i, err := strconv.Atoi(is)
+	if err != nil || i < 0 || i >= n {
+		return shard{}, fmt.Errorf("--shard %q: the index must be 0 to %d", v, n-1)
+	}
+	return shard{i, n}, nil
+}
+
+// pick returns the arguments of this shard, in order.
+func (s shard) pick(list []string) []string {
+	if s.all() {
+		return list
+	}
+	var out []string
+	for k, a := range list {
+		if k%s.n == s.i {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// runAll runs every scenario of list, jobs at a time, and calls done
+// with each outcome in input order as soon as it and all before it are
+// finished. Worlds share nothing, and each kernel hands control to one
+// goroutine of its own world at a time, so j worlds can run on j
+// processors at once; GOMAXPROCS is raised to that for the run (unless
+// the environment sets it) and put back after.
+func runAll(list []string, jobs int, done func(*outcome)) {
+	jobs = max(1, min(jobs, len(list)))
+	if os.Getenv("GOMAXPROCS") == "" && jobs > 1 {
+		prev := runtime.GOMAXPROCS(min(jobs, runtime.NumCPU()))
+		defer runtime.GOMAXPROCS(prev)
+	}
+	outs := make([]*outcome, len(list))
+	finished := make([]chan struct{}, len(list))
+	for k := range finished {
+		finished[k] = make(chan struct{})
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				outs[k] = runOne(list[k])
+				close(finished[k])
+			}
+		}()
+	}
+	go func() {
+		for k := range list {
+			next <- k
+		}
+		close(next)
+	}()
+	for k := range list {
+		<-finished[k]
+		done(outs[k])
+	}
+	wg.Wait()
+}
+
+// runOne loads and runs one scenario argument.
+func runOne(arg string) *outcome {
+	sc, name, err := loadArg(arg)
+	if err != nil {
+		return &outcome{name: name, loadErr: err}
+	}
+	o := simulate(sc, name, world.Options{}, nil)
+	for _, e := range sc.Warnings {
+		o.warnings = append(o.warnings, e.Error())
+	}
+	return o
+}

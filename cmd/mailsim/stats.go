@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// runStats is what one run cost: the events it produced and the
+// process's peak memory. The benchmarks read it through MAILSIM_STATS.
+type runStats struct {
+	Events   uint64
+	Wall     time.Duration
+	UserCPU  time.Duration
+	PeakHeap uint64 // largest live heap seen after a collection, bytes
+	PeakRSS  uint64 // the process's peak resident set (VmHWM), bytes
+}
+
+// envStats is a hidden developer variable, like MAILSIM_CPUPROFILE:
+// MAILSIM_STATS=FILE (or "-" for stderr) writes one line of run
+// statistics when mailsim run ends.
+const envStats = "MAILSIM_STATS"
+
+// String is the one-line form: "2134567 events in 8.1s (263k/s), ...".
+func (s runStats) String() string {
+	rate := 0.0
+	if s.Wall > 0 {
+		rate = float64(s.Events) / s.Wall.Seconds()
+	}
+	return fmt.Sprintf("events=%d wall=%.2fs user=%.2fs events/s=%.0f peak-heap=%dMiB peak-rss=%dMiB",
+		s.Events, s.Wall.Seconds(), s.UserCPU.Seconds(), rate, s.PeakHeap>>20, s.PeakRSS>>20)
+}
+
+// writeStats writes s where MAILSIM_STATS says, if anywhere.
+func writeStats(s runStats, stderr io.Writer) {
+	path := os.Getenv(envStats)
+	if path == "" {
+		return
+	}
+	if path == "-" {
+		fmt.Fprintf(stderr, "mailsim: %s\n", s)
+		return
+	}
+	if err := os.WriteFile(path, []byte(s.String()+"\n"), 0o644); err != nil {
+		fmt.Fprintf(stderr, "mailsim: %s: %v\n", envStats, err)
+	}
+}
+
+// heapWatch records the largest live heap: after every collection a
+// finalizer samples /gc/heap/live:bytes and re-arms itself. It costs
+// nothing between collections.
+var heapWatch struct {
+	once sync.Once
+	peak atomic.Uint64
+}
+
+type gcSentinel struct{ _ [16]byte }
+
+func watchHeap() {
+	heapWatch.once.Do(func() { armHeapWatch() })
+}
+
+func armHeapWatch() {
+	s := &gcSentinel{}
+	runtime.SetFinalizer(s, func(*gcSentinel) {
+		live, _ := sampleHeap()
+		if adaptGC.Load() {
+			pace(live)
+		}
+		armHeapWatch()
+	})
+}
+
+// adaptGC says whether the collector's pace follows the live heap
+// (gc.go); set unless GOGC is given.
+var adaptGC atomic.Bool
+
+// lastPace is the GOGC last set by pace.
+var lastPace atomic.Int64
+
+// pace sets GOGC for the live heap just measured, when it changes.
+func pace(live uint64) {
+	if p := int64(gcPace(live)); lastPace.Swap(p) != p {
+		debug.SetGCPercent(int(p))
+	}
+}
+
+// sampleHeap reads the live heap of the last collection and returns it
+// with the peak so far.
+func sampleHeap() (live, peak uint64) {
+	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0, heapWatch.peak.Load()
+	}
+	v := m[0].Value.Uint64()
+	for {
+		old := heapWatch.peak.Load()
+		if v <= old || heapWatch.peak.CompareAndSwap(old, v) {
+			return v, max(v, old)
+		}
+	}
+}
+
+// peakHeap is the largest live heap seen so far.
+func peakHeap() uint64 {
+	_, peak := sampleHeap()
+	return peak
+}
+
+// stats is what o cost, with the process's figures so far.
+func (o *outcome) stats() runStats {
+	return runStats{Events: o.events, Wall: o.wall, UserCPU: userCPU(), PeakHeap: peakHeap(), PeakRSS: peakRSS()}
+}
