@@ -31,7 +31,7 @@ const (
 	IdleShow = time.Second
 	// Lead is the presentation time before virtual time 0 starts to move:
 	// the title card is up.
-	Lead = 3 * time.Second
+	Lead = 2 * time.Second // the window opens paused on it, so it is read before this
 )
 
 // Need is a stretch of virtual time [From, To) that must last at least
