@@ -53,6 +53,7 @@ type Game struct {
 	m        *view.Model
 	errs     []string // why the scenario could not be opened
 	cam      view.Camera
+	scale    float64 // window pixels per layout pixel (Layout)
 	camOK    bool
 	w, h     int
 	gfx      *graphics
@@ -180,6 +181,7 @@ func (g *Game) Layout(ow, oh int) (int, int) {
 		s = max(1, min(1.5, float64(ow)/1280, float64(oh)/800))
 	}
 	w, h := int(float64(ow)/s), int(float64(oh)/s)
+	g.scale = s
 	if w != g.w || h != g.h {
 		g.w, g.h = w, h
 		g.camOK = false

@@ -107,6 +107,13 @@ func (w *webGame) Draw(screen *ebiten.Image) {
 		if m := w.m; m != nil {
 			stats["t"], stats["playing"] = m.T.Seconds(), m.Playing
 			stats["speed"], stats["node"] = m.Speed(), m.Node
+			// Where each node is on the page, so a test can click it.
+			nodes := map[string]any{}
+			for _, n := range m.Topo.Nodes {
+				x, y := w.cam.ToScreen(n.X, n.Y)
+				nodes[n.Name] = []any{x * w.scale, y * w.scale}
+			}
+			stats["nodes"] = nodes
 		}
 		w.call("setStats", stats)
 		w.mark, w.since = w.frames, now

@@ -179,7 +179,12 @@ func TestKeysAndMouse(t *testing.T) {
 	waitFor(t, ctx, `mailsim.stats.playing === true`)
 	key(t, ctx, ']')
 	waitFor(t, ctx, `mailsim.stats.speed === 2`)
-	// Lisa's PC in figure-b at 1280×800: left region, bottom row.
-	click(t, ctx, 162, 405)
+	// Lisa's PC, where the page says the window drew it.
+	waitFor(t, ctx, `mailsim.stats.nodes && mailsim.stats.nodes["lisa-pc"]`)
+	at := eval[[]float64](t, ctx, `mailsim.stats.nodes["lisa-pc"]`)
+	if len(at) != 2 {
+		t.Fatalf("where is lisa-pc: %v", at)
+	}
+	click(t, ctx, at[0], at[1])
 	waitFor(t, ctx, `mailsim.stats.node === "lisa-pc"`)
 }
