@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"mailsim/servers/world"
@@ -19,6 +20,8 @@ type outcome struct {
 	until   time.Duration // simulated time
 	wall    time.Duration // real time the run took
 	rt      *world.Runtime
+	// conserved counts where every accepted copy ended.
+	conserved world.Conservation
 }
 
 func (o *outcome) passed() bool {
@@ -84,6 +87,10 @@ func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach
 		return o
 	}
 	o.results = rt.Results()
+	o.conserved = rt.Conservation()
+	if !o.conserved.OK() {
+		o.simErr = conservationError(o.conserved)
+	}
 	return o
 }
 
@@ -111,4 +118,13 @@ func (s *seedFlag) Set(v string) error {
 	}
 	s.v = &n
 	return nil
+}
+
+// conservationError names every message the invariant caught.
+func conservationError(c world.Conservation) error {
+	lines := make([]string, len(c.Violations))
+	for i, v := range c.Violations {
+		lines[i] = v.String()
+	}
+	return fmt.Errorf("conservation violated (%s): %s", c, strings.Join(lines, "; "))
 }

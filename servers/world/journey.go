@@ -50,6 +50,7 @@ type Step struct {
 	QueueID string        // the server's queue id, if any
 	Retry   time.Duration // deferred: wait before the next attempt
 	Text    string        // the step in plain words
+	Rcpts   []string      // the recipients concerned, as the server said (the invariant counts them)
 }
 
 // journeys is the world's registry of messages: Message-ID → journey,
@@ -119,7 +120,8 @@ func (j *journeys) reporter(host string) env.StepFunc {
 
 // report turns a server's step into a journey step and records it.
 func (j *journeys) report(host string, s env.Step) {
-	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry}
+	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry,
+		Rcpts: append([]string(nil), s.Rcpts...)}
 	j.mu.Lock()
 	var x *Journey
 	switch s.Kind {
