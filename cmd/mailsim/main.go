@@ -154,7 +154,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func (c *cli) commands() []*command {
-	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand()}
+	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand(), c.chaosCommand()}
 }
 
 func (c *cli) lookup(name string) *command {

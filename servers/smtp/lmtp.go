@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 
 	gosmtp "github.com/emersion/go-smtp"
@@ -59,6 +60,9 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 			return nil, fmt.Errorf("lmtp config: mailbox address %q: %w", addr, err)
 		}
 		l.boxes[a.String()] = box
+		if f := strings.ToLower(a.String()); l.boxes[f] == "" {
+			l.boxes[f] = box
+		}
 	}
 	gs := gosmtp.NewServer(lmtpBackend{l})
 	gs.LMTP = true
@@ -81,12 +85,18 @@ func (l *LMTPServer) Close() { l.smtp.Close() }
 
 // mailbox maps a recipient to a mailbox that exists in the store.
 func (l *LMTPServer) mailbox(a address) (string, bool) {
+	// Local parts match case-insensitively, as on the SMTP server, so
+	// what it accepted for Bob@ is not refused here.
 	box := a.Local
 	if l.cfg.Mailboxes != nil {
 		var ok bool
 		if box, ok = l.boxes[a.String()]; !ok {
-			return "", false
+			if box, ok = l.boxes[strings.ToLower(a.String())]; !ok {
+				return "", false
+			}
 		}
+	} else if !l.cfg.Store.HasUser(box) {
+		box = strings.ToLower(box)
 	}
 	return box, l.cfg.Store.HasUser(box)
 }

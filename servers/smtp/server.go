@@ -101,7 +101,7 @@ func (s *Server) Serve(l net.Listener) error { return s.serve(s.smtp, l) }
 func (s *Server) ServeSubmission(l net.Listener) error { return s.serve(s.sub, l) }
 
 func (s *Server) serve(gs *gosmtp.Server, l net.Listener) error {
-	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), deadline: wallDeadline(s.cfg.Env, gs)}
+	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), deadline: wallDeadline(s.cfg.Env, gs), checkHelo: true}
 	if s.pmBox != "" {
 		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
 	}

@@ -32,6 +32,9 @@ type wireOpts struct {
 	// deadline converts the deadlines go-smtp computes from the wall
 	// clock for the conn (env.Env.WallDeadline); nil passes them as is.
 	deadline func(time.Time) time.Time
+	// checkHelo refuses HELO/EHLO names that are not domains or address
+	// literals (hygiene.go).
+	checkHelo bool
 }
 
 func (l wireListener) Accept() (net.Conn, error) {
@@ -54,6 +57,7 @@ type wireConn struct {
 	dataMode atomic.Bool // between the 354 reply and the lone "." line
 
 	readDeadline atomic.Pointer[time.Time] // as go-smtp last set it, converted
+	badHelo      atomic.Pointer[string]    // a refused HELO name, until its reply is out
 
 	// Read side, touched only by Read (wireread.go).
 	in, out  []byte
@@ -89,7 +93,10 @@ func (c *wireConn) Write(b []byte) (int, error) {
 	if c.dead.Load() {
 		return 0, net.ErrClosed
 	}
-	out := b
+	out := sanitizeReply(b)
+	if bad := c.badHelo.Swap(nil); bad != nil && bytes.Equal(b, goSMTPNoHelo) {
+		out = heloRejected(*bad)
+	}
 	for _, r := range c.opts.replies {
 		if bytes.Equal(b, r.from) {
 			out = r.to
