@@ -83,3 +83,19 @@ func TestLMTPCaseInsensitive(t *testing.T) {
 		t.Errorf("bob has %d messages, want 2", n)
 	}
 }
+
+// L11: an MX pointing back at the server itself is caught at once and
+// bounced 5.4.6, Postfix's "loops back to myself", not relayed around.
+func TestMXLoopsBack(t *testing.T) {
+	r := world()
+	r.addMX("loop.example", "smtp.otherisp.com", 10)
+	w := newISPs(t, r)
+	submit(t, w.otherAddr, "lisa@otherisp.com", []string{"x@loop.example"}, lisaMsg)
+	msgs := waitMessages(t, w.otherStore, "lisa", 1)
+	dsn := string(msgs[0].Data)
+	for _, want := range []string{"Status: 5.4.6", "mail for loop.example loops back to myself"} {
+		if !strings.Contains(dsn, want) {
+			t.Errorf("bounce lacks %q:\n%s", want, dsn)
+		}
+	}
+}

@@ -25,6 +25,7 @@ type Server struct {
 	folded  map[string]string // the same, local part lower-cased
 	pmBox   string            // the postmaster's mailbox, "" if none
 	pmAddr  address           // where postmaster aliases are re-addressed
+	doubles map[string]bool   // queue ids of double bounces, never bounced again (under mu)
 
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job

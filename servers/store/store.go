@@ -169,6 +169,9 @@ func (m *Maildrop) Expunge(uids []string) {
 			kept = append(kept, msg)
 		}
 	}
+	// Clear the tail so the deleted messages' data is not kept alive by
+	// the slice's backing array.
+	clear(b.msgs[len(kept):])
 	b.msgs = kept
 }
 

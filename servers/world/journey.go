@@ -165,7 +165,11 @@ func (j *journeys) report(host string, s env.Step) {
 	case env.StepDeleted, env.StepLeft, env.StepRefused:
 		st.From, st.To = s.From, hostOf(s.To)
 	case env.StepBounced:
-		bounce = j.newJourney(s.Bounce, "Undelivered Mail Returned to Sender", "", []string{s.To})
+		subject := "Undelivered Mail Returned to Sender"
+		if x.Parent != "" { // a bounce that failed: a double bounce for the postmaster
+			subject = "Postmaster Copy: Undelivered Mail"
+		}
+		bounce = j.newJourney(s.Bounce, subject, "", []string{s.To})
 		bounce.Parent, x.Bounce = x.ID, bounce.ID
 		j.addQueue(bounce, host, s.BounceQueueID)
 		st.QueueID = s.QueueID
