@@ -69,8 +69,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailsim serve: one scenario at a time (got %d)\n", fs.NArg())
 		return exitUsage
 	}
-	if *speed <= 0 {
-		fmt.Fprintf(stderr, "mailsim serve: --speed must be positive\n")
+	if !(*speed >= 0.01 && *speed <= 10000) { // NaN and Inf fail too
+		fmt.Fprintf(stderr, "mailsim serve: --speed must be a number from 0.01 to 10000, got %g\n", *speed)
 		return exitUsage
 	}
 	sc, _, err := loadArg(fs.Arg(0))

@@ -118,6 +118,12 @@ type rawHost struct {
 	link              linkParams
 }
 
+// The range of epoch: (see readDoc).
+var (
+	minEpoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxEpoch = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 var topKeys = []string{"title", "description", "seed", "until", "epoch", "defaults", "internet", "isps", "hosts", "timeline", "expect"}
 
 // readDoc reads the top level of the document.
@@ -141,8 +147,13 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 	if n, ok := m["epoch"]; ok {
 		if s, ok := d.scalar(n, "a time like 2000-01-01T09:00:00Z"); ok {
 			t, err := time.Parse(time.RFC3339, s)
-			if err != nil {
+			switch {
+			case err != nil:
 				d.errf(n, "RFC 3339 format", "expected a time like 2000-01-01T09:00:00Z, got %q", s)
+			case t.Before(minEpoch) || !t.Before(maxEpoch):
+				// Servers' deadlines are differences between the epoch's
+				// time and the real clock's; they must fit a Go duration (±292 years).
+				d.errf(n, "e.g. 2000-01-03T09:00:00Z", "epoch %s is out of range: from %d to %d", s, minEpoch.Year(), maxEpoch.Year()-1)
 			}
 			doc.epoch = t.UTC()
 		}
