@@ -93,10 +93,11 @@ func (c *wireConn) Write(b []byte) (int, error) {
 	if c.dead.Load() {
 		return 0, net.ErrClosed
 	}
-	out := sanitizeReply(b)
+	out := b
 	if bad := c.badHelo.Swap(nil); bad != nil && bytes.Equal(b, goSMTPNoHelo) {
 		out = heloRejected(*bad)
 	}
+	out = sanitizeReply(out)
 	for _, r := range c.opts.replies {
 		if bytes.Equal(b, r.from) {
 			out = r.to
