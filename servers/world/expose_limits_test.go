@@ -1,0 +1,85 @@
+package world
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// M2: LMTP trusts its SMTP server, so serve never exposes it: no
+// endpoint, and a raw connection to port 24 (or its offset) on the POP3
+// host's loopback address is refused.
+func TestLMTPNotExposed(t *testing.T) {
+	rt, err := Build(load(t, "figure-b.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.5.0.0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	var popIP netip.Addr
+	for _, ep := range x.Endpoints {
+		if ep.Service == "lmtp" || ep.Sim.Port() == 24 {
+			t.Errorf("LMTP exposed: %+v", ep)
+		}
+		if ep.Host == "pop3.comentum.com" {
+			popIP = ep.Real.Addr()
+		}
+	}
+	if !popIP.IsValid() {
+		t.Fatalf("pop3.comentum.com not exposed: %+v", x.Endpoints)
+	}
+	for _, port := range []int{24, 10024} {
+		c, err := net.DialTimeout("tcp", net.JoinHostPort(popIP.String(), strconv.Itoa(port)), 2*time.Second)
+		if err == nil {
+			c.Close()
+			t.Errorf("port %d on %s accepts connections", port, popIP)
+		}
+	}
+}
+
+// M1: every new source port of a real DNS client gets a simulated UDP
+// socket, but the oldest are closed past maxUDPFlows, so the client host
+// does not run out of ports or memory.
+func TestExposeUDPFlowsBounded(t *testing.T) {
+	old := maxUDPFlows
+	maxUDPFlows = 4
+	defer func() { maxUDPFlows = old }()
+	rt, err := Build(load(t, "figure-b.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.6.0.0"), AlwaysOffset: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go rt.World.Pace(ctx, 20)
+	ep := endpoint(t, x, "ns.otherisp.com", "dns", "udp")
+	// A query for "comentum.com. A" with RD, id 1.
+	q := []byte{0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 8, 'c', 'o', 'm', 'e', 'n', 't', 'u', 'm', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1}
+	for i := range 12 {
+		c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(ep.Real))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		c.Write(q)
+		var b [512]byte
+		if _, err := c.Read(b[:]); err != nil {
+			t.Fatalf("query %d: %v", i, err)
+		}
+		c.Close()
+	}
+	client := rt.Host(x.From)
+	if n := client.UDPSockets(); n > 4+1 {
+		t.Errorf("%s holds %d UDP sockets after 12 client ports, want ≤ 5", x.From, n)
+	}
+}
