@@ -163,6 +163,10 @@ func bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
 	defer rc.Close()
 	sc, err := client.Dial(context.Background(), "tcp", target)
 	if err != nil {
+		// The simulated server refused (stopped service) or is out of
+		// reach: reset the real connection rather than close it without
+		// a greeting, so the client sees a refusal.
+		rc.SetLinger(0)
 		return
 	}
 	client.Go("bridge to "+rc.RemoteAddr().String(), func() {

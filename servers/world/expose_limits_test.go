@@ -2,9 +2,11 @@ package world
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -17,7 +19,7 @@ func TestLMTPNotExposed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.5.0.0")})
+	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.113.0.0")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestExposeUDPFlowsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.6.0.0"), AlwaysOffset: true})
+	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.114.0.0"), AlwaysOffset: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,5 +83,37 @@ func TestExposeUDPFlowsBounded(t *testing.T) {
 	client := rt.Host(x.From)
 	if n := client.UDPSockets(); n > 4+1 {
 		t.Errorf("%s holds %d UDP sockets after 12 client ports, want ≤ 5", x.From, n)
+	}
+}
+
+// L9: a connection to a stopped service is reset, not closed quietly
+// after an accept: the client reads ECONNRESET, never a greeting.
+func TestExposeStoppedServiceResets(t *testing.T) {
+	rt, err := Build(load(t, "server-down.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.115.0.0"), AlwaysOffset: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := rt.RunUntil(time.Second); err != nil { // the stop at 0s has happened
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go rt.World.Pace(ctx, 1)
+	ep := endpoint(t, x, "smtp.comentum.com", "smtp", "tcp")
+	c, err := net.Dial("tcp", ep.Real.String())
+	if err != nil {
+		return // refused outright is fine too
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	var b [64]byte
+	n, err := c.Read(b[:])
+	if n > 0 || err == nil || !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("read %q, %v; want a reset", b[:n], err)
 	}
 }
