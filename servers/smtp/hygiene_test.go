@@ -99,3 +99,24 @@ func TestMXLoopsBack(t *testing.T) {
 		}
 	}
 }
+
+// L6: failed logins are limited per client across connections: the
+// third failure gets 421 and the connection ends, and a new connection's
+// AUTH is refused the same way.
+func TestAuthFailureLimit(t *testing.T) {
+	e := env.NewLoopback("smtp.comentum.com", 1)
+	e.Log = &syncBuffer{}
+	addr := start(t, mustNew(t, comentumConfig(e, comentumStore(), world())))
+	bad := "AUTH PLAIN AGJvYgB3cm9uZw==" // bob / wrong
+	d := dial(t, addr)
+	d.expect("EHLO x.example", 250, "")
+	d.expect(bad, 535, "")
+	d.expect(bad, 535, "")
+	d.expect(bad, 421, "4.7.0 smtp.comentum.com Error: too many authentication failures")
+	if code, _ := d.read(); code != 0 {
+		t.Errorf("connection still open: %d", code)
+	}
+	d = dial(t, addr)
+	d.expect("EHLO x.example", 250, "")
+	d.expect("AUTH PLAIN AGJvYgBib2Jwdw==", 421, "too many authentication failures") // even the right password
+}

@@ -26,6 +26,8 @@ type Server struct {
 	pmBox   string            // the postmaster's mailbox, "" if none
 	pmAddr  address           // where postmaster aliases are re-addressed
 	doubles map[string]bool   // queue ids of double bounces, never bounced again (under mu)
+	// authFails counts failed logins per client (authlimit.go, under mu).
+	authFails map[netip.Addr]*authFailures
 
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job
