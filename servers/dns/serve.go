@@ -42,6 +42,12 @@ func ServeUDP(pc net.PacketConn, h mdns.Handler) error {
 // is closed, with one goroutine per connection, then closes the
 // connections still open and returns nil.
 func ServeTCP(l net.Listener, h mdns.Handler) error {
+	return ServeTCPLimited(l, h, TCPLimits{})
+}
+
+// ServeTCPLimited is ServeTCP with idle connections closed and the
+// number of connections capped.
+func ServeTCPLimited(l net.Listener, h mdns.Handler, lim TCPLimits) error {
 	var mu sync.Mutex
 	open := map[net.Conn]uint64{} // by accept order, so shutdown closes them in order
 	var seq uint64
@@ -64,16 +70,24 @@ func ServeTCP(l net.Listener, h mdns.Handler) error {
 			return err
 		}
 		mu.Lock()
-		seq++
-		open[c] = seq
+		full := lim.MaxConns > 0 && len(open) >= lim.MaxConns
+		if !full {
+			seq++
+			open[c] = seq
+		}
 		mu.Unlock()
+		if full {
+			c.Close()
+			continue
+		}
+		wc := lim.wrap(c)
 		go func() {
 			defer func() {
 				mu.Lock()
 				delete(open, c)
 				mu.Unlock()
 			}()
-			serveTCPConn(c, h)
+			serveTCPConn(wc, h)
 		}()
 	}
 }

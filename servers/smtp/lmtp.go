@@ -71,6 +71,10 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 	gs.MaxMessageBytes = DefaultMaxMessageBytes
 	gs.MaxRecipients = DefaultMaxRecipients
 	gs.ErrorLog = envLogger{cfg.Env, "lmtp"}
+	// An idle LMTP client is dropped like an SMTP one; Serve converts
+	// go-smtp's wall-clock deadlines for the host's conns.
+	gs.ReadTimeout = DefaultIdleTimeout
+	gs.WriteTimeout = DefaultIdleTimeout
 	l.smtp = gs
 	return l, nil
 }

@@ -54,7 +54,7 @@ func (rt *Runtime) startAll() error {
 		}
 		hs := rt.servicesOf(sc.Root.Host, nil)
 		hs.zones = auth
-		hs.serve[scenario.DNS] = dnsServing(auth)
+		hs.serve[scenario.DNS] = dnsServing(auth, hs.host.Deadline)
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		prefix := isp.Prefix
 		hs.zones, hs.resolv = auth, res
 		srv := &dns.Server{Zones: auth, Resolver: res, AllowRecursion: func(a netip.Addr) bool { return prefix.Contains(a) }}
-		hs.serve[scenario.DNS] = dnsServing(concurrent{srv, hs.host})
+		hs.serve[scenario.DNS] = dnsServing(concurrent{srv, hs.host}, hs.host.Deadline)
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
@@ -181,10 +181,10 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 	return nil
 }
 
-func dnsServing(h mdns.Handler) serving {
+func dnsServing(h mdns.Handler, deadline func(time.Duration) time.Time) serving {
 	return serving{
 		udp: func(pc net.PacketConn) error { return dns.ServeUDP(pc, h) },
-		tcp: func(l net.Listener) error { return dns.ServeTCP(l, h) },
+		tcp: func(l net.Listener) error { return dns.ServeTCPLimited(l, h, dns.DefaultTCPLimits(deadline)) },
 	}
 }
 
