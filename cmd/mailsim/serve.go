@@ -50,6 +50,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the address map as JSON (one object) instead of a table")
 	quiet := fs.Bool("quiet", false, "do not print the trace")
 	tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
+	save := fs.String("save", "", "at the stop, write every mailbox as a Maildir and every SMTP queue under `DIR`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), serveUsage)
 		fs.PrintDefaults()
@@ -137,6 +138,15 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		return exitSim
 	}
 	fmt.Fprintf(stdout, "\nstopped at %s of virtual time\n", sim.FormatTime(rt.World.Now()))
+	printRemains(stdout, rt)
+	if *save != "" {
+		boxes, queued, err := saveMail(*save, rt)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailsim serve: --save: %v\n", err)
+			return exitSim
+		}
+		fmt.Fprintf(stdout, "saved %d messages in Maildirs and %d queue entries under %s\n", boxes, queued, *save)
+	}
 	for _, r := range rt.Results() {
 		fmt.Fprintln(stdout, r)
 	}
