@@ -23,8 +23,9 @@ const serveUsage = `usage: mailsim serve [flags] [SCENARIO]
 Run the scenario's world in real time and expose every simulated server on
 loopback, so real clients (swaks, Thunderbird, Python's smtplib and poplib,
 dig) can talk to it. Each simulated server host gets its own 127.x.y.z
-address (127.1.0.1, 127.1.0.2, … in scenario order; --loopback moves it); services keep their real port numbers (25 SMTP, 24 LMTP, 110 POP3,
-53 DNS over UDP and TCP) where they can be bound, else the port plus
+address (127.1.0.1, 127.1.0.2, … in scenario order; --loopback moves
+it); services keep their real port numbers (25 SMTP, 587 submission, 110
+POP3, 53 DNS over UDP and TCP; LMTP is never exposed) where they can be bound, else the port plus
 --port-offset (25 → 10025). Real clients appear inside the simulation as
 the --from host, so that host's ISP's relaying rules apply to them: mail
 sent to its ISP's SMTP server is relayed anywhere, mail sent to another
@@ -32,7 +33,9 @@ ISP's server only to that ISP's own domains.
 
 The address map is printed first (--json for scripts), then the readable
 trace, live. The scenario's timeline plays too. Ctrl-C stops cleanly and
-prints the expectation results so far. Only loopback is ever bound.
+prints the expectation results so far and where the mail is (conservation
+counts); --save DIR writes the mailboxes as Maildirs and the queues. Only
+loopback is ever bound.
 
 Flags:
 `
