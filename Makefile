@@ -72,12 +72,16 @@ bench: deps
 	$(XVFB) $(GO) test -run '^$$' -bench . -benchtime 1x ./cmd/mailsim-view/e2e
 	$(GO) test -run '^$$' -bench . -benchmem ./sim ./servers/... ./sim/scenario ./cmd/mailsim-view/view
 
-# Short runs of every fuzz target (go test -fuzz takes one at a time).
+# Short runs of every fuzz target (go test -fuzz takes one at a time),
+# one worker each: the machine is shared. FUZZTIME=10m for long runs.
 FUZZTIME ?= 20s
+FUZZFLAGS = -run '^$$' -parallel 1 -fuzztime $(FUZZTIME)
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzCommands -fuzztime $(FUZZTIME) ./servers/pop3
-	$(GO) test -run '^$$' -fuzz FuzzServeUDP -fuzztime $(FUZZTIME) ./servers/dns
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./sim/scenario
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzSession ./servers/smtp
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzStore ./servers/store
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzCommands ./servers/pop3
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzServeUDP ./servers/dns
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzParse ./sim/scenario
 
 clean:
 	rm -rf bin web

@@ -160,7 +160,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func (c *cli) commands() []*command {
-	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand(), c.genCommand()}
+	return []*command{c.runCommand(), c.showCommand(), c.testCommand(), c.validateCommand(), c.chaosCommand(), c.genCommand()}
 }
 
 func (c *cli) lookup(name string) *command {

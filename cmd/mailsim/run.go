@@ -207,6 +207,7 @@ func (c *cli) report(w io.Writer, o *outcome, table bool) int {
 	}
 	if table {
 		printSummary(w, o.rt.Summary())
+		fmt.Fprintf(w, "conservation: %s\n", o.conserved)
 		fmt.Fprintln(w)
 	}
 	failed := len(o.failed())

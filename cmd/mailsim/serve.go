@@ -23,8 +23,9 @@ const serveUsage = `usage: mailsim serve [flags] [SCENARIO]
 Run the scenario's world in real time and expose every simulated server on
 loopback, so real clients (swaks, Thunderbird, Python's smtplib and poplib,
 dig) can talk to it. Each simulated server host gets its own 127.x.y.z
-address (127.1.0.1, 127.1.0.2, … in scenario order; --loopback moves it); services keep their real port numbers (25 SMTP, 24 LMTP, 110 POP3,
-53 DNS over UDP and TCP) where they can be bound, else the port plus
+address (127.1.0.1, 127.1.0.2, … in scenario order; --loopback moves
+it); services keep their real port numbers (25 SMTP, 587 submission, 110
+POP3, 53 DNS over UDP and TCP; LMTP is never exposed) where they can be bound, else the port plus
 --port-offset (25 → 10025). Real clients appear inside the simulation as
 the --from host, so that host's ISP's relaying rules apply to them: mail
 sent to its ISP's SMTP server is relayed anywhere, mail sent to another
@@ -32,7 +33,9 @@ ISP's server only to that ISP's own domains.
 
 The address map is printed first (--json for scripts), then the readable
 trace, live. The scenario's timeline plays too. Ctrl-C stops cleanly and
-prints the expectation results so far. Only loopback is ever bound.
+prints the expectation results so far and where the mail is (conservation
+counts); --save DIR writes the mailboxes as Maildirs and the queues. Only
+loopback is ever bound.
 
 Flags:
 `
@@ -50,6 +53,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the address map as JSON (one object) instead of a table")
 	quiet := fs.Bool("quiet", false, "do not print the trace")
 	tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl`")
+	save := fs.String("save", "", "at the stop, write every mailbox as a Maildir and every SMTP queue under `DIR`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), serveUsage)
 		fs.PrintDefaults()
@@ -69,8 +73,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailsim serve: one scenario at a time (got %d)\n", fs.NArg())
 		return exitUsage
 	}
-	if *speed <= 0 {
-		fmt.Fprintf(stderr, "mailsim serve: --speed must be positive\n")
+	if !(*speed >= 0.01 && *speed <= 10000) { // NaN and Inf fail too
+		fmt.Fprintf(stderr, "mailsim serve: --speed must be a number from 0.01 to 10000, got %g\n", *speed)
 		return exitUsage
 	}
 	sc, _, err := loadArg(fs.Arg(0))
@@ -139,6 +143,15 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		return exitSim
 	}
 	fmt.Fprintf(stdout, "\nstopped at %s of virtual time\n", sim.FormatTime(rt.World.Now()))
+	printRemains(stdout, rt)
+	if *save != "" {
+		boxes, queued, err := saveMail(*save, rt)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailsim serve: --save: %v\n", err)
+			return exitSim
+		}
+		fmt.Fprintf(stdout, "saved %d messages in Maildirs and %d queue entries under %s\n", boxes, queued, *save)
+	}
 	for _, r := range rt.Results() {
 		fmt.Fprintln(stdout, r)
 	}

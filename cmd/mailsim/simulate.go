@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"mailsim/servers/world"
@@ -21,6 +22,8 @@ type outcome struct {
 	rt       *world.Runtime
 	events   uint64   // events the world emitted
 	warnings []string // what validation warned of
+	// conserved counts where every accepted copy ended.
+	conserved world.Conservation
 }
 
 func (o *outcome) passed() bool {
@@ -86,6 +89,12 @@ func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach
 	if err == nil {
 		o.results = rt.Results()
 	}
+	if err == nil {
+		o.conserved = rt.Conservation()
+		if !o.conserved.OK() {
+			err = conservationError(o.conserved)
+		}
+	}
 	// `mailsim test` runs many worlds in one process: end each one.
 	if cerr := rt.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("closing the world: %w", cerr)
@@ -118,4 +127,13 @@ func (s *seedFlag) Set(v string) error {
 	}
 	s.v = &n
 	return nil
+}
+
+// conservationError names every message the invariant caught.
+func conservationError(c world.Conservation) error {
+	lines := make([]string, len(c.Violations))
+	for i, v := range c.Violations {
+		lines[i] = v.String()
+	}
+	return fmt.Errorf("conservation violated (%s): %s", c, strings.Join(lines, "; "))
 }

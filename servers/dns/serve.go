@@ -49,12 +49,18 @@ func ServeUDP(pc net.PacketConn, h mdns.Handler) error {
 // is closed, with one goroutine per connection, then closes the
 // connections still open and returns nil.
 func ServeTCP(l net.Listener, h mdns.Handler) error {
-	return serveTCP(l, h, nil)
+	return serveTCP(l, h, nil, TCPLimits{})
 }
 
-// serveTCP is ServeTCP; conns, when set, counts the connection goroutines
-// and refuses new ones once closed.
-func serveTCP(l net.Listener, h mdns.Handler, conns *connCount) error {
+// ServeTCPLimited is ServeTCP with idle connections closed and the
+// number of connections capped.
+func ServeTCPLimited(l net.Listener, h mdns.Handler, lim TCPLimits) error {
+	return serveTCP(l, h, nil, lim)
+}
+
+// serveTCP is ServeTCPLimited; conns, when set, counts the connection
+// goroutines and refuses new ones once closed.
+func serveTCP(l net.Listener, h mdns.Handler, conns *connCount, lim TCPLimits) error {
 	var mu sync.Mutex
 	open := map[net.Conn]uint64{} // by accept order, so shutdown closes them in order
 	var seq uint64
@@ -81,9 +87,17 @@ func serveTCP(l net.Listener, h mdns.Handler, conns *connCount) error {
 			continue
 		}
 		mu.Lock()
-		seq++
-		open[c] = seq
+		full := lim.MaxConns > 0 && len(open) >= lim.MaxConns
+		if !full {
+			seq++
+			open[c] = seq
+		}
 		mu.Unlock()
+		if full {
+			c.Close()
+			continue
+		}
+		wc := lim.wrap(c)
 		go func() {
 			defer conns.done()
 			defer func() {
@@ -91,7 +105,7 @@ func serveTCP(l net.Listener, h mdns.Handler, conns *connCount) error {
 				delete(open, c)
 				mu.Unlock()
 			}()
-			serveTCPConn(c, h)
+			serveTCPConn(wc, h)
 		}()
 	}
 }

@@ -16,6 +16,7 @@ import (
 // the world first: the goroutines need the kernel to end.
 type Service struct {
 	Handler mdns.Handler
+	Limits  TCPLimits // on TCP connections; zero: none
 
 	mu      sync.Mutex
 	closed  bool
@@ -36,7 +37,7 @@ func (s *Service) ServeTCP(l net.Listener) error {
 	if !s.track(l) {
 		return net.ErrClosed
 	}
-	return serveTCP(l, s.Handler, &s.conns)
+	return serveTCP(l, s.Handler, &s.conns, s.Limits)
 }
 
 func (s *Service) track(c io.Closer) bool {

@@ -70,12 +70,21 @@ func (ss *session) AuthMechanisms() []string {
 
 // Auth starts a SASL exchange (RFC 4954).
 func (ss *session) Auth(mech string) (sasl.Server, error) {
+	if ss.s.tooManyAuthFailures(ss.ip) {
+		hangUpAfterReply(ss.conn.Conn())
+		return nil, errTooManyAuthFailures(ss.s.cfg.Hostname)
+	}
 	check := func(username, password string) error {
 		box, ok := ss.s.authenticate(username, password)
 		if !ok {
 			ss.s.env.Logf("authentication failed for %q from %s", username, ss.ip)
+			if ss.s.authFailed(ss.ip) {
+				hangUpAfterReply(ss.conn.Conn())
+				return errTooManyAuthFailures(ss.s.cfg.Hostname)
+			}
 			return gosmtp.ErrAuthFailed
 		}
+		ss.s.authSucceeded(ss.ip)
 		ss.user = box
 		ss.s.env.Logf("authenticated %s from %s", box, ss.ip)
 		return nil

@@ -12,8 +12,9 @@ import (
 // bounce sends the sender of message id a delivery status notification
 // (RFC 3464, in an RFC 6522 multipart/report) for the recipients that
 // failed. The bounce has the null reverse-path, so it is never bounced
-// itself; a failed bounce is dropped with a note. giveUp, when set, says
-// the lifetime ran out.
+// back; a bounce that fails goes to the local postmaster instead, as a
+// double bounce (RFC 5321 §6.1), and only a double bounce that fails
+// is dropped with a note. giveUp, when set, says the lifetime ran out.
 func (s *Server) bounce(id, from string, failed []failure, msg []byte, arrival time.Time, giveUp string) {
 	seen := map[string]bool{}
 	var statuses, rcpts []string
@@ -25,27 +26,46 @@ func (s *Server) bounce(id, from string, failed []failure, msg []byte, arrival t
 		}
 	}
 	sort.Strings(statuses)
-	if from == "" {
-		s.env.Logf("dropped bounce %s for %s: %s (a bounce is never bounced)", id, strings.Join(rcpts, ", "), strings.Join(statuses, ","))
-		return
-	}
-	sender, err := parseAddress(from)
-	if err != nil {
-		s.env.Logf("dropped bounce of %s: bad sender %q", id, from)
-		return
+	var sender address
+	double := from == ""
+	if double {
+		s.mu.Lock()
+		again := s.doubles[id]
+		s.mu.Unlock()
+		if s.pmBox == "" || again {
+			s.env.Logf("dropped double bounce %s for %s: %s", id, strings.Join(rcpts, ", "), strings.Join(statuses, ","))
+			return
+		}
+		sender = s.pmAddr
+	} else {
+		var err error
+		if sender, err = parseAddress(from); err != nil {
+			s.env.Logf("dropped bounce of %s: bad sender %q", id, from)
+			return
+		}
 	}
 	now := s.env.Now()
 	s.mu.Lock()
 	bid := s.newID()
+	if double {
+		if s.doubles == nil {
+			s.doubles = map[string]bool{}
+		}
+		s.doubles[bid] = true
+	}
 	boundary := fmt.Sprintf("%s.%s/%s", bid, s.randHex(8), s.cfg.Hostname)
 	msgID := fmt.Sprintf("<%s.%s@%s>", now.Format("20060102150405"), s.randHex(12), s.cfg.Hostname)
 	s.mu.Unlock()
 
 	dsn := s.buildDSN(dsnParts{
 		id: bid, to: sender.String(), boundary: boundary, msgID: msgID, now: now,
-		arrival: arrival, failed: failed, giveUp: giveUp, msg: msg,
+		arrival: arrival, failed: failed, giveUp: giveUp, msg: msg, double: double,
 	})
-	s.env.Logf("bounced %s to %s: %s", id, sender, strings.Join(statuses, ","))
+	if double {
+		s.env.Logf("double bounce %s to the postmaster %s: %s", id, sender, strings.Join(statuses, ","))
+	} else {
+		s.env.Logf("bounced %s to %s: %s", id, sender, strings.Join(statuses, ","))
+	}
 	why := make([]string, len(failed))
 	for i, f := range failed {
 		why[i] = "<" + f.rcpt.String() + ">: " + f.err.Error()
@@ -68,6 +88,7 @@ type dsnParts struct {
 	delayed      bool
 	warned, life time.Duration
 	until        time.Time
+	double       bool // a failed bounce, for the postmaster
 }
 
 // buildDSN writes the bounce message itself.
@@ -82,6 +103,8 @@ func (s *Server) buildDSN(p dsnParts) []byte {
 	w("To: <%s>", p.to)
 	if p.delayed {
 		w("Subject: Delayed Mail (still being retried)")
+	} else if p.double {
+		w("Subject: Postmaster Copy: Undelivered Mail") // Postfix's words
 	} else {
 		w("Subject: Undelivered Mail Returned to Sender")
 	}

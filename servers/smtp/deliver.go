@@ -82,6 +82,13 @@ func (s *Server) attemptRemote(j *job) []*DeliveryError {
 	}
 	var last *DeliveryError
 	for _, host := range hosts {
+		if strings.EqualFold(host, s.cfg.Hostname) {
+			// Postfix's words; relaying to ourselves would only come back.
+			if last == nil {
+				last = &DeliveryError{Status: "5.4.6", Text: fmt.Sprintf("mail for %s loops back to myself", j.dest)}
+			}
+			continue
+		}
 		ips, err := s.cfg.Resolver.LookupHost(context.Background(), host)
 		if err != nil {
 			last = &DeliveryError{Status: "4.4.3", Err: err,

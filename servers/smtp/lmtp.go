@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 
 	gosmtp "github.com/emersion/go-smtp"
@@ -60,6 +61,9 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 			return nil, fmt.Errorf("lmtp config: mailbox address %q: %w", addr, err)
 		}
 		l.boxes[a.String()] = box
+		if f := strings.ToLower(a.String()); l.boxes[f] == "" {
+			l.boxes[f] = box
+		}
 	}
 	gs := gosmtp.NewServer(lmtpBackend{l})
 	gs.LMTP = true
@@ -68,6 +72,10 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 	gs.MaxMessageBytes = DefaultMaxMessageBytes
 	gs.MaxRecipients = DefaultMaxRecipients
 	gs.ErrorLog = envLogger{cfg.Env, "lmtp"}
+	// An idle LMTP client is dropped like an SMTP one; Serve converts
+	// go-smtp's wall-clock deadlines for the host's conns.
+	gs.ReadTimeout = DefaultIdleTimeout
+	gs.WriteTimeout = DefaultIdleTimeout
 	l.smtp = gs
 	return l, nil
 }
@@ -83,12 +91,18 @@ func (l *LMTPServer) Close() error { return shutdown(l.smtp, &l.conns) }
 
 // mailbox maps a recipient to a mailbox that exists in the store.
 func (l *LMTPServer) mailbox(a address) (string, bool) {
+	// Local parts match case-insensitively, as on the SMTP server, so
+	// what it accepted for Bob@ is not refused here.
 	box := a.Local
 	if l.cfg.Mailboxes != nil {
 		var ok bool
 		if box, ok = l.boxes[a.String()]; !ok {
-			return "", false
+			if box, ok = l.boxes[strings.ToLower(a.String())]; !ok {
+				return "", false
+			}
 		}
+	} else if !l.cfg.Store.HasUser(box) {
+		box = strings.ToLower(box)
 	}
 	return box, l.cfg.Store.HasUser(box)
 }

@@ -124,20 +124,6 @@ func receivedField(helo, ip, by, with, id string, t time.Time) string {
 		"\t" + formatDate(t) + "\r\n"
 }
 
-// sanitizeHelo keeps a client's HELO argument from breaking the syntax of
-// the trace field it is copied into.
-func sanitizeHelo(h string) string {
-	if h == "" {
-		return "unknown"
-	}
-	return strings.Map(func(r rune) rune {
-		if r <= ' ' || r > '~' || strings.ContainsRune(`()<>;"\`, r) {
-			return '?'
-		}
-		return r
-	}, h)
-}
-
 // stripReturnPath removes Return-Path fields: only the final delivery
 // adds one (RFC 5321 §4.4), so one arriving from a client is dropped.
 func stripReturnPath(header []byte) []byte {

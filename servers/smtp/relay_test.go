@@ -179,15 +179,22 @@ func TestBounceOn5xx(t *testing.T) {
 	}
 }
 
-// TestNoBounceOfBounce: a bounce (null sender) that cannot be delivered
-// is dropped, never bounced again.
-func TestNoBounceOfBounce(t *testing.T) {
+// TestDoubleBounce (L12): a bounce (null sender) that cannot be
+// delivered is never bounced back; it goes to the local postmaster as a
+// double bounce (RFC 5321 §6.1). On otherisp the postmaster is lisa.
+func TestDoubleBounce(t *testing.T) {
 	w := newISPs(t, world())
 	w.startCom()
 	submit(t, w.otherAddr, "", []string{"nobody@comentum.com"}, lisaMsg)
-	waitFor(t, func() bool { return strings.Contains(w.otherLog.String(), "dropped bounce") })
-	if n := len(w.otherStore.Messages("lisa")); n != 0 {
-		t.Errorf("lisa got %d messages", n)
+	waitFor(t, func() bool { return len(w.otherStore.Messages("lisa")) == 1 })
+	got := string(w.otherStore.Messages("lisa")[0].Data)
+	for _, want := range []string{"Return-Path: <>", "Subject: Postmaster Copy: Undelivered Mail", "nobody@comentum.com"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("double bounce lacks %q:\n%s", want, got)
+		}
+	}
+	if !strings.Contains(w.otherLog.String(), "double bounce") {
+		t.Errorf("no note:\n%s", w.otherLog)
 	}
 	waitFor(t, func() bool { return len(w.other.Queue()) == 0 })
 }

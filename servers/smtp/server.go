@@ -26,6 +26,9 @@ type Server struct {
 	folded  map[string]string // the same, local part lower-cased
 	pmBox   string            // the postmaster's mailbox, "" if none
 	pmAddr  address           // where postmaster aliases are re-addressed
+	doubles map[string]bool   // queue ids of double bounces, never bounced again (under mu)
+	// authFails counts failed logins per client (authlimit.go, under mu).
+	authFails map[netip.Addr]*authFailures
 
 	mu     sync.Mutex // guards queue, closed and use of env.Rand
 	queue  map[string]*job
@@ -106,7 +109,7 @@ func (s *Server) Serve(l net.Listener) error { return s.serve(s.smtp, l) }
 func (s *Server) ServeSubmission(l net.Listener) error { return s.serve(s.sub, l) }
 
 func (s *Server) serve(gs *gosmtp.Server, l net.Listener) error {
-	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), postfix: s.cfg.Hostname, deadline: wallDeadline(s.cfg.Env, gs)}
+	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), postfix: s.cfg.Hostname, deadline: wallDeadline(s.cfg.Env, gs), checkHelo: true}
 	if s.pmBox != "" {
 		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
 	}

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -166,6 +167,10 @@ func (ss *session) Data(r io.Reader) error {
 		ss.s.env.Logf("aborted DATA from %s: %v", ss.ip, err)
 		hangUpAfterReply(ss.conn.Conn())
 		return err
+	}
+	if bytes.IndexByte(raw, 0) >= 0 {
+		ss.s.env.Logf("rejected message from %s: NUL in the content", ss.ip)
+		return errContentRejected
 	}
 	with := "ESMTP"
 	if ss.user != "" {

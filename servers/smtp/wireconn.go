@@ -35,6 +35,9 @@ type wireOpts struct {
 	// deadline converts the deadlines go-smtp computes from the wall
 	// clock for the conn (env.Env.WallDeadline); nil passes them as is.
 	deadline func(time.Time) time.Time
+	// checkHelo refuses HELO/EHLO names that are not domains or address
+	// literals (hygiene.go).
+	checkHelo bool
 }
 
 func (l wireListener) Accept() (net.Conn, error) {
@@ -68,6 +71,7 @@ type wireConn struct {
 	dataMode atomic.Bool // between the 354 reply and the lone "." line
 
 	readDeadline atomic.Pointer[time.Time] // as go-smtp last set it, converted
+	badHelo      atomic.Pointer[string]    // a refused HELO name, until its reply is out
 
 	// Read side, touched only by Read (wireread.go).
 	in, out  []byte
@@ -104,8 +108,11 @@ func (c *wireConn) Write(b []byte) (int, error) {
 		return 0, net.ErrClosed
 	}
 	out, fixed := b, false
+	if bad := c.badHelo.Swap(nil); bad != nil && bytes.Equal(b, goSMTPNoHelo) {
+		out, fixed = heloRejected(*bad), true
+	}
 	for _, r := range c.opts.replies {
-		if bytes.Equal(b, r.from) {
+		if !fixed && bytes.Equal(b, r.from) {
 			out, fixed = r.to, true
 			break
 		}
@@ -113,6 +120,7 @@ func (c *wireConn) Write(b []byte) (int, error) {
 	if c.opts.postfix != "" && !fixed {
 		out = postfixRewrite(b, c.opts.postfix)
 	}
+	out = sanitizeReply(out)
 	if bytes.HasPrefix(b, []byte("354 ")) {
 		c.startData()
 	}

@@ -24,7 +24,7 @@ import (
 const maxHeld = 1024
 
 func (c *wireConn) Read(p []byte) (int, error) {
-	if c.opts.postmasterDomain == "" {
+	if c.opts.postmasterDomain == "" && !c.opts.checkHelo {
 		return c.Conn.Read(p)
 	}
 	if len(c.out) == 0 {
@@ -100,6 +100,13 @@ func (c *wireConn) filter(line []byte) []byte {
 	}
 	if n, ok := bdatSize(text); ok {
 		c.bdatLeft = n
+		return line
+	}
+	if verb, name, ok := heloArg(text); ok && c.opts.checkHelo && name != "" && !validHelo(name) {
+		c.badHelo.Store(&name)
+		return []byte(verb + string(line[len(text):]))
+	}
+	if c.opts.postmasterDomain == "" {
 		return line
 	}
 	if out, ok := rewritePostmaster(text, c.opts.postmasterDomain); ok {

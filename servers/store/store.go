@@ -188,6 +188,9 @@ func (b *mailbox) remove(del func(Message) bool) []Message {
 			kept = append(kept, msg)
 		}
 	}
+	// Clear the tail so the deleted messages' data is not kept alive by
+	// the slice's backing array.
+	clear(b.msgs[len(kept):])
 	b.msgs = kept
 	return gone
 }

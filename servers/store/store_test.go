@@ -56,3 +56,27 @@ func TestStore(t *testing.T) {
 		t.Errorf("Open after Close: %v", err)
 	}
 }
+
+// L1: a message deleted by POP3 does not stay on the heap: the mailbox's
+// backing array keeps no reference to its data.
+func TestExpungeFreesData(t *testing.T) {
+	s := New()
+	s.AddUser("bob", "pw")
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	for range 3 {
+		s.Deliver("bob", make([]byte, 1<<10), at)
+	}
+	md, _ := s.Open("bob")
+	var uids []string
+	for _, m := range md.Messages()[1:] {
+		uids = append(uids, m.UID)
+	}
+	md.Expunge(uids)
+	md.Close()
+	b := s.boxes["bob"]
+	for i, m := range b.msgs[:cap(b.msgs)][len(b.msgs):] {
+		if m.Data != nil {
+			t.Errorf("slot %d past the end still holds %d bytes", i, len(m.Data))
+		}
+	}
+}

@@ -176,6 +176,10 @@ func bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
 	defer rc.Close()
 	sc, err := client.Dial(context.Background(), "tcp", target)
 	if err != nil {
+		// The simulated server refused (stopped service) or is out of
+		// reach: reset the real connection rather than close it without
+		// a greeting, so the client sees a refusal.
+		rc.SetLinger(0)
 		return
 	}
 	client.Go("bridge to "+rc.RemoteAddr().String(), func() {
@@ -222,9 +226,12 @@ func (x *Exposure) listenUDP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 	x.wg.Add(1)
 	go func() {
 		defer x.wg.Done()
-		// One simulated socket per real client, left open when the
-		// exposure closes: closing it would need the kernel running.
+		// One simulated socket per real client address, the oldest
+		// closed past maxUDPFlows (a client picks a new source port per
+		// query), the rest left open when the exposure closes: closing
+		// them would need the kernel running.
 		flows := map[netip.AddrPort]net.Conn{}
+		var order []netip.AddrPort
 		buf := make([]byte, 64*1024)
 		for {
 			n, from, err := pc.ReadFromUDPAddrPort(buf)
@@ -233,10 +240,16 @@ func (x *Exposure) listenUDP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 			}
 			sc := flows[from]
 			if sc == nil {
+				if len(order) >= maxUDPFlows {
+					flows[order[0]].Close()
+					delete(flows, order[0])
+					order = order[1:]
+				}
 				if sc, err = client.Dial(context.Background(), "udp", target); err != nil {
 					continue
 				}
 				flows[from] = sc
+				order = append(order, from)
 				client.Go("udp bridge to "+from.String(), func() {
 					rbuf := make([]byte, 64*1024)
 					for {
@@ -253,6 +266,9 @@ func (x *Exposure) listenUDP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 	}()
 	return nil
 }
+
+// maxUDPFlows bounds the simulated UDP sockets of one exposed UDP port.
+var maxUDPFlows = 256
 
 // track records a bridged connection, unless the exposure is closed.
 func (x *Exposure) track(rc *net.TCPConn) bool {

@@ -54,6 +54,7 @@ type Step struct {
 	QueueID string        // the server's queue id, if any
 	Retry   time.Duration // deferred: wait before the next attempt
 	Text    string        // the step in plain words
+	Rcpts   []string      // the recipients concerned, as the server said (the invariant counts them)
 }
 
 // journeys is the world's registry of messages: Message-ID → journey,
@@ -123,7 +124,8 @@ func (j *journeys) reporter(host string) env.StepFunc {
 
 // report turns a server's step into a journey step and records it.
 func (j *journeys) report(host string, s env.Step) {
-	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry}
+	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry,
+		Rcpts: append([]string(nil), s.Rcpts...)}
 	if s.Kind == env.StepLookup && s.MessageID == "" { // a Send/Recv's lookup: no message yet
 		j.action(host, j.rt.resolverOf(host), "dns", lookupWords(j.rt.userOf(host), s))
 		return
@@ -179,7 +181,11 @@ func (j *journeys) report(host string, s env.Step) {
 			st.To = j.rt.resolverOf(s.From)
 		}
 	case env.StepBounced:
-		bounce = j.newJourney(s.Bounce, "Undelivered Mail Returned to Sender", "", []string{s.To})
+		subject := "Undelivered Mail Returned to Sender"
+		if x.Parent != "" { // a bounce that failed: a double bounce for the postmaster
+			subject = "Postmaster Copy: Undelivered Mail"
+		}
+		bounce = j.newJourney(s.Bounce, subject, "", []string{s.To})
 		bounce.Parent, x.Bounce = x.ID, bounce.ID
 		j.addQueue(bounce, host, s.BounceQueueID)
 		st.QueueID = s.QueueID

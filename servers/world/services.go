@@ -63,7 +63,7 @@ func (rt *Runtime) startAll() error {
 		}
 		hs := rt.servicesOf(sc.Root.Host, nil)
 		hs.zones = auth
-		hs.serve[scenario.DNS] = dnsServing(auth)
+		hs.serve[scenario.DNS] = dnsServing(auth, hs.host.Deadline)
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		prefix := isp.Prefix
 		hs.zones, hs.resolv = auth, res
 		srv := &dns.Server{Zones: auth, Resolver: res, AllowRecursion: func(a netip.Addr) bool { return prefix.Contains(a) }}
-		hs.serve[scenario.DNS] = dnsServing(concurrent{srv, hs.host})
+		hs.serve[scenario.DNS] = dnsServing(concurrent{srv, hs.host}, hs.host.Deadline)
 		if err := hs.start(scenario.DNS); err != nil {
 			return err
 		}
@@ -224,8 +224,10 @@ func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) 
 	return hs.start(scenario.HTTP)
 }
 
-func dnsServing(h mdns.Handler) serving {
-	srv := &dns.Service{Handler: h}
+// dnsServing serves h over UDP and TCP, with BIND's limits on TCP
+// connections (idle time on the host's clock, and how many at once).
+func dnsServing(h mdns.Handler, deadline func(time.Duration) time.Time) serving {
+	srv := &dns.Service{Handler: h, Limits: dns.DefaultTCPLimits(deadline)}
 	return serving{udp: srv.ServeUDP, tcp: srv.ServeTCP, close: srv.Close}
 }
 

@@ -129,7 +129,7 @@ func TestLimits(t *testing.T) {
 	}
 	b.WriteString(okExpect)
 	_, err := Parse("l.yaml", []byte(b.String()))
-	want := fmt.Sprintf("l.yaml:%d:3: too many ISPs: a scenario may have at most 1000 (split it into smaller scenarios)", 2+limits["ISPs"])
+	want := fmt.Sprintf("l.yaml:%d:3: too many ISPs: a scenario may have at most %d (split it into smaller scenarios)", 2+limits["ISPs"], limits["ISPs"])
 	if err == nil || !strings.Contains(err.Error(), want) || strings.Count(err.Error(), "too many ISPs") != 1 {
 		t.Fatalf("got %.500v\nwant %s", err, want)
 	}

@@ -132,16 +132,16 @@ type rawHost struct {
 }
 
 // Limits on what one scenario may hold, far above any lesson (the scale
-// benchmark has 100 ISPs and 1,000 PCs) but low enough that loading,
-// and building the world, stay quick whatever the file says.
-// FORMAT.md lists them.
+// benchmark's largest load has 1,000 ISPs and 10,000 PCs) but low enough
+// that loading, and building the world, stay quick whatever the file
+// says. FORMAT.md lists them.
 var limits = map[string]int{
-	"ISPs":           1000,
-	"hosts":          10_000, // under hosts:
-	"servers":        10_000, // under servers: of every ISP
-	"routers":        1000,
-	"domains":        10_000,
-	"links":          10_000,
+	"ISPs":           20_000,
+	"hosts":          100_000, // under hosts:
+	"servers":        100_000, // under servers: of every ISP
+	"routers":        10_000,
+	"domains":        100_000,
+	"links":          200_000,
 	"mail addresses": maxAddresses,
 }
 
@@ -160,6 +160,12 @@ func (d *decoder) over(what string, k *yaml.Node) bool {
 	}
 	return true
 }
+
+// The range of epoch: (see readDoc).
+var (
+	minEpoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxEpoch = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 var topKeys = []string{"title", "description", "seed", "until", "epoch", "defaults", "internet", "isps", "hosts", "timeline", "expect"}
 
@@ -184,8 +190,13 @@ func (d *decoder) readDoc(root *yaml.Node) *rawDoc {
 	if n, ok := m["epoch"]; ok {
 		if s, ok := d.scalar(n, "a time like 2000-01-01T09:00:00Z"); ok {
 			t, err := time.Parse(time.RFC3339, s)
-			if err != nil {
+			switch {
+			case err != nil:
 				d.errf(n, "RFC 3339 format", "expected a time like 2000-01-01T09:00:00Z, got %q", s)
+			case t.Before(minEpoch) || !t.Before(maxEpoch):
+				// Servers' deadlines are differences between the epoch's
+				// time and the real clock's; they must fit a Go duration (±292 years).
+				d.errf(n, "e.g. 2000-01-03T09:00:00Z", "epoch %s is out of range: from %d to %d", s, minEpoch.Year(), maxEpoch.Year()-1)
 			}
 			doc.epoch = t.UTC()
 		}

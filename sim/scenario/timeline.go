@@ -32,6 +32,10 @@ func (d *decoder) kindKey(n *yaml.Node, m map[string]*yaml.Node, what string, ki
 	return "", false
 }
 
+// MaxRecipients is the most recipients one send: may have: what an SMTP
+// server must take in one transaction (RFC 5321 §4.5.3.1.8).
+const MaxRecipients = 100
+
 // readTimeline resolves every action; it returns them sorted by time.
 func (nw *world) readTimeline(items []*yaml.Node) []Action {
 	d := nw.d
@@ -94,6 +98,12 @@ func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 		var good bool
 		mail.To, good = d.stringList(v, d.email)
 		ok = ok && good
+		if len(mail.To) > MaxRecipients {
+			// A server takes at most 100 in one transaction (RFC 5321
+			// §4.5.3.1.8); more would not all be sent.
+			d.errf(v, "split them over several send: actions", "send has %d recipients; at most %d", len(mail.To), MaxRecipients)
+			ok = false
+		}
 	} else {
 		d.errf(n, "e.g. to: bob@comentum.com", "send needs to:")
 		ok = false

@@ -26,6 +26,11 @@ func (s *Scenario) warn() {
 				subjects[a.Mail.Subject] = true
 				sent = append(sent, a.Mail.Subject)
 			}
+		case ActWebmail: // a message written in Web Mail is sent too
+			if a.Web != nil && a.Web.Do == "send" && !subjects[a.Web.Subject] {
+				subjects[a.Web.Subject] = true
+				sent = append(sent, a.Web.Subject)
+			}
 		}
 	}
 	for _, n := range noticeSubjects {

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"mailsim/scenarios"
+	"mailsim/sim/scenario"
+)
+
+// The library holds under chaos: 25 seeds per scenario, 4 for the big
+// classroom (200+ in all), no copy lost or duplicated, no stall. -short
+// runs a quarter.
+func TestChaosLibrary(t *testing.T) {
+	total := 0
+	for _, name := range scenarios.List() {
+		seeds := 25
+		if name == "classroom.yaml" { // 600 messages a run
+			seeds = 4
+		}
+		if testing.Short() {
+			seeds /= 4
+		}
+		rep, err := chaos(name, 1, seeds, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if code := rep.print(&out); code != exitOK {
+			t.Errorf("%s:\n%s", name, out.String())
+		}
+		total += len(rep.results)
+	}
+	if !testing.Short() && total < 200 {
+		t.Errorf("only %d seeds", total)
+	}
+}
+
+// A seed's scenario file is valid, replays the same faults, and has them
+// in its timeline as ordinary actions.
+func TestChaosScenarioReplays(t *testing.T) {
+	data, name, err := readScenarioText("figure-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := scenario.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []fault
+	for seed := int64(1); len(fs) == 0; seed++ {
+		fs = chaosFaults(base, seed)
+	}
+	text, err := chaosScenario(data, name, 3, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Parse("replay.yaml", text)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if got, want := len(sc.Timeline), len(base.Timeline)+2*len(fs); got != want {
+		t.Errorf("timeline has %d actions, want %d:\n%s", got, want, text)
+	}
+	if !strings.HasPrefix(string(text), "# mailsim chaos: figure-b.yaml with seed 3") {
+		t.Errorf("header: %.80s", text)
+	}
+	a := chaosFaults(base, 42)
+	b := chaosFaults(base, 42)
+	if len(a) != len(b) || (len(a) > 0 && a[0] != b[0]) {
+		t.Errorf("seed 42 not repeatable: %v vs %v", a, b)
+	}
+}
+
+// A failing seed prints its replay file and exits 1.
+func TestChaosReportsViolation(t *testing.T) {
+	rep := &chaosReport{name: "x.yaml", results: []chaosResult{{seed: 7, problem: "conservation violated: M1 lost", text: []byte("title: t\n")}}}
+	var out bytes.Buffer
+	if code := rep.print(&out); code != exitFail {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"seed 7 (0 faults): conservation violated: M1 lost", "--- scenario replaying seed 7 ---\ntitle: t\n--- end ---", "1 seeds, 1 violations"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
