@@ -75,7 +75,7 @@ func (o *timeouts) set(w *World, desc string, t time.Time, r, wr bool, reader *w
 		// Only time.Now() gives a time a monotonic reading: a library
 		// reached the conn without env.WallClockConn. Taken as virtual
 		// time, its deadline would be off by today minus the epoch.
-		w.failLocked(fmt.Errorf("sim: %s: deadline %s comes from the wall clock (time.Now()); wrap the conn handed to the library in env.WallClockConn", desc, t.Round(0).Format(time.RFC3339)))
+		w.failLocked(fmt.Errorf("sim: %s: deadline %s comes from the wall clock (a time.Now deadline); wrap the conn handed to the library in env.WallClockConn", desc, t.Round(0).Format(time.RFC3339)))
 	}
 	d := w.deadlineAt(t)
 	if r {

@@ -152,7 +152,7 @@ func (p *Program) wasSeen(uid string) bool {
 // keep files a downloaded message in the Inbox and returns its
 // Message-ID.
 func (p *Program) keep(uid string, data []byte) string {
-	d := parseDownloaded(data)
+	d := ParseDownloaded(data)
 	d.UID = uid
 	d.When = p.e.Now()
 	p.mu.Lock()
@@ -169,9 +169,9 @@ func (p *Program) uidMessageID(uid string) string {
 	return p.msgID[uid]
 }
 
-// parseDownloaded reads the headers the Inbox shows. Mail from the wild
+// ParseDownloaded reads the headers an inbox shows (Web Mail too). Mail from the wild
 // may be malformed; what can't be parsed is left empty or raw.
-func parseDownloaded(data []byte) Downloaded {
+func ParseDownloaded(data []byte) Downloaded {
 	d := Downloaded{Data: data}
 	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(data)))
 	if err != nil && th.Len() == 0 {

@@ -14,7 +14,7 @@ import (
 
 // messageIDOf reads the Message-ID header of a message, "" if none.
 func messageIDOf(msg []byte) string {
-	d := parseDownloaded(msg)
+	d := ParseDownloaded(msg)
 	return d.MessageID
 }
 

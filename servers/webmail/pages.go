@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -12,10 +11,9 @@ import (
 	"time"
 
 	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 
 	"mailsim/servers/env"
+	"mailsim/servers/mua"
 )
 
 // row is one message in the inbox list.
@@ -161,31 +159,12 @@ func (a *App) takeNote(s *session) string {
 type headers struct{ from, to, subject, date, messageID string }
 
 func parseHeader(data []byte) headers {
-	th, _ := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(data)))
-	h := mail.Header{Header: message.Header{Header: th}}
-	var out headers
-	if out.subject, _ = h.Subject(); out.subject == "" {
-		out.subject = h.Get("Subject")
-	}
-	out.messageID = strings.TrimSpace(h.Get("Message-ID"))
-	out.from = addrList(h, "From")
-	out.to = addrList(h, "To")
-	if t, err := h.Date(); err == nil {
-		out.date = t.Format(time.DateTime)
+	d := mua.ParseDownloaded(data)
+	out := headers{subject: d.Subject, from: d.From, to: d.To, messageID: d.MessageID}
+	if !d.Date.IsZero() {
+		out.date = d.Date.Format(time.DateTime)
 	}
 	return out
-}
-
-func addrList(h mail.Header, key string) string {
-	list, err := h.AddressList(key)
-	if err != nil || len(list) == 0 {
-		return strings.TrimSpace(h.Get(key))
-	}
-	out := make([]string, len(list))
-	for i, a := range list {
-		out[i] = a.String()
-	}
-	return strings.Join(out, ", ")
 }
 
 // textBody is the message's first text/plain part, decoded; or its raw
