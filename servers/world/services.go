@@ -189,9 +189,8 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		}
 		hs.smtp = srv
 		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve, close: srv.Close}
-		if service.Of(scenario.Submission).PartOf == scenario.SMTP {
-			hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission} // closed with smtp
-		}
+		// Every SMTP host runs submission too (the service table's PartOf).
+		hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission} // closed with smtp
 		if err := hs.start(scenario.SMTP); err != nil {
 			return err
 		}

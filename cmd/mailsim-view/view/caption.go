@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -158,14 +159,7 @@ func (c *Cast) dnsTarget(e *sim.Event, to string) string {
 	return to
 }
 
-func hasService(h scenario.Host, s scenario.Service) bool {
-	for _, x := range h.Services {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func hasService(h scenario.Host, s scenario.Service) bool { return slices.Contains(h.Services, s) }
 
 // StoryLine is the story so far in one sentence: while a letter is on
 // its way, the transfer carrying it; else the latest step of a message's

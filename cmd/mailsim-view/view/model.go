@@ -350,7 +350,7 @@ func (m *Model) visible(e *sim.Event) bool {
 	switch e.Kind {
 	case sim.KindNote, sim.KindDrop:
 		return true
-	case sim.KindStep: // message journeys: the window's letters will read them
+	case sim.KindStep: // message journeys: the letters show them, not the list
 		return false
 	}
 	p := Classify(e)

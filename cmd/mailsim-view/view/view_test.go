@@ -10,9 +10,11 @@ import (
 	"mailsim/sim"
 )
 
-// The seed story, told by the captions of a real run of figure B.
-func TestCaptionsTellTheStory(t *testing.T) {
-	m := newModel(t, "figure-b.yaml")
+// allCaptions runs a library scenario to its end and returns every
+// caption its events get, one per line.
+func allCaptions(t *testing.T, name string) string {
+	t.Helper()
+	m := newModel(t, name)
 	m.Seek(m.Until())
 	var got []string
 	for _, e := range m.Log {
@@ -20,7 +22,12 @@ func TestCaptionsTellTheStory(t *testing.T) {
 			got = append(got, c)
 		}
 	}
-	all := strings.Join(got, "\n")
+	return strings.Join(got, "\n")
+}
+
+// The seed story, told by the captions of a real run of figure B.
+func TestCaptionsTellTheStory(t *testing.T) {
+	all := allCaptions(t, "figure-b.yaml")
 	for _, want := range []string{
 		"Lisa's mail program opens a TCP connection to otherisp's SMTP server on port 25 (SYN).",
 		"Lisa's mail program hands the message to otherisp's SMTP server on TCP port 25 (from lisa@otherisp.com).",

@@ -8,15 +8,7 @@ import (
 // TestWebMailCaptions: the browser, Web Mail and the IMAP server are
 // named by the roles the service table gives them.
 func TestWebMailCaptions(t *testing.T) {
-	m := newModel(t, "web-mail.yaml")
-	m.Seek(m.Until())
-	var got []string
-	for _, e := range m.Log {
-		if c := m.Cast.Caption(e); c != "" {
-			got = append(got, c)
-		}
-	}
-	all := strings.Join(got, "\n")
+	all := allCaptions(t, "web-mail.yaml")
 	for _, want := range []string{
 		"Bob's browser asks comentum's Web Mail for the inbox (HTTP GET /inbox, port 80).",
 		"Bob's browser asks comentum's Web Mail for a message (HTTP GET /read?uid=1, port 80).",
