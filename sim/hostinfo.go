@@ -7,3 +7,17 @@ func (h *Host) UDPSockets() int {
 	defer h.w.mu.Unlock()
 	return len(h.udp)
 }
+
+// TCPBuffered is how many bytes h's TCP connections hold in the
+// simulation: written and not yet sent, plus sent and not yet read by the
+// peer (in flight or in its receive buffer). Flow control bounds it by
+// the window per connection.
+func (h *Host) TCPBuffered() int {
+	h.w.mu.Lock()
+	defer h.w.mu.Unlock()
+	n := 0
+	for _, c := range h.tcp {
+		n += len(c.unsent) + c.out
+	}
+	return n
+}

@@ -43,9 +43,17 @@ type tcpConn struct {
 	closed         bool   // Close called here
 	finSent        bool
 
+	// Flow control: out counts bytes sent and not yet read by the peer
+	// (in flight or in its rbuf). A Write that would take it past the
+	// window blocks, as writer, until the peer reads.
+	other  *tcpConn // the peer's end, once both exist
+	out    int
+	writer *waiter
+
 	reader *waiter
 	dialer *waiter
 	timeouts
+	wtimer readTimer
 
 	token bool  // accepted, not yet touched: the kernel waits for its first use
 	owner int64 // goroutine that adopted the conn at its first use, if fresh
@@ -109,6 +117,7 @@ func (c *tcpConn) Read(b []byte) (int, error) {
 		case len(c.rbuf) > 0:
 			n := copy(b, c.rbuf)
 			c.rbuf = c.rbuf[n:]
+			c.credit(n)
 			return n, nil
 		case c.rerr != nil:
 			return 0, c.opErr("read", c.rerr)
@@ -136,23 +145,62 @@ func (c *tcpConn) Write(b []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer c.enter()()
-	switch {
-	case c.closed:
-		return 0, c.opErr("write", net.ErrClosed)
-	case c.rerr != nil:
-		return 0, c.opErr("write", c.rerr)
-	case c.wdl.set && c.wdl.at <= w.now:
-		return 0, c.opErr("write", os.ErrDeadlineExceeded)
-	}
 	total := len(b)
-	// Like Nagle's algorithm, small writes made in one turn travel
-	// together: they are sent when the writer next blocks.
-	if len(c.unsent) == 0 {
-		w.dirty = append(w.dirty, c)
+	for {
+		switch {
+		case c.closed:
+			return total - len(b), c.opErr("write", net.ErrClosed)
+		case c.rerr != nil:
+			return total - len(b), c.opErr("write", c.rerr)
+		case c.wdl.set && c.wdl.at <= w.now:
+			return total - len(b), c.opErr("write", os.ErrDeadlineExceeded)
+		}
+		// Like Nagle's algorithm, small writes made in one turn travel
+		// together: they are sent when the writer next blocks.
+		if n := min(len(b), w.cfg.Window-c.out-len(c.unsent)); n > 0 {
+			if len(c.unsent) == 0 {
+				w.dirty = append(w.dirty, c)
+			}
+			c.unsent = append(c.unsent, b[:n]...)
+			b = b[n:]
+		}
+		if len(b) == 0 {
+			return total, nil
+		}
+		// The window is full: what is unsent goes out (newWaiter flushes
+		// it), and the writer waits for the peer to read. This is what
+		// slows a real client bridged in by serve to the simulated link.
+		wt := w.newWaiter("write ", c.desc)
+		c.writer = wt
+		if c.wdl.set {
+			c.wtimer.arm(w, c.wdl, writeSide{c})
+		}
+		w.wait(wt)
+		if c.writer == wt {
+			c.writer = nil
+		}
 	}
-	c.unsent = append(c.unsent, b...)
-	return total, nil
 }
+
+// credit tells the sender that n bytes it sent were read here (or thrown
+// away), waking it once half the window is free again, so it sends in
+// large batches rather than a segment per read. w.mu held.
+func (c *tcpConn) credit(n int) {
+	s := c.other
+	if s == nil {
+		return
+	}
+	s.out = max(s.out-n, 0)
+	if s.writer != nil && s.out <= c.w.cfg.Window/2 {
+		c.w.wake(s.writer)
+		s.writer = nil // woken once
+	}
+}
+
+// writeSide lets a write deadline use the read-deadline timer.
+type writeSide struct{ c *tcpConn }
+
+func (s writeSide) blockedReader() *waiter { return s.c.writer }
 
 // push sends what was written this turn, in MSS-sized segments.
 func (c *tcpConn) push() {
@@ -179,6 +227,7 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 		p.ack = c.rcvNxt
 	}
 	c.sndNxt += uint32(len(payload))
+	c.out += len(payload)
 	if flags&(SYN|FIN) != 0 {
 		c.sndNxt++
 	}
@@ -253,6 +302,9 @@ func (c *tcpConn) wakeAll() {
 	}
 	if c.dialer != nil {
 		c.w.wake(c.dialer)
+	}
+	if c.writer != nil {
+		c.w.wake(c.writer)
 	}
 }
 
@@ -367,6 +419,9 @@ func (h *Host) acceptSYN(p *packet) {
 	}
 	c := w.newTCPConn(h, p.srcHost, p.dst, p.src)
 	c.id = p.conn // both ends of a connection share its id
+	if d := p.srcHost.tcp[connKey{p.src, p.dst}]; d != nil {
+		c.other, d.other = d, c
+	}
 	c.state = synRcvd
 	c.sndNxt = h.Rand().Uint32()
 	c.rcvNxt = p.seq + 1
@@ -438,6 +493,10 @@ func (c *tcpConn) Close() error {
 	}
 	c.closed = true
 	c.push()
+	// Unread data is thrown away: a sender blocked on it goes on, and
+	// what it sends next is answered with RST (see accept).
+	c.credit(len(c.rbuf))
+	c.rbuf = nil
 	if c.rerr == nil && !c.finSent {
 		c.finSent = true
 		c.sendSeg(FIN|ACK, nil)
@@ -447,6 +506,7 @@ func (c *tcpConn) Close() error {
 	}
 	c.wakeAll()
 	c.rtimer.stop() // nobody reads a closed conn
+	c.wtimer.stop()
 	return nil
 }
 
@@ -472,4 +532,7 @@ func (c *tcpConn) setDeadline(t time.Time, r, wr bool) {
 	defer w.mu.Unlock()
 	defer c.enter()()
 	c.timeouts.set(w, c.desc, t, r, wr, c.reader)
+	if wr && c.writer != nil {
+		w.wake(c.writer) // to look at its new deadline
+	}
 }

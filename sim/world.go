@@ -33,6 +33,10 @@ type Config struct {
 	StallTimeout time.Duration
 	// MSS is the largest TCP payload per segment. Default 1460.
 	MSS int
+	// Window is the TCP receive window in bytes: how much a sender may
+	// have in flight or unread by the peer before Write blocks. Default
+	// 65535, a window without scaling, as the pcap headers advertise.
+	Window int
 }
 
 // DefaultEpoch is 2026-01-05 09:00 UTC, a Monday morning.
@@ -108,6 +112,9 @@ func New(cfg Config) *World {
 	}
 	if cfg.MSS == 0 {
 		cfg.MSS = 1460
+	}
+	if cfg.Window == 0 {
+		cfg.Window = 65535
 	}
 	w := &World{
 		cfg:     cfg,

@@ -48,7 +48,7 @@ type Exposure struct {
 
 	mu     sync.Mutex
 	closed bool
-	conns  map[*net.TCPConn]struct{} // bridged real connections
+	conns  map[*net.TCPConn]net.Conn // bridged real connections, and their simulated halves once dialed
 }
 
 // DefaultBase is where loopback host addresses start: 127.1.0.1, …
@@ -162,7 +162,7 @@ func (x *Exposure) listenTCP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 			go func() {
 				defer x.wg.Done()
 				defer x.untrack(rc)
-				bridgeTCP(client, rc, target)
+				x.bridgeTCP(client, rc, target)
 			}()
 		}
 	}()
@@ -170,9 +170,15 @@ func (x *Exposure) listenTCP(client *sim.Host, ep *Endpoint, ip netip.Addr, opts
 }
 
 // bridgeTCP joins a real connection to a simulated one dialed from client.
-// This goroutine is outside the simulation: each sim operation it makes
-// gets its own turn from the kernel.
-func bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
+// Both copying goroutines are outside the simulation: each sim operation
+// they make gets its own turn from the kernel, and a blocked one holds
+// none. So a simulated Write that waits for the TCP window stops this
+// side reading the real socket, and the real client is slowed to the
+// simulated link (its kernel's buffers fill); a real client that reads
+// slowly stops the simulated server's writes the same way, never the
+// kernel. What one connection holds is bounded by the buffers and the
+// window.
+func (x *Exposure) bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
 	defer rc.Close()
 	sc, err := client.Dial(context.Background(), "tcp", target)
 	if err != nil {
@@ -182,7 +188,13 @@ func bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
 		rc.SetLinger(0)
 		return
 	}
-	client.Go("bridge to "+rc.RemoteAddr().String(), func() {
+	if !x.adopt(rc, sc) {
+		sc.Close()
+		return
+	}
+	x.wg.Add(1)
+	go func() {
+		defer x.wg.Done()
 		buf := make([]byte, 32*1024)
 		for {
 			n, err := sc.Read(buf)
@@ -197,7 +209,7 @@ func bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
 				return
 			}
 		}
-	})
+	}()
 	buf := make([]byte, 32*1024)
 	for {
 		n, err := rc.Read(buf)
@@ -278,9 +290,21 @@ func (x *Exposure) track(rc *net.TCPConn) bool {
 		return false
 	}
 	if x.conns == nil {
-		x.conns = map[*net.TCPConn]struct{}{}
+		x.conns = map[*net.TCPConn]net.Conn{}
 	}
-	x.conns[rc] = struct{}{}
+	x.conns[rc] = nil
+	return true
+}
+
+// adopt records the simulated half of rc's bridge, unless the exposure
+// closed meanwhile.
+func (x *Exposure) adopt(rc *net.TCPConn, sc net.Conn) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return false
+	}
+	x.conns[rc] = sc
 	return true
 }
 
@@ -297,10 +321,19 @@ func (x *Exposure) untrack(rc *net.TCPConn) {
 func (x *Exposure) Close() error {
 	x.mu.Lock()
 	x.closed = true
-	for rc := range x.conns {
+	var sims []net.Conn
+	for rc, sc := range x.conns {
 		rc.Close()
+		if sc != nil {
+			sims = append(sims, sc)
+		}
 	}
 	x.mu.Unlock()
+	// A bridge may be blocked in a simulated write the server does not
+	// read: closing its simulated half wakes it.
+	for _, sc := range sims {
+		sc.Close()
+	}
 	var errs []error
 	for _, c := range x.closers {
 		if err := c.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
