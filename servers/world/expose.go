@@ -195,31 +195,25 @@ func (x *Exposure) bridgeTCP(client *sim.Host, rc *net.TCPConn, target string) {
 	x.wg.Add(1)
 	go func() {
 		defer x.wg.Done()
-		buf := make([]byte, 32*1024)
-		for {
-			n, err := sc.Read(buf)
-			if n > 0 {
-				if _, werr := rc.Write(buf[:n]); werr != nil {
-					sc.Close()
-					return
-				}
-			}
-			if err != nil {
-				rc.CloseWrite()
-				return
-			}
-		}
+		pump(rc, sc, func() { sc.Close() }, func() { rc.CloseWrite() })
 	}()
+	pump(sc, rc, func() {}, func() { sc.Close() }) // rc is closed on return
+}
+
+// pump copies src to dst until one fails: writeFailed runs when dst
+// does, readEnded when src ends (EOF or error).
+func pump(dst io.Writer, src io.Reader, writeFailed, readEnded func()) {
 	buf := make([]byte, 32*1024)
 	for {
-		n, err := rc.Read(buf)
+		n, err := src.Read(buf)
 		if n > 0 {
-			if _, werr := sc.Write(buf[:n]); werr != nil {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				writeFailed()
 				return
 			}
 		}
 		if err != nil {
-			sc.Close()
+			readEnded()
 			return
 		}
 	}
