@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,10 +23,9 @@ import (
 func TestServeWithRealClients(t *testing.T) {
 	testtool.Require(t, "swaks")
 	testtool.Require(t, "python3")
-	// Speed 2: figure-b's Bob downloads and deletes his mail at 30 s of
-	// virtual time, 15 s from now; at 20× that was 1.5 s, and a slow
-	// machine lost the race to poplib.
-	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "2", "figure-b")
+	// figure-b with Bob's own download and delete at 1 h instead of 30 s:
+	// however slow the machine, poplib finds the messages first.
+	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "2", figureBLateCheck(t))
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -162,4 +163,23 @@ func TestServeTraceWriteError(t *testing.T) {
 	if !strings.Contains(stderr.String(), "writing /dev/full") {
 		t.Errorf("stderr does not name the trace file:\n%s", stderr.String())
 	}
+}
+
+// figureBLateCheck writes figure-b with Bob's own download moved from
+// 30 s to 1 h and returns its path.
+func figureBLateCheck(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../scenarios/figure-b.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const check = "{at: 30s, check: bob-pc}"
+	if !bytes.Contains(data, []byte(check)) {
+		t.Fatalf("figure-b.yaml no longer has %q", check)
+	}
+	path := filepath.Join(t.TempDir(), "figure-b.yaml")
+	if err := os.WriteFile(path, bytes.Replace(data, []byte(check), []byte("{at: 1h, check: bob-pc}"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
