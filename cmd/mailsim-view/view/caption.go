@@ -18,17 +18,22 @@ import (
 type Cast struct {
 	hosts map[string]scenario.Host
 	owner map[string]string // PC host → "Lisa"
+	// program a PC runs where the service does not say (its DNS
+	// lookups): "browser" on a PC with no mail program.
+	program map[string]string
 }
 
 // NewCast reads the people and servers of sc.
 func NewCast(sc *scenario.Scenario) *Cast {
-	c := &Cast{hosts: map[string]scenario.Host{}, owner: map[string]string{}}
+	c := &Cast{hosts: map[string]scenario.Host{}, owner: map[string]string{}, program: map[string]string{}}
 	for _, h := range sc.Hosts {
 		c.hosts[h.Name] = h
 	}
 	for _, pc := range sc.PCs {
 		if pc.User != "" {
 			c.owner[pc.Host] = personName(pc.User)
+		} else {
+			c.program[pc.Host] = "browser"
 		}
 	}
 	// A browser PC without an account of its own belongs, in captions,
@@ -66,6 +71,8 @@ func (c *Cast) who(host string, port uint16, client bool) string {
 		program := "mail program"
 		if s := service.ByPort(port); s != nil && s.Client != "" {
 			program = s.Client
+		} else if p := c.program[host]; p != "" {
+			program = p
 		}
 		if p := c.owner[host]; p != "" {
 			return p + "'s " + program

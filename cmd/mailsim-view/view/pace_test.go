@@ -136,3 +136,25 @@ func TestCaptionsSayWhy(t *testing.T) {
 		t.Errorf("Carol's QUIT: %q", all)
 	}
 }
+
+// A PC with no mail program looks names up for its browser: its DNS
+// queries are the browser's, never a mail program's.
+func TestBrowserLooksUpNames(t *testing.T) {
+	m := newModel(t, "web-mail.yaml")
+	var browser, program []string
+	for i, e := range m.Log {
+		c := m.captionOf(i)
+		if e.SrcHost != "library-pc" || e.Proto != "udp" || c == "" {
+			continue
+		}
+		if strings.Contains(c, "mail program") {
+			program = append(program, c)
+		}
+		if strings.Contains(c, "Bob's browser") {
+			browser = append(browser, c)
+		}
+	}
+	if len(program) > 0 || len(browser) == 0 {
+		t.Errorf("library-pc's DNS queries: %d name a mail program (%q), %d Bob's browser", len(program), program, len(browser))
+	}
+}
