@@ -29,6 +29,17 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 		}
 	}
 	g.placed = g.placed[:0]
+	// Letters at rest first, so that no tag covers one.
+	for i := range g.spots {
+		if s := &g.spots[i]; s.Place != view.Flying {
+			k := stack[s.Node]
+			stack[s.Node]++
+			if x, y, ok := g.restAt(s, k); ok {
+				g.placed = append(g.placed, image.Rect(int(x)-15, int(y)-10, int(x)+15, int(y)+10))
+			}
+		}
+	}
+	clear(stack)
 	many := len(g.spots) > 40 || c.Zoom < 0.5 && len(g.spots) > 6 // the classroom: letters without tags
 	for i := range g.spots {
 		s := &g.spots[i]
@@ -36,11 +47,10 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 		if s.Place != view.Flying {
 			k := stack[s.Node]
 			stack[s.Node]++
-			if k >= 3 {
+			var ok bool
+			if x, y, ok = g.restAt(s, k); !ok {
 				continue // the third one carries a badge with the count
 			}
-			icon := view.IconSize * c.Zoom / 2
-			x, y = x-12, y-icon-14+float64(k)*-22
 		}
 		if !mr.Contains(x, y) {
 			continue
@@ -79,6 +89,18 @@ func (g *Game) drawLetters(screen *ebiten.Image) {
 	}
 }
 
+// restAt is where the k-th letter at rest at a node is drawn: side by
+// side above the icon, a third above those (a taller stack would reach
+// the row of nodes above), no more.
+func (g *Game) restAt(s *view.Spot, k int) (float64, float64, bool) {
+	if k >= 3 {
+		return 0, 0, false
+	}
+	x, y := g.cam.ToScreen(s.X, s.Y)
+	icon := view.IconSize * g.cam.Zoom / 2
+	return x + [3]float64{-12, 18, 3}[k], y - icon - 10 - [3]float64{0, 0, 22}[k], true
+}
+
 // drawEnvelope draws a letter centred at (x, y) from its sprite (twice
 // the size, scaled down: crisp at any interface scale).
 func (g *Game) drawEnvelope(dst *ebiten.Image, x, y, alpha float32, refused bool) {
@@ -105,7 +127,7 @@ func (g *Game) tag(dst *ebiten.Image, label, where string, lx, ly float64, alpha
 		w = max(w, advance(where, gx.small)+10)
 		h = 36
 	}
-	x, y := g.placeTag(lx, ly, w, float64(h))
+	x, y := g.placeTag(dst, lx, ly, w, float64(h))
 	bg := panelColor
 	bg.A = uint8(235 * alpha)
 	vector.DrawFilledRect(dst, float32(x), float32(y), float32(w), h, bg, false)
@@ -121,36 +143,89 @@ func (g *Game) tag(dst *ebiten.Image, label, where string, lx, ly float64, alpha
 	}
 }
 
-// placeTag picks where a w×h tag of the letter at (lx, ly) goes.
-func (g *Game) placeTag(lx, ly, w, h float64) (float64, float64) {
+// placeTag picks where a w×h tag of the letter at (lx, ly) goes: beside
+// it if that is clear of other tags and of the nodes' icons and names,
+// else farther off (with a line back to the letter, see leader), else
+// wherever it covers least.
+func (g *Game) placeTag(dst *ebiten.Image, lx, ly, w, h float64) (float64, float64) {
 	mr := g.mapRect()
-	cands := [][2]float64{{lx + 16, ly - 9}, {lx - 16 - w, ly - 9}, {lx + 16, ly - 9 - h - 4}, {lx - 16 - w, ly - 9 - h - 4}, {lx - w/2, ly - 14 - h}, {lx + 16, ly + 14}}
-	best := cands[0]
-	for i, c := range cands {
+	near := [][2]float64{{lx + 16, ly - 9}, {lx - 16 - w, ly - 9}, {lx + 16, ly - 9 - h - 4}, {lx - 16 - w, ly - 9 - h - 4}, {lx - w/2, ly - 14 - h}, {lx + 16, ly + 14}}
+	far := [][2]float64{{lx - w/2, ly + 58}, {lx - w/2, ly - 14 - 2*h - 8}, {lx - w/2, ly + 58 + h + 4}, {lx - w/2, ly - 14 - 3*h - 12}}
+	best, bestCost := near[0], math.Inf(1)
+	for i, c := range append(near, far...) {
 		r := image.Rect(int(c[0]), int(c[1]), int(c[0]+w), int(c[1]+h))
 		if !r.In(image.Rect(int(mr.X), int(mr.Y), int(mr.X+mr.W), int(mr.Y+mr.H))) {
 			continue
 		}
-		if i == 0 || best == cands[0] && !g.tagFree(image.Rect(int(best[0]), int(best[1]), int(best[0]+w), int(best[1]+h))) {
-			best = c
+		cost := g.tagCover(r)
+		if i >= len(near) {
+			// A far tag reads less easily, the more so when its line
+			// back to the letter crosses names.
+			cost += 50 + g.leaderCross(r, lx, ly)
 		}
-		if g.tagFree(r) {
-			best = c
+		if cost < bestCost {
+			best, bestCost = c, cost
+		}
+		if cost == 0 {
 			break
 		}
 	}
 	x, y := max(mr.X, min(best[0], mr.X+mr.W-w)), max(mr.Y, min(best[1], mr.Y+mr.H-h))
-	g.placed = append(g.placed, image.Rect(int(x), int(y), int(x+w), int(y+h)))
+	r := image.Rect(int(x), int(y), int(x+w), int(y+h))
+	if !r.Inset(-20).Overlaps(image.Rect(int(lx)-15, int(ly)-10, int(lx)+15, int(ly)+10)) {
+		leader(dst, r, lx, ly)
+	}
+	g.placed = append(g.placed, r)
 	return x, y
 }
 
-func (g *Game) tagFree(r image.Rectangle) bool {
-	for _, p := range g.placed {
-		if r.Overlaps(p) {
-			return false
+// leader draws a thin line from a tag placed away from its letter back
+// to the letter.
+func leader(dst *ebiten.Image, r image.Rectangle, lx, ly float64) {
+	x, y := leaderStart(r, ly)
+	vector.StrokeLine(dst, float32(x), float32(y), float32(lx), float32(ly), 1.2, tagEdge, true)
+}
+
+// leaderCross is how much the leader from r to (lx, ly) crosses the
+// nodes' icons and names: 100 for every 4 pixels of it on one.
+func (g *Game) leaderCross(r image.Rectangle, lx, ly float64) float64 {
+	x0, y0 := leaderStart(r, ly)
+	n := int(math.Hypot(lx-x0, ly-y0) / 4)
+	cost := 0.0
+	for i := 1; i < n; i++ {
+		f := float64(i) / float64(n)
+		p := image.Pt(int(x0+f*(lx-x0)), int(y0+f*(ly-y0)))
+		for _, q := range g.gfx.nodeRects {
+			if p.In(q) {
+				cost += 100
+				break
+			}
 		}
 	}
-	return true
+	return cost
+}
+
+// leaderStart is where a leader leaves tag r for a letter at height ly:
+// the middle of its lower edge, or of its upper one if below the letter.
+func leaderStart(r image.Rectangle, ly float64) (float64, float64) {
+	if float64(r.Min.Y) > ly {
+		return float64(r.Min.X + r.Dx()/2), float64(r.Min.Y)
+	}
+	return float64(r.Min.X + r.Dx()/2), float64(r.Max.Y)
+}
+
+// tagCover is how much of r other tags (counted thrice) and the nodes'
+// icons and names cover, in square pixels.
+func (g *Game) tagCover(r image.Rectangle) float64 {
+	area := func(q image.Rectangle) float64 { return float64(q.Dx() * q.Dy()) }
+	cover := 0.0
+	for _, p := range g.placed {
+		cover += 3 * area(r.Intersect(p))
+	}
+	for _, p := range g.gfx.nodeRects {
+		cover += area(r.Intersect(p))
+	}
+	return cover
 }
 
 // arrowHead draws a small filled triangle at (x, y) pointing along (dx, dy).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -39,6 +40,7 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 	gx, t, c := g.gfx, g.m.Topo, g.cam
 	img.Fill(bgColor)
 	ox, oy := c.View.X, c.View.Y
+	gx.nodeRects = gx.nodeRects[:0]
 	at := func(x, y float64) (float32, float32) {
 		sx, sy := c.ToScreen(x, y)
 		return float32(sx - ox), float32(sy - oy)
@@ -58,7 +60,10 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 			if c.Zoom < 0.7 {
 				ly = float64(y) - 17
 			}
-			drawText(img, fit(label, gx.bold, max(float64(w), 120)), gx.bold, float64(x)+4, ly, inkColor)
+			label = fit(label, gx.bold, max(float64(w), 120))
+			drawText(img, label, gx.bold, float64(x)+4, ly, inkColor)
+			sx, sy := int(float64(x)+ox)+4, int(ly+oy)
+			gx.nodeRects = append(gx.nodeRects, image.Rect(sx, sy, sx+int(advance(label, gx.bold)), sy+16))
 		}
 	}
 	for _, l := range t.Links {
@@ -84,10 +89,15 @@ func (g *Game) renderStatic(img *ebiten.Image) {
 		op.GeoM.Scale(s, s)
 		op.GeoM.Translate(float64(x)-size/2, float64(y)-size/2)
 		img.DrawImage(icon, op)
+		// Where icons and names are, on the screen, for letters' tags
+		// to keep clear of.
+		sx, sy := int(float64(x)+ox), int(float64(y)+oy)
+		gx.nodeRects = append(gx.nodeRects, image.Rect(sx-int(size/2), sy-int(size/2), sx+int(size/2), sy+int(size/2)))
 		if c.Zoom >= 0.42 {
 			label := t.Label(n)
 			lw := advance(label, gx.small)
 			drawText(img, label, gx.small, float64(x)-lw/2, float64(y)+size/2+1, dimColor)
+			gx.nodeRects = append(gx.nodeRects, image.Rect(sx-int(lw/2), sy+int(size/2)+1, sx+int(lw/2), sy+int(size/2)+15))
 		}
 		if n.Name == "internet" {
 			size /= 1.6

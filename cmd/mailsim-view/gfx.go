@@ -26,6 +26,7 @@ type graphics struct {
 
 	static              *ebiten.Image // the topology at the current camera
 	staticCam           view.Camera
+	nodeRects           []image.Rectangle // icons and names on the map, in screen coordinates
 	white               *ebiten.Image
 	marks               *ebiten.Image // the timeline's marks
 	marksLog, marksTick int
