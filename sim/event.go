@@ -100,7 +100,7 @@ type Event struct {
 
 	Msg   string // the message whose data this segment carries, or the step's message ("M1")
 	Step  string // for steps: what happened ("relayed", "stored"…)
-	Reply string // for steps: the reply that decided it ("250 2.0.0 OK: queued")
+	Reply string // for steps: the reply that decided it ("250 2.0.0 Ok: queued as 0D5A4C2735")
 }
 
 // Time is when the event starts: the departure of a hop, the time of a note.

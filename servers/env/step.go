@@ -40,7 +40,7 @@ type Step struct {
 	From, To string
 	// Proto is the protocol of the step: "smtp", "lmtp", "pop3", "dns".
 	Proto string
-	// Reply is the reply that decided it: "250 2.0.0 OK: queued",
+	// Reply is the reply that decided it: "250 2.0.0 Ok: queued as 0D5A4C2735",
 	// "+OK 732 octets", "MX 10 smtp.comentum.com".
 	Reply string
 	// Detail says more: the error of a deferral, a mailbox name.

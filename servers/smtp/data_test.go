@@ -96,7 +96,7 @@ func TestDataFailures(t *testing.T) {
 		{"overlong line in DATA", "Subject: x\r\n\r\n" + strings.Repeat("y", 2000) + "\r\nmore\r\n.\r\n", false,
 			500, "5.5.2 Line too long, closing connection", true},
 		{"too big", "Subject: x\r\n\r\n" + strings.Repeat(strings.Repeat("z", 900)+"\r\n", 20) + ".\r\n", false,
-			552, "5.3.4 Maximum message size exceeded", false},
+			552, "5.3.4 Message size exceeds fixed limit", false}, // Postfix's words
 		{"mail loop", loop + "\r\nbody\r\n.\r\n", false, 554, "5.4.6 Too many hops (mail forwarding loop)", false},
 	}
 	for _, tc := range tests {

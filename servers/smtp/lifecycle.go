@@ -16,6 +16,31 @@ type connSet struct {
 	mu     sync.Mutex
 	closed bool
 	open   map[*wireConn]struct{}
+	lns    []net.Listener // served on, closed by shutdown
+}
+
+// serve runs gs on wl until shutdown. A shutdown that comes before
+// go-smtp has registered the listener still closes it (go-smtp's own
+// Shutdown would miss it and Serve would accept forever), and ends
+// Serve with nil as go-smtp's does.
+func serve(gs *gosmtp.Server, wl wireListener) error {
+	set := wl.conns
+	set.mu.Lock()
+	if set.closed {
+		set.mu.Unlock()
+		wl.Listener.Close()
+		return nil
+	}
+	set.lns = append(set.lns, wl.Listener)
+	set.mu.Unlock()
+	err := gs.Serve(wl)
+	set.mu.Lock()
+	closed := set.closed
+	set.mu.Unlock()
+	if closed && errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
 }
 
 // add records c; after close it reports false and c must be closed.
@@ -48,7 +73,12 @@ func shutdown(gs *gosmtp.Server, set *connSet) error {
 	for c := range set.open {
 		open = append(open, c)
 	}
+	lns := set.lns
+	set.lns = nil
 	set.mu.Unlock()
+	for _, l := range lns {
+		l.Close() // closed already when go-smtp had it: no matter
+	}
 	for _, c := range open {
 		c.Conn.Close()
 	}

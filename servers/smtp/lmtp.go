@@ -82,7 +82,7 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 
 // Serve accepts LMTP connections on ln until Close.
 func (l *LMTPServer) Serve(ln net.Listener) error {
-	return l.smtp.Serve(wireListener{ln, wireOpts{replies: lmtpReplies(), deadline: wallDeadline(l.cfg.Env, l.smtp)}, &l.conns})
+	return serve(l.smtp, wireListener{ln, wireOpts{replies: lmtpReplies(), texts: dovecotTexts, textHost: l.cfg.Hostname, deadline: wallDeadline(l.cfg.Env, l.smtp)}, &l.conns})
 }
 
 // Close stops the listeners and connections and waits for their
@@ -200,9 +200,9 @@ func (ls *lmtpSession) Data(r io.Reader) error {
 	for i, a := range ls.addrs {
 		names[i] = a.String()
 	}
-	if len(names) > 0 { // go-smtp's per-recipient reply, for the first
+	if len(names) > 0 { // the per-recipient reply, for the first
 		ls.l.cfg.Track.Report(env.Step{Kind: env.StepHanded, MessageID: fieldValue(header, "Message-ID"), QueueID: id,
-			From: ip, To: ls.l.cfg.Hostname, Proto: "lmtp", Reply: "250 2.0.0 <" + names[0] + "> OK: queued", Rcpts: names, Sender: ls.from})
+			From: ip, To: ls.l.cfg.Hostname, Proto: "lmtp", Reply: "250 2.0.0 <" + names[0] + "> " + lmtpSaved(id).Message, Rcpts: names, Sender: ls.from})
 	}
 	for i, box := range ls.rcpts {
 		if _, err := ls.l.cfg.Store.Deliver(box, final, now); err != nil {
@@ -213,7 +213,7 @@ func (ls *lmtpSession) Data(r io.Reader) error {
 		}
 		e.Logf("delivered %s for %s to mailbox %s", id, ls.addrs[i], box)
 	}
-	return nil
+	return lmtpSaved(id)
 }
 
 // attemptLMTP hands j to the POP3 host's LMTP server, which answers for

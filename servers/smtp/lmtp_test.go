@@ -1,8 +1,11 @@
 package smtp
 
 import (
+	"bufio"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"mailsim/servers/env"
 	"mailsim/servers/store"
@@ -98,5 +101,48 @@ func TestRelayViaLMTP(t *testing.T) {
 	waitFor(t, func() bool { return len(w.com.Queue()) == 0 && len(w.other.Queue()) == 0 })
 	if !strings.Contains(w.comLog.String(), "to bob@comentum.com via LMTP "+lmtpAddr+": 250 2.0.0") {
 		t.Errorf("no LMTP delivery note:\n%s", w.comLog)
+	}
+}
+
+// The LMTP server answers in Dovecot's words, as the LMTP server behind a
+// real Postfix does, line for line.
+func TestLMTPDovecotWords(t *testing.T) {
+	addr, _ := startLMTP(t, &syncBuffer{})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	reply := func() string {
+		var lines []string
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				t.Fatalf("after %q: %v", lines, err)
+			}
+			lines = append(lines, strings.TrimRight(line, "\r\n"))
+			if len(line) < 4 || line[3] != '-' {
+				return strings.Join(lines, "|")
+			}
+		}
+	}
+	if got := reply(); got != "220 pop3.comentum.com Dovecot ready." {
+		t.Errorf("greeting %q", got)
+	}
+	for _, x := range []struct{ send, want string }{
+		{"LHLO smtp.comentum.com", "250-pop3.comentum.com|"},
+		{"MAIL FROM:<lisa@otherisp.com>", "250 2.1.0 OK"},
+		{"RCPT TO:<bob@comentum.com>", "250 2.1.5 OK"},
+		{"DATA", "354 OK"},
+		{"Subject: hi\r\n\r\nhello\r\n.", "250 2.0.0 <bob@comentum.com> L000000001 Saved"},
+		{"RSET", "250 2.0.0 OK"},
+		{"QUIT", "221 2.0.0 Bye"},
+	} {
+		c.Write([]byte(x.send + "\r\n"))
+		if got := reply(); !strings.HasPrefix(got, x.want) {
+			t.Errorf("%s: %q, want %q", x.send, got, x.want)
+		}
 	}
 }

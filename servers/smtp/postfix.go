@@ -11,11 +11,12 @@ import (
 // itself ("Roger, accepting mail from…"); the wire wrapper puts these in
 // their place, so a student's trace reads like a real server's.
 
-// postfixRewrite turns one go-smtp reply, as written in one Write, into
-// Postfix's. Only the texts change; codes stay go-smtp's unless Postfix
-// uses a more specific enhanced code (2.1.0 for MAIL, 2.1.5 for RCPT).
-func postfixRewrite(b []byte, hostname string) []byte {
-	for _, r := range postfixTexts {
+// rewriteText turns one go-smtp reply, as written in one Write, into a
+// real server's (texts: postfixTexts, or dovecotTexts for LMTP). Only the
+// texts change; codes stay go-smtp's unless the real server uses a more
+// specific enhanced code (2.1.0 for MAIL, 2.1.5 for RCPT).
+func rewriteText(b []byte, texts []textRewrite, hostname string) []byte {
+	for _, r := range texts {
 		if r.re.Match(b) {
 			return r.re.ReplaceAll(b, []byte(strings.ReplaceAll(r.to, "{host}", hostname)))
 		}
@@ -23,10 +24,12 @@ func postfixRewrite(b []byte, hostname string) []byte {
 	return b
 }
 
-var postfixTexts = []struct {
+type textRewrite struct {
 	re *regexp.Regexp
 	to string // {host} is the server's host name
-}{
+}
+
+var postfixTexts = []textRewrite{
 	// RFC 5321 §4.2: the greeting names the host; Postfix adds its own name.
 	{regexp.MustCompile(`\A220 (\S+) ESMTP Service Ready\r\n\z`), "220 $1 ESMTP Postfix\r\n"},
 	// EHLO: Postfix's first line is its host name, not a greeting.
@@ -37,7 +40,7 @@ var postfixTexts = []struct {
 	{regexp.MustCompile(`\A354 Go ahead\. End your data with <CR><LF>\.<CR><LF>\r\n\z`), "354 End data with <CR><LF>.<CR><LF>\r\n"},
 	{regexp.MustCompile(`\A250 2\.0\.0 (Session reset|I have successfully done nothing)\r\n\z`), "250 2.0.0 Ok\r\n"},
 	// RFC 1870 §6.1 and §6.2; RFC 5321 §4.5.3.1.10.
-	{regexp.MustCompile(`\A552 5\.3\.4 Max message size exceeded\r\n\z`), "552 5.3.4 Message size exceeds fixed limit\r\n"},
+	{regexp.MustCompile(`\A552 5\.3\.4 Max(imum)? message size exceeded\r\n\z`), "552 5.3.4 Message size exceeds fixed limit\r\n"},
 	{regexp.MustCompile(`\A452 4\.5\.3 Maximum limit of \d+ recipients reached\r\n\z`), "452 4.5.3 Error: too many recipients\r\n"},
 }
 

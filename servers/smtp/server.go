@@ -109,14 +109,14 @@ func (s *Server) Serve(l net.Listener) error { return s.serve(s.smtp, l) }
 func (s *Server) ServeSubmission(l net.Listener) error { return s.serve(s.sub, l) }
 
 func (s *Server) serve(gs *gosmtp.Server, l net.Listener) error {
-	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), postfix: s.cfg.Hostname, deadline: wallDeadline(s.cfg.Env, gs), checkHelo: true}
+	opts := wireOpts{replies: smtpReplies(s.cfg.Hostname), texts: postfixTexts, textHost: s.cfg.Hostname, deadline: wallDeadline(s.cfg.Env, gs), checkHelo: true}
 	if s.pmBox != "" {
 		opts.postmasterDomain = normDomain(s.cfg.Domains[0])
 	}
 	if s.cfg.DataTimeout > s.cfg.IdleTimeout {
 		opts.dataExtra = s.cfg.DataTimeout - s.cfg.IdleTimeout
 	}
-	return gs.Serve(wireListener{l, opts, &s.conns})
+	return serve(gs, wireListener{l, opts, &s.conns})
 }
 
 // Close stops the listeners and connections, and waits for their

@@ -24,8 +24,10 @@ type wireListener struct {
 // wireOpts are a listener's settings for the connections it wraps.
 type wireOpts struct {
 	replies []replyRewrite
-	// postfix, if set, is the host name for Postfix's reply texts (postfix.go).
-	postfix string
+	// texts put a real server's words in place of go-smtp's
+	// (postfix.go, dovecot.go), with textHost as the server's name.
+	texts    []textRewrite
+	textHost string
 	// postmasterDomain is added to a bare RCPT TO:<postmaster>; "" turns
 	// the rewrite off (LMTP, or a server without local domains).
 	postmasterDomain string
@@ -117,8 +119,8 @@ func (c *wireConn) Write(b []byte) (int, error) {
 			break
 		}
 	}
-	if c.opts.postfix != "" && !fixed {
-		out = postfixRewrite(b, c.opts.postfix)
+	if !fixed {
+		out = rewriteText(b, c.opts.texts, c.opts.textHost)
 	}
 	out = sanitizeReply(out)
 	if bytes.HasPrefix(b, []byte("354 ")) {

@@ -31,7 +31,7 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 	subj := quoteSubject(x)
 	reply := shortReply(st.Reply)
 	withID := func(r string) string {
-		if s.QueueID != "" && !strings.HasSuffix(r, " "+s.QueueID) {
+		if s.QueueID != "" && !strings.Contains(r, " "+s.QueueID) {
 			return fmt.Sprintf("(%s, queue id %s)", r, s.QueueID)
 		}
 		return "(" + r + ")"
