@@ -1,11 +1,14 @@
 package mua
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
@@ -13,9 +16,14 @@ import (
 )
 
 // messageIDOf reads the Message-ID header of a message, "" if none.
+// It reads the header as ParseDownloaded does, but parses nothing else
+// (dates and addresses cost more than the send itself).
 func messageIDOf(msg []byte) string {
-	d := ParseDownloaded(msg)
-	return d.MessageID
+	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(msg)))
+	if err != nil && th.Len() == 0 {
+		return ""
+	}
+	return strings.TrimSpace(th.Get("Message-ID"))
 }
 
 // smtpReply is an SMTP error as the reply line the server sent.
