@@ -99,7 +99,8 @@ type runFlags struct {
 	opts                world.Options
 }
 
-// sink is an output attached to the world, flushed after the run.
+// sink is an output attached to the world, flushed after the run. Its
+// event func must keep no event (World.Watch).
 type sink struct {
 	what  string
 	event func(*sim.Event)
@@ -163,13 +164,13 @@ func (c *cli) run(arg string, f runFlags) int {
 	watchHeap()
 	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
 		if prog != nil {
-			w.Subscribe(prog.event)
+			w.Watch(prog.event)
 		}
 		if pw != nil {
 			pw.SetEpoch(w.Epoch())
 		}
 		for _, s := range sinks {
-			w.Subscribe(s.event)
+			w.Watch(s.event)
 		}
 	}, run)
 	writeStats(o.stats(), c.stderr)
