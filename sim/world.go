@@ -317,36 +317,6 @@ func (w *World) startLocked() error {
 	return w.waitQuiet()
 }
 
-func heapPop(h *itemHeap) *item {
-	n := len(*h) - 1
-	h.Swap(0, n)
-	it := (*h)[n]
-	*h = (*h)[:n]
-	if n > 0 {
-		down(*h, 0)
-	}
-	return it
-}
-
-func down(h itemHeap, i int) {
-	n := len(h)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		j := l
-		if r := l + 1; r < n && h.Less(r, l) {
-			j = r
-		}
-		if !h.Less(j, i) {
-			return
-		}
-		h.Swap(i, j)
-		i = j
-	}
-}
-
 func fmtDur(d time.Duration) string {
 	return fmt.Sprintf("%d.%06ds", d/time.Second, (d%time.Second)/time.Microsecond)
 }
