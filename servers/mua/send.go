@@ -1,14 +1,12 @@
 package mua
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
@@ -19,7 +17,7 @@ import (
 // It reads the header as ParseDownloaded does, but parses nothing else
 // (dates and addresses cost more than the send itself).
 func messageIDOf(msg []byte) string {
-	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(msg)))
+	th, err := readHeader(msg)
 	if err != nil && th.Len() == 0 {
 		return ""
 	}

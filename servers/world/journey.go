@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net"
-	"net/mail"
 	"net/netip"
 	"strings"
 	"sync"
@@ -384,11 +383,11 @@ func findMessageID(p []byte) string {
 
 // messageIDOf reads a stored message's Message-ID.
 func messageIDOf(data []byte) string {
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	h, err := readHeader(data)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(msg.Header.Get("Message-ID"))
+	return strings.TrimSpace(h.Get("Message-ID"))
 }
 
 // hostOf drops the port of "host:port".
