@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -201,7 +202,9 @@ func (c *cli) run(arg string, f runFlags) int {
 
 // report prints the results, the table of messages (with table) and
 // the verdict of one run.
-func (c *cli) report(w io.Writer, o *outcome, table bool) int {
+func (c *cli) report(out io.Writer, o *outcome, table bool) int {
+	w := bufio.NewWriter(out) // the table has ten cells a message: one write each would be a syscall
+	defer w.Flush()
 	fmt.Fprintf(w, "\nexpectations:\n")
 	for _, r := range o.results {
 		fmt.Fprintf(w, "  %s\n", r)
