@@ -269,11 +269,13 @@ func (w *World) AddStep(e Event) {
 // SetTagger installs the function that names the message a segment
 // carries ("M1", or "" for none). It is called once per segment, on the
 // kernel goroutine, with the segment's protocol, addresses, flags,
-// payload and Conn; it must not call back into the world.
+// payload and Conn; it must not call back into the world. Only events
+// carry the name, so while nobody subscribes it is not called: subscribe
+// before the run starts.
 func (w *World) SetTagger(fn func(*Event) string) { w.tagger = fn }
 
 func (w *World) tag(p *packet) {
-	if p.tagged || w.tagger == nil {
+	if p.tagged || w.tagger == nil || !w.heard() {
 		return
 	}
 	p.tagged = true
