@@ -70,7 +70,7 @@ func (w *World) Close() error {
 	w.pending = nil
 	err := w.drain()
 	w.closed = true
-	w.items, w.free, w.pending, w.dirty = nil, nil, nil, nil
+	w.items, w.free, w.pending, w.dirty, w.evFree = nil, nil, nil, nil, nil
 	w.subsMu.Lock()
 	w.subs = nil
 	w.subsMu.Unlock()

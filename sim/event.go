@@ -174,7 +174,8 @@ func (w *World) forward(p *packet) {
 		it.pkt, it.link = p, l
 		return
 	}
-	ev := &Event{
+	ev := w.newEvent()
+	*ev = Event{
 		Kind: KindHop, Depart: depart, Arrive: arrive, Link: l.Name,
 		From: h.from().name, To: h.to().name, Hop: p.idx + 1, Hops: len(p.route),
 		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
@@ -216,12 +217,14 @@ func (w *World) drop(p *packet, l *Link) {
 // lost records a segment that never arrives, and lets TCP retransmit it.
 func (w *World) lost(p *packet, link, why string) {
 	w.evSeq++
-	w.pending = append(w.pending, &Event{
+	ev := w.newEvent()
+	*ev = Event{
 		Seq: w.evSeq, Kind: KindDrop, Depart: w.now, Arrive: w.now, Link: link,
 		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
 		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Conn: p.conn, Summary: p.summary,
 		Text: why,
-	})
+	}
+	w.pending = append(w.pending, ev)
 	if p.rtx != nil {
 		p.rtx.retransmit(p)
 	}
@@ -245,7 +248,9 @@ func (w *World) noteLocked(host, text string) {
 	if !w.heard() {
 		return
 	}
-	w.pending = append(w.pending, &Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text})
+	ev := w.newEvent()
+	*ev = Event{Seq: w.evSeq, Kind: KindNote, Depart: w.now, Arrive: w.now, Host: host, Text: text}
+	w.pending = append(w.pending, ev)
 }
 
 // AddStep records a message step at the current virtual time. The
@@ -256,17 +261,21 @@ func (w *World) AddStep(e Event) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e.Kind, e.Depart, e.Arrive = KindStep, w.now, w.now
-	w.emit(&e)
+	ev := w.newEvent()
+	*ev = e
+	w.emit(ev)
 }
 
 // SetTagger installs the function that names the message a segment
 // carries ("M1", or "" for none). It is called once per segment, on the
 // kernel goroutine, with the segment's protocol, addresses, flags,
-// payload and Conn; it must not call back into the world.
+// payload and Conn; it must not call back into the world. Only events
+// carry the name, so while nobody subscribes it is not called: subscribe
+// before the run starts.
 func (w *World) SetTagger(fn func(*Event) string) { w.tagger = fn }
 
 func (w *World) tag(p *packet) {
-	if p.tagged || w.tagger == nil {
+	if p.tagged || w.tagger == nil || !w.heard() {
 		return
 	}
 	p.tagged = true

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"container/heap"
 	"fmt"
 	"math/rand"
 	"os"
@@ -25,23 +24,68 @@ type item struct {
 	link *Link
 }
 
-type itemHeap []*item
+// itemHeap orders the kernel's items by (at, seq), a 4-ary heap whose
+// entries carry their keys: comparisons read no item, so a heap of a
+// million items costs a few cache misses per operation, not dozens.
+type itemHeap []heapEntry
 
-func (h itemHeap) Len() int { return len(h) }
-func (h itemHeap) Less(i, j int) bool {
-	if h[i].at != h[j].at {
-		return h[i].at < h[j].at
-	}
-	return h[i].seq < h[j].seq
+type heapEntry struct {
+	at  time.Duration
+	seq uint64
+	it  *item
 }
-func (h itemHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *itemHeap) Push(x any)   { *h = append(*h, x.(*item)) }
-func (h *itemHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	return it
+
+func (a *heapEntry) before(b *heapEntry) bool {
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
+}
+
+func (h *itemHeap) push(it *item) {
+	*h = append(*h, heapEntry{it.at, it.seq, it})
+	s := *h
+	i := len(s) - 1
+	e := s[i]
+	for i > 0 {
+		p := (i - 1) / 4
+		if !e.before(&s[p]) {
+			break
+		}
+		s[i] = s[p]
+		i = p
+	}
+	s[i] = e
+}
+
+func heapPop(h *itemHeap) *item {
+	s := *h
+	top := s[0].it
+	n := len(s) - 1
+	last := s[n]
+	s[n] = heapEntry{}
+	s = s[:n]
+	*h = s
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		for k := c + 1; k < c+4 && k < n; k++ {
+			if s[k].before(&s[m]) {
+				m = k
+			}
+		}
+		if !s[m].before(&last) {
+			break
+		}
+		s[i] = s[m]
+		i = m
+	}
+	s[i] = last
+	return top
 }
 
 // waiter is a goroutine blocked on a sim primitive, and while it holds
@@ -77,7 +121,7 @@ func (w *World) push(at time.Duration) *item {
 	} else {
 		it = &item{at: at, seq: w.seq}
 	}
-	heap.Push(&w.items, it)
+	w.items.push(it)
 	return it
 }
 

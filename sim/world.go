@@ -92,6 +92,8 @@ type World struct {
 	subsMu  sync.Mutex
 	subs    []func(*Event)
 	nsubs   atomic.Int32 // len(subs), read by the kernel without subsMu (quiet.go)
+	keepers int          // subscribers that may keep events (Subscribe, not Watch)
+	evFree  []*Event     // records to reuse when no subscriber keeps events
 	summary func(*Event) string
 	tagger  func(*Event) string
 	scratch Event
@@ -144,10 +146,21 @@ func (w *World) Epoch() time.Time { return w.cfg.Epoch }
 
 // Subscribe registers fn to receive every event, in order, on the
 // kernel's goroutine. fn must not block on the simulation.
-func (w *World) Subscribe(fn func(*Event)) {
+func (w *World) Subscribe(fn func(*Event)) { w.subscribe(fn, true) }
+
+// Watch registers fn like Subscribe, for a subscriber that is done with
+// an event when fn returns: it keeps neither the *Event nor its Payload
+// (strings may be kept). While every subscriber watches, the world
+// reuses event records, so a traced run allocates none per hop.
+func (w *World) Watch(fn func(*Event)) { w.subscribe(fn, false) }
+
+func (w *World) subscribe(fn func(*Event), keeps bool) {
 	w.subsMu.Lock()
 	defer w.subsMu.Unlock()
 	w.subs = append(w.subs, fn)
+	if keeps {
+		w.keepers++
+	}
 	w.nsubs.Store(int32(len(w.subs)))
 }
 
@@ -203,7 +216,7 @@ func (w *World) flush() {
 		w.pending = nil
 		w.mu.Unlock()
 		w.subsMu.Lock()
-		subs := w.subs
+		subs, reuse := w.subs, w.keepers == 0
 		w.subsMu.Unlock()
 		for _, e := range evs {
 			for _, s := range subs {
@@ -211,7 +224,28 @@ func (w *World) flush() {
 			}
 		}
 		w.mu.Lock()
+		if reuse {
+			for i, e := range evs {
+				*e = Event{}
+				w.evFree = append(w.evFree, e)
+				evs[i] = nil
+			}
+			if w.pending == nil {
+				w.pending = evs[:0]
+			}
+		}
 	}
+}
+
+// newEvent is a blank event record, reused if one is free. w.mu must
+// be held.
+func (w *World) newEvent() *Event {
+	if n := len(w.evFree); n > 0 {
+		e := w.evFree[n-1]
+		w.evFree = w.evFree[:n-1]
+		return e
+	}
+	return new(Event)
 }
 
 // RunUntil runs the simulation as fast as possible until virtual time t,
@@ -288,36 +322,6 @@ func (w *World) startLocked() error {
 		}
 	}
 	return w.waitQuiet()
-}
-
-func heapPop(h *itemHeap) *item {
-	n := len(*h) - 1
-	h.Swap(0, n)
-	it := (*h)[n]
-	*h = (*h)[:n]
-	if n > 0 {
-		down(*h, 0)
-	}
-	return it
-}
-
-func down(h itemHeap, i int) {
-	n := len(h)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		j := l
-		if r := l + 1; r < n && h.Less(r, l) {
-			j = r
-		}
-		if !h.Less(j, i) {
-			return
-		}
-		h.Swap(i, j)
-		i = j
-	}
 }
 
 func fmtDur(d time.Duration) string {

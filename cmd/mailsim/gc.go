@@ -20,21 +20,26 @@ func tuneRuntime() {
 	tuneGC()
 }
 
-// gcPercent trades memory for speed: a large run allocates a few small
-// objects per simulated segment, and with Go's default of 100 the
-// collector takes a fifth of the CPU. At 200 the heap peaks near three
-// times the live state, so memory follows the size of the world rather
-// than a fixed figure (a fixed 768 MiB soft limit once made a run whose
-// live state neared it collect back to back). Past gcRoomy of live
-// heap, the pace falls towards 100 (gcPace), so a very large world
-// peaks near twice its live state instead.
+// gcPercent trades memory for speed. The simulation runs on one
+// processor, so a collection's mark phase shares it with the run and
+// lasts long; what the run allocates meanwhile survives that cycle, and
+// the heap peaks near (2 + GOGC/100) times the live state, not (1 +
+// GOGC/100). At a fixed GOGC the collector's share of the CPU stays the
+// same however large the world (its work per byte allocated is
+// 100/GOGC), so cost grows with the work and no faster; a pace that fell
+// as the live heap grew (once 200 falling to 100 past 256 MiB) made a
+// 10x world cost more per event than a 1x one. 120 keeps the 1x load
+// under 400 MB of RSS and costs a few percent of CPU against 200. Past
+// gcRoomy of live heap the pace falls to 100, at most a sixth more
+// collector work, so a very large world peaks near three times its live
+// state rather than more.
 const (
-	gcPercent = 200
-	gcRoomy   = 256 << 20
+	gcPercent = 120
+	gcRoomy   = 1 << 30
 )
 
 // gcPace is the GOGC for a live heap: gcPercent up to gcRoomy, then
-// what keeps the headroom near 2×gcRoomy, never under 100.
+// what keeps the headroom near gcPercent% of gcRoomy, never under 100.
 func gcPace(live uint64) int {
 	if live <= gcRoomy {
 		return gcPercent

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -99,7 +100,8 @@ type runFlags struct {
 	opts                world.Options
 }
 
-// sink is an output attached to the world, flushed after the run.
+// sink is an output attached to the world, flushed after the run. Its
+// event func must keep no event (World.Watch).
 type sink struct {
 	what  string
 	event func(*sim.Event)
@@ -163,13 +165,13 @@ func (c *cli) run(arg string, f runFlags) int {
 	watchHeap()
 	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
 		if prog != nil {
-			w.Subscribe(prog.event)
+			w.Watch(prog.event)
 		}
 		if pw != nil {
 			pw.SetEpoch(w.Epoch())
 		}
 		for _, s := range sinks {
-			w.Subscribe(s.event)
+			w.Watch(s.event)
 		}
 	}, run)
 	writeStats(o.stats(), c.stderr)
@@ -200,7 +202,9 @@ func (c *cli) run(arg string, f runFlags) int {
 
 // report prints the results, the table of messages (with table) and
 // the verdict of one run.
-func (c *cli) report(w io.Writer, o *outcome, table bool) int {
+func (c *cli) report(out io.Writer, o *outcome, table bool) int {
+	w := bufio.NewWriter(out) // the table has ten cells a message: one write each would be a syscall
+	defer w.Flush()
 	fmt.Fprintf(w, "\nexpectations:\n")
 	for _, r := range o.results {
 		fmt.Fprintf(w, "  %s\n", r)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
+	"mailsim/scenarios"
 	"mailsim/servers/world"
 )
 
@@ -91,7 +94,7 @@ func runAll(list []string, jobs int, done func(*outcome)) {
 		}()
 	}
 	go func() {
-		for k := range list {
+		for _, k := range longestFirst(list, jobs) {
 			next <- k
 		}
 		close(next)
@@ -101,6 +104,40 @@ func runAll(list []string, jobs int, done func(*outcome)) {
 		done(outs[k])
 	}
 	wg.Wait()
+}
+
+// longestFirst is the order to start list in: with several jobs, the
+// largest scenario files first (size is a fair guess at cost: a
+// timeline line per action), so a long one does not start last and run
+// alone at the end; ties, and a single job, keep input order.
+func longestFirst(list []string, jobs int) []int {
+	order := make([]int, len(list))
+	for k := range order {
+		order[k] = k
+	}
+	if jobs < 2 {
+		return order
+	}
+	size := make([]int64, len(list))
+	for k, a := range list {
+		size[k] = scenarioSize(a)
+	}
+	sort.SliceStable(order, func(x, y int) bool { return size[order[x]] > size[order[y]] })
+	return order
+}
+
+// scenarioSize is the size of a scenario's YAML, a file's or the
+// library's; 0 if unknown.
+func scenarioSize(arg string) int64 {
+	if fi, err := os.Stat(arg); err == nil {
+		return fi.Size()
+	}
+	if name, ok := libraryName(arg); ok {
+		if fi, err := fs.Stat(scenarios.FS, name); err == nil {
+			return fi.Size()
+		}
+	}
+	return 0
 }
 
 // runOne loads and runs one scenario argument.

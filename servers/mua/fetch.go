@@ -1,8 +1,6 @@
 package mua
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -10,7 +8,6 @@ import (
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 
 	"mailsim/servers/env"
 	"mailsim/servers/pop3"
@@ -173,7 +170,7 @@ func (p *Program) uidMessageID(uid string) string {
 // may be malformed; what can't be parsed is left empty or raw.
 func ParseDownloaded(data []byte) Downloaded {
 	d := Downloaded{Data: data}
-	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(data)))
+	th, err := readHeader(data)
 	if err != nil && th.Len() == 0 {
 		return d
 	}

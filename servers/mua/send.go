@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -13,9 +14,14 @@ import (
 )
 
 // messageIDOf reads the Message-ID header of a message, "" if none.
+// It reads the header as ParseDownloaded does, but parses nothing else
+// (dates and addresses cost more than the send itself).
 func messageIDOf(msg []byte) string {
-	d := ParseDownloaded(msg)
-	return d.MessageID
+	th, err := readHeader(msg)
+	if err != nil && th.Len() == 0 {
+		return ""
+	}
+	return strings.TrimSpace(th.Get("Message-ID"))
 }
 
 // smtpReply is an SMTP error as the reply line the server sent.

@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"mailsim/servers/env"
@@ -66,9 +67,7 @@ func (rt *Runtime) Conservation() Conservation {
 	var c Conservation
 	queued := rt.queuedCopies()
 	inBox := rt.mailboxCopies()
-	for _, x := range rt.Journeys() {
-		rt.conserveJourney(&c, &x, queued, inBox)
-	}
+	rt.eachJourney(func(x *Journey) { rt.conserveJourney(&c, x, queued, inBox) })
 	return c
 }
 
@@ -176,10 +175,9 @@ func (rt *Runtime) isBounce(id string) bool {
 	j := rt.journeys
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for _, x := range j.list {
-		if x.ID == id {
-			return x.Parent != ""
-		}
+	// Ids are "M1", "M2"… in the order of j.list.
+	if n, err := strconv.Atoi(strings.TrimPrefix(id, "M")); err == nil && n >= 1 && n <= len(j.list) && j.list[n-1].ID == id {
+		return j.list[n-1].Parent != ""
 	}
 	return false
 }

@@ -68,9 +68,9 @@ func TestConservationCatchesDuplicate(t *testing.T) {
 	j := rt.journeys
 	j.mu.Lock()
 	x := j.list[0]
-	for _, st := range x.Steps {
-		if st.Kind == "relayed" {
-			x.Steps = append(x.Steps, st) // the same relay again
+	for _, n := range x.at {
+		if j.log.at(n).Kind == "relayed" {
+			x.at = append(x.at, n) // the same relay again
 			break
 		}
 	}

@@ -196,19 +196,19 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // headerInfo returns a message's decoded Subject and From address.
 func headerInfo(data []byte) (subject, from string) {
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	h, err := readHeader(data)
 	if err != nil {
 		return "", ""
 	}
 	dec := new(mime.WordDecoder)
-	subject = msg.Header.Get("Subject")
+	subject = h.Get("Subject")
 	if s, err := dec.DecodeHeader(subject); err == nil {
 		subject = s
 	}
-	if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
+	if a, err := mail.ParseAddress(h.Get("From")); err == nil {
 		from = a.Address
 	} else {
-		from = msg.Header.Get("From")
+		from = h.Get("From")
 	}
 	return subject, from
 }
@@ -241,11 +241,11 @@ func parseBounce(data []byte) *bounceInfo {
 // receivedPath reads the Received chain of a message, oldest first, as
 // host names: the client of the first hop, then every server it passed.
 func (rt *Runtime) receivedPath(data []byte) []string {
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	h, err := readHeader(data)
 	if err != nil {
 		return nil
 	}
-	fields := msg.Header["Received"]
+	fields := h["Received"]
 	var path []string
 	for i := len(fields) - 1; i >= 0; i-- {
 		f := fields[i]

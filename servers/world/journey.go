@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net"
-	"net/mail"
 	"net/netip"
 	"strings"
 	"sync"
@@ -36,6 +35,10 @@ type Journey struct {
 	Steps  []Step
 	// QueueIDs are the ids servers gave it, "host id" ("smtp.otherisp.com 0D5A4C2735").
 	QueueIDs []string
+
+	// at numbers its steps in the run's log (journeys.log): the registry
+	// keeps each step once, and fills Steps only in the copies it hands out.
+	at []int32
 }
 
 // Step is one thing that happened to a message, at a virtual time.
@@ -66,7 +69,7 @@ type journeys struct {
 	list    []*Journey
 	byMsgID map[string]*Journey
 	byQueue map[string]*Journey // "host queueid"
-	steps   []Step
+	log     stepLog
 	flows   map[flowKey]string // TCP stream → journey whose data it is carrying
 }
 
@@ -86,12 +89,42 @@ func (rt *Runtime) Journeys() []Journey {
 	defer j.mu.Unlock()
 	out := make([]Journey, len(j.list))
 	for i, x := range j.list {
-		out[i] = *x
-		out[i].Steps = append([]Step(nil), x.Steps...)
-		out[i].QueueIDs = append([]string(nil), x.QueueIDs...)
-		out[i].To = append([]string(nil), x.To...)
+		j.copyTo(&out[i], x, nil)
 	}
 	return out
+}
+
+// eachJourney calls fn with a copy of every journey in turn, without
+// holding them all at once (a large run has hundreds of thousands of
+// steps). fn may keep x but not its Steps, whose array the next call
+// reuses; j.mu is not held while fn runs.
+func (rt *Runtime) eachJourney(fn func(x *Journey)) {
+	j := rt.journeys
+	j.mu.Lock()
+	n := len(j.list)
+	j.mu.Unlock()
+	var x Journey
+	var steps []Step
+	for i := range n {
+		j.mu.Lock()
+		j.copyTo(&x, j.list[i], steps[:0])
+		j.mu.Unlock()
+		steps = x.Steps
+		fn(&x)
+	}
+}
+
+// copyTo fills out with a copy of x whose steps are appended to steps.
+// j.mu must be held.
+func (j *journeys) copyTo(out, x *Journey, steps []Step) {
+	*out = *x
+	out.at = nil
+	for _, n := range x.at {
+		steps = append(steps, *j.log.at(n))
+	}
+	out.Steps = steps
+	out.QueueIDs = append([]string(nil), x.QueueIDs...)
+	out.To = append([]string(nil), x.To...)
 }
 
 // Steps returns every step so far, message steps and timeline actions, in order.
@@ -99,8 +132,35 @@ func (rt *Runtime) Steps() []Step {
 	j := rt.journeys
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return append([]Step(nil), j.steps...)
+	out := make([]Step, 0, j.log.n)
+	for _, c := range j.log.chunks {
+		out = append(out, c...)
+	}
+	return out
 }
+
+// stepLog holds every step of the run in fixed-size chunks, so that
+// growing it never copies what it holds.
+type stepLog struct {
+	chunks [][]Step
+	n      int32
+}
+
+const stepChunk = 1024
+
+// add appends st and returns its index.
+func (l *stepLog) add(st Step) int32 {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == stepChunk {
+		l.chunks = append(l.chunks, make([]Step, 0, stepChunk))
+	}
+	c := &l.chunks[len(l.chunks)-1]
+	*c = append(*c, st)
+	l.n++
+	return l.n - 1
+}
+
+// at is step i of the log.
+func (l *stepLog) at(i int32) *Step { return &l.chunks[i/stepChunk][i%stepChunk] }
 
 // JourneyOf finds the journey of a message by its Message-ID, or of a
 // server's queue id ("smtp.otherisp.com", "0D5A4C2735"); "" if unknown.
@@ -240,11 +300,11 @@ func (j *journeys) add(st Step, xs ...*Journey) {
 	w := j.rt.World
 	st.At = w.Now()
 	j.mu.Lock()
-	st.N = len(j.steps) + 1
-	j.steps = append(j.steps, st)
+	st.N = int(j.log.n) + 1
+	n := j.log.add(st)
 	for _, x := range xs {
 		if x != nil {
-			x.Steps = append(x.Steps, st)
+			x.at = append(x.at, n)
 		}
 	}
 	j.mu.Unlock()
@@ -323,11 +383,11 @@ func findMessageID(p []byte) string {
 
 // messageIDOf reads a stored message's Message-ID.
 func messageIDOf(data []byte) string {
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	h, err := readHeader(data)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(msg.Header.Get("Message-ID"))
+	return strings.TrimSpace(h.Get("Message-ID"))
 }
 
 // hostOf drops the port of "host:port".

@@ -33,9 +33,7 @@ type MessageSummary struct {
 // Summary sums up every journey of the run, in order of composition.
 func (rt *Runtime) Summary() []MessageSummary {
 	var out []MessageSummary
-	for _, x := range rt.Journeys() {
-		out = append(out, x.summary())
-	}
+	rt.eachJourney(func(x *Journey) { out = append(out, x.summary()) })
 	return out
 }
 

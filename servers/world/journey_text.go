@@ -172,10 +172,11 @@ func (j *journeys) checking(pc string, acct mua.Account) {
 		fmt.Sprintf("%s presses Send/Recv: the mail program asks %s for new mail", j.rt.userOf(pc), j.rt.serverOf(hostOf(srv), roleOf(string(kind)))))
 }
 
-// age is how long ago a message was composed (or written, for a notice).
+// age is how long ago a message was composed (or written, for a
+// notice). j.mu must be held.
 func (rt *Runtime) age(x *Journey) string {
-	if len(x.Steps) == 0 {
+	if len(x.at) == 0 {
 		return "a while"
 	}
-	return sim.HumanTime(rt.World.Now() - x.Steps[0].At)
+	return sim.HumanTime(rt.World.Now() - rt.journeys.log.at(x.at[0]).At)
 }

@@ -75,7 +75,7 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 	w.SetSummarizer(summarize)
 	w.SetTagger(rt.journeys.tag)
 	if rt.ev.wantReplies {
-		w.Subscribe(rt.ev.event)
+		w.Watch(rt.ev.event)
 	}
 	for _, h := range sc.Hosts {
 		if h.Kind == scenario.KindRouter {
