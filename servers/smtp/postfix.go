@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 // specific enhanced code (2.1.0 for MAIL, 2.1.5 for RCPT).
 func rewriteText(b []byte, texts []textRewrite, hostname string) []byte {
 	for _, r := range texts {
-		if r.re.Match(b) {
+		if bytes.HasPrefix(b, r.prefix) && r.re.Match(b) {
 			return r.re.ReplaceAll(b, []byte(strings.ReplaceAll(r.to, "{host}", hostname)))
 		}
 	}
@@ -25,23 +26,49 @@ func rewriteText(b []byte, texts []textRewrite, hostname string) []byte {
 }
 
 type textRewrite struct {
-	re *regexp.Regexp
-	to string // {host} is the server's host name
+	re     *regexp.Regexp
+	prefix []byte // every match starts so: most replies skip the regexp
+	to     string // {host} is the server's host name
+}
+
+func text(re, to string) textRewrite {
+	return textRewrite{regexp.MustCompile(re), literalPrefix(re), to}
+}
+
+// literalPrefix is the text every match of the \A-anchored expression re
+// starts with (regexp's LiteralPrefix finds none in most of these).
+func literalPrefix(re string) []byte {
+	var p []byte
+	rest := strings.TrimPrefix(re, `\A`)
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if c == '\\' && i+1 < len(rest) && strings.IndexByte(`.()[]{}*+?|^$\\`, rest[i+1]) >= 0 {
+			i++
+			c = rest[i]
+		} else if c == '\\' || strings.IndexByte(`.()[]{}*+?|^$`, c) >= 0 {
+			break
+		}
+		if i+1 < len(rest) && strings.IndexByte(`*?{`, rest[i+1]) >= 0 {
+			break // optional: not part of every match
+		}
+		p = append(p, c)
+	}
+	return p
 }
 
 var postfixTexts = []textRewrite{
 	// RFC 5321 §4.2: the greeting names the host; Postfix adds its own name.
-	{regexp.MustCompile(`\A220 (\S+) ESMTP Service Ready\r\n\z`), "220 $1 ESMTP Postfix\r\n"},
+	text(`\A220 (\S+) ESMTP Service Ready\r\n\z`, "220 $1 ESMTP Postfix\r\n"),
 	// EHLO: Postfix's first line is its host name, not a greeting.
-	{regexp.MustCompile(`\A250-Hello [^\r\n]*\r\n`), "250-{host}\r\n"},
-	{regexp.MustCompile(`\A250 2\.0\.0 Hello [^\r\n]*\r\n\z`), "250 {host}\r\n"},
-	{regexp.MustCompile(`\A250 2\.0\.0 Roger, accepting mail from <[^\r\n]*>\r\n\z`), "250 2.1.0 Ok\r\n"},
-	{regexp.MustCompile(`\A250 2\.0\.0 I'll make sure <[^\r\n]*> gets this\r\n\z`), "250 2.1.5 Ok\r\n"},
-	{regexp.MustCompile(`\A354 Go ahead\. End your data with <CR><LF>\.<CR><LF>\r\n\z`), "354 End data with <CR><LF>.<CR><LF>\r\n"},
-	{regexp.MustCompile(`\A250 2\.0\.0 (Session reset|I have successfully done nothing)\r\n\z`), "250 2.0.0 Ok\r\n"},
+	text(`\A250-Hello [^\r\n]*\r\n`, "250-{host}\r\n"),
+	text(`\A250 2\.0\.0 Hello [^\r\n]*\r\n\z`, "250 {host}\r\n"),
+	text(`\A250 2\.0\.0 Roger, accepting mail from <[^\r\n]*>\r\n\z`, "250 2.1.0 Ok\r\n"),
+	text(`\A250 2\.0\.0 I'll make sure <[^\r\n]*> gets this\r\n\z`, "250 2.1.5 Ok\r\n"),
+	text(`\A354 Go ahead\. End your data with <CR><LF>\.<CR><LF>\r\n\z`, "354 End data with <CR><LF>.<CR><LF>\r\n"),
+	text(`\A250 2\.0\.0 (Session reset|I have successfully done nothing)\r\n\z`, "250 2.0.0 Ok\r\n"),
 	// RFC 1870 §6.1 and §6.2; RFC 5321 §4.5.3.1.10.
-	{regexp.MustCompile(`\A552 5\.3\.4 Max(imum)? message size exceeded\r\n\z`), "552 5.3.4 Message size exceeds fixed limit\r\n"},
-	{regexp.MustCompile(`\A452 4\.5\.3 Maximum limit of \d+ recipients reached\r\n\z`), "452 4.5.3 Error: too many recipients\r\n"},
+	text(`\A552 5\.3\.4 Max(imum)? message size exceeded\r\n\z`, "552 5.3.4 Message size exceeds fixed limit\r\n"),
+	text(`\A452 4\.5\.3 Maximum limit of \d+ recipients reached\r\n\z`, "452 4.5.3 Error: too many recipients\r\n"),
 }
 
 // queuedAs is the reply to the end of DATA once the message is queued,
