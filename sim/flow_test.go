@@ -124,3 +124,44 @@ func TestBlockedWrite(t *testing.T) {
 		t.Errorf("write blocked while the peer closed unread: %v, want a reset", resetErr)
 	}
 }
+
+// WatchSteps sees the message steps only; with no other subscriber the
+// world builds no hop events, and numbers events as if it did.
+func TestWatchSteps(t *testing.T) {
+	run := func(all bool) (kinds map[Kind]int, count uint64) {
+		w, a, b := twoISPs(t, 1)
+		kinds = map[Kind]int{}
+		if all {
+			w.Watch(func(e *Event) { kinds[e.Kind]++ })
+		} else {
+			w.WatchSteps(func(e *Event) { kinds[e.Kind]++ })
+		}
+		ln, _ := b.Listen("tcp", ":7")
+		b.Go("server", func() {
+			c, _ := ln.Accept()
+			c.Write([]byte("hello"))
+			c.Close()
+		})
+		a.Go("client", func() {
+			c, _ := a.Dial(context.Background(), "tcp", "server:7")
+			io.ReadAll(c)
+			w.AddStep(Event{Step: "stored", Msg: "M1"})
+			c.Close()
+		})
+		if err := w.RunUntil(time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if all && w.heard() == false || !all && w.heard() {
+			t.Errorf("heard() = %v with all=%v", w.heard(), all)
+		}
+		return kinds, w.EventCount()
+	}
+	every, n1 := run(true)
+	steps, n2 := run(false)
+	if every[KindHop] == 0 || steps[KindHop] != 0 || steps[KindStep] != 1 || len(steps) != 1 {
+		t.Errorf("every event: %v; steps only: %v", every, steps)
+	}
+	if n1 != n2 {
+		t.Errorf("%d events counted with every event watched, %d with steps only", n1, n2)
+	}
+}

@@ -90,8 +90,8 @@ type World struct {
 	pending []*Event
 	dirty   []*tcpConn
 	subsMu  sync.Mutex
-	subs    []func(*Event)
-	nsubs   atomic.Int32 // len(subs), read by the kernel without subsMu (quiet.go)
+	subs    []subscriber
+	nsubs   atomic.Int32 // subscribers to every event, read by the kernel without subsMu (quiet.go)
 	keepers int          // subscribers that may keep events (Subscribe, not Watch)
 	evFree  []*Event     // records to reuse when no subscriber keeps events
 	summary func(*Event) string
@@ -146,22 +146,34 @@ func (w *World) Epoch() time.Time { return w.cfg.Epoch }
 
 // Subscribe registers fn to receive every event, in order, on the
 // kernel's goroutine. fn must not block on the simulation.
-func (w *World) Subscribe(fn func(*Event)) { w.subscribe(fn, true) }
+func (w *World) Subscribe(fn func(*Event)) { w.subscribe(subscriber{fn: fn}, true) }
 
 // Watch registers fn like Subscribe, for a subscriber that is done with
 // an event when fn returns: it keeps neither the *Event nor its Payload
 // (strings may be kept). While every subscriber watches, the world
 // reuses event records, so a traced run allocates none per hop.
-func (w *World) Watch(fn func(*Event)) { w.subscribe(fn, false) }
+func (w *World) Watch(fn func(*Event)) { w.subscribe(subscriber{fn: fn}, false) }
 
-func (w *World) subscribe(fn func(*Event), keeps bool) {
+// WatchSteps registers fn like Watch, for the message steps only
+// (KindStep). While nobody subscribes to every event, the world builds no
+// hop or note events at all: a story costs what a quiet run does.
+func (w *World) WatchSteps(fn func(*Event)) { w.subscribe(subscriber{fn: fn, steps: true}, false) }
+
+type subscriber struct {
+	fn    func(*Event)
+	steps bool // steps only
+}
+
+func (w *World) subscribe(s subscriber, keeps bool) {
 	w.subsMu.Lock()
 	defer w.subsMu.Unlock()
-	w.subs = append(w.subs, fn)
+	w.subs = append(w.subs, s)
 	if keeps {
 		w.keepers++
 	}
-	w.nsubs.Store(int32(len(w.subs)))
+	if !s.steps {
+		w.nsubs.Add(1)
+	}
 }
 
 // SetSummarizer installs the function that writes each event's one-line
@@ -220,7 +232,9 @@ func (w *World) flush() {
 		w.subsMu.Unlock()
 		for _, e := range evs {
 			for _, s := range subs {
-				s(e)
+				if !s.steps || e.Kind == KindStep {
+					s.fn(e)
+				}
 			}
 		}
 		w.mu.Lock()

@@ -18,8 +18,8 @@ import (
 // second. It looks at the wall clock, which only the command line may.
 type progress struct {
 	w         io.Writer
-	events    int // events seen (hops, notes, steps)
-	delivered int // "stored" steps
+	world     *sim.World // its event count
+	delivered int        // "stored" steps
 }
 
 // newProgress returns a progress line for stderr, or nil when stderr is
@@ -32,10 +32,9 @@ func newProgress(stderr io.Writer) *progress {
 	return &progress{w: stderr}
 }
 
-// event counts; it is a world subscriber.
+// event counts deliveries; it watches the steps.
 func (p *progress) event(e *sim.Event) {
-	p.events++
-	if e.Kind == sim.KindStep && e.Step == "stored" {
+	if e.Step == "stored" {
 		p.delivered++
 	}
 }
@@ -69,7 +68,7 @@ func (p *progress) run(rt *world.Runtime) error {
 		}
 		if bar != nil {
 			bar.Describe(fmt.Sprintf("%s / %s  %d delivered  %.0f events/s",
-				sim.HumanTime(t), sim.HumanTime(rt.Until), p.delivered, float64(p.events)/wall.Seconds()))
+				sim.HumanTime(t), sim.HumanTime(rt.Until), p.delivered, float64(p.world.EventCount())/wall.Seconds()))
 			bar.Set64(t.Milliseconds())
 		}
 		if t >= rt.Until {

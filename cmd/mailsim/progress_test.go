@@ -22,7 +22,8 @@ func TestProgressSlicesKeepTheTrace(t *testing.T) {
 		o := simulateWith(sc, name, world.Options{}, func(w *sim.World) {
 			w.Subscribe(tw.Event)
 			if p != nil {
-				w.Subscribe(p.event)
+				p.world = w
+				w.WatchSteps(p.event)
 			}
 		}, run)
 		if !o.passed() {
@@ -37,8 +38,8 @@ func TestProgressSlicesKeepTheTrace(t *testing.T) {
 	if !bytes.Equal(whole, sliced) {
 		t.Fatalf("sliced run differs: %s", firstDiff(string(whole), string(sliced)))
 	}
-	if p.delivered != 1 || p.events == 0 {
-		t.Errorf("progress counted %d delivered, %d events", p.delivered, p.events)
+	if p.delivered != 1 || p.world.EventCount() == 0 {
+		t.Errorf("progress counted %d delivered, %d events", p.delivered, p.world.EventCount())
 	}
 }
 

@@ -101,11 +101,13 @@ type runFlags struct {
 }
 
 // sink is an output attached to the world, flushed after the run. Its
-// event func must keep no event (World.Watch).
+// event func must keep no event (World.Watch); steps says it reads only
+// the message steps (World.WatchSteps).
 type sink struct {
 	what  string
 	event func(*sim.Event)
 	close func() error
+	steps bool
 }
 
 func (c *cli) run(arg string, f runFlags) int {
@@ -130,10 +132,10 @@ func (c *cli) run(arg string, f runFlags) int {
 	if !f.quiet && f.packets {
 		tw := sim.NewTextTrace(c.stdout)
 		pw := &packetWriter{tw, &f.filter}
-		sinks = append(sinks, sink{"stdout", pw.Event, tw.Flush})
+		sinks = append(sinks, sink{what: "stdout", event: pw.Event, close: tw.Flush})
 	} else if !f.quiet {
 		sw := newStoryWriter(c.stdout, &f.filter)
-		sinks = append(sinks, sink{"stdout", sw.Event, sw.Flush})
+		sinks = append(sinks, sink{what: "stdout", event: sw.Event, close: sw.Flush, steps: true})
 	}
 	if f.tracePath != "" {
 		s, err := jsonSink(f.tracePath, f.tracePayload)
@@ -155,7 +157,7 @@ func (c *cli) run(arg string, f runFlags) int {
 			fmt.Fprintf(c.stderr, "mailsim run: %s: %v\n", f.pcapPath, err)
 			return exitUsage
 		}
-		sinks = append(sinks, sink{f.pcapPath, pw.Event, pw.Close})
+		sinks = append(sinks, sink{what: f.pcapPath, event: pw.Event, close: pw.Close})
 	}
 	run := runWorld
 	prog := newProgress(c.stderr)
@@ -165,13 +167,18 @@ func (c *cli) run(arg string, f runFlags) int {
 	watchHeap()
 	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
 		if prog != nil {
-			w.Watch(prog.event)
+			prog.world = w
+			w.WatchSteps(prog.event)
 		}
 		if pw != nil {
 			pw.SetEpoch(w.Epoch())
 		}
 		for _, s := range sinks {
-			w.Watch(s.event)
+			if s.steps {
+				w.WatchSteps(s.event)
+			} else {
+				w.Watch(s.event)
+			}
 		}
 	}, run)
 	writeStats(o.stats(), c.stderr)
@@ -233,7 +240,7 @@ func jsonSink(path string, payload bool) (sink, error) {
 		return sink{}, err
 	}
 	tw := sim.NewJSONTrace(fh, payload)
-	return sink{path, tw.Event, func() error {
+	return sink{what: path, event: tw.Event, close: func() error {
 		err := tw.Flush()
 		if cerr := fh.Close(); err == nil {
 			err = cerr
