@@ -48,29 +48,25 @@ type junitProblem struct {
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // junitReport renders the outcomes of one test run.
-func junitReport(outs []*outcome, total time.Duration, sh shard) ([]byte, error) {
+func junitReport(outs []verdict, total time.Duration, sh shard) ([]byte, error) {
 	suite := junitSuite{Name: "mailsim", Tests: len(outs), Time: seconds(total)}
 	if !sh.all() {
 		suite.Name = "mailsim shard " + sh.String() // unique per shard, so reports merge
 	}
-	for _, o := range outs {
-		tc := junitCase{Name: o.name, Classname: "mailsim.scenarios", Time: seconds(o.wall)}
-		var lines []string
-		for _, r := range o.results {
-			lines = append(lines, r.String())
-		}
-		tc.SystemOut = strings.Join(lines, "\n")
-		probs := strings.Join(o.problems(), "\n")
+	for _, v := range outs {
+		tc := junitCase{Name: v.Name, Classname: "mailsim.scenarios", Time: seconds(v.Wall)}
+		tc.SystemOut = strings.Join(v.Results, "\n")
+		probs := strings.Join(v.Problems, "\n")
 		switch {
-		case o.loadErr != nil:
+		case v.Invalid:
 			suite.Failures++
 			tc.Failure = &junitProblem{Message: "invalid scenario: " + firstLine(probs), Type: "invalid", Text: probs}
-		case o.simErr != nil:
+		case v.SimFail:
 			suite.Errors++
 			tc.Error = &junitProblem{Message: firstLine(probs), Type: "simulation", Text: probs}
-		case !o.passed():
+		case !v.passed():
 			suite.Failures++
-			msg := fmt.Sprintf("%d of %d expectations failed: %s", len(o.failed()), len(o.results), firstLine(probs))
+			msg := fmt.Sprintf("%d of %d expectations failed: %s", v.Failed, len(v.Results), firstLine(probs))
 			tc.Failure = &junitProblem{Message: msg, Type: "expectation", Text: probs}
 		}
 		suite.Cases = append(suite.Cases, tc)

@@ -68,11 +68,15 @@ type command struct {
 // cli holds the streams of one invocation, so tests can run it in-process.
 type cli struct {
 	stdout, stderr io.Writer
+	// exe is this program, which mailsim test -j starts as worker
+	// processes; "" (tests in one process) runs scenarios in this one.
+	exe string
 }
 
 func main() {
 	tuneRuntime()
 	c := &cli{stdout: os.Stdout, stderr: os.Stderr}
+	c.exe, _ = os.Executable()
 	stop := startProfiles(os.Stderr)
 	code := c.main(os.Args[1:])
 	stop()

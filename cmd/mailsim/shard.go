@@ -65,18 +65,29 @@ func (s shard) pick(list []string) []string {
 }
 
 // runAll runs every scenario of list, jobs at a time, and calls done
-// with each outcome in input order as soon as it and all before it are
-// finished. Worlds share nothing, and each kernel hands control to one
-// goroutine of its own world at a time, so j worlds can run on j
-// processors at once; GOMAXPROCS is raised to that for the run (unless
-// the environment sets it) and put back after.
-func runAll(list []string, jobs int, done func(*outcome)) {
+// with each verdict in input order as soon as it and all before it are
+// finished. With several jobs each scenario runs in a worker process of
+// its own (see worker.go), on one processor as every run does, so two
+// worlds never share a runtime, a collector or a processor's run queue;
+// without an executable to start (tests in this process) they run side
+// by side here, GOMAXPROCS raised to jobs for the while.
+func (c *cli) runAll(list []string, jobs int, done func(verdict)) {
 	jobs = max(1, min(jobs, len(list)))
-	if os.Getenv("GOMAXPROCS") == "" && jobs > 1 {
+	run := func() func(string) verdict {
+		return func(a string) verdict {
+			if a == "" {
+				return verdict{} // the end
+			}
+			return runOne(a).verdict()
+		}
+	}
+	if jobs > 1 && c.exe != "" {
+		run = func() func(string) verdict { return c.startWorker() }
+	} else if os.Getenv("GOMAXPROCS") == "" && jobs > 1 {
 		prev := runtime.GOMAXPROCS(min(jobs, runtime.NumCPU()))
 		defer runtime.GOMAXPROCS(prev)
 	}
-	outs := make([]*outcome, len(list))
+	outs := make([]verdict, len(list))
 	finished := make([]chan struct{}, len(list))
 	for k := range finished {
 		finished[k] = make(chan struct{})
@@ -87,10 +98,12 @@ func runAll(list []string, jobs int, done func(*outcome)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			one := run()
 			for k := range next {
-				outs[k] = runOne(list[k])
+				outs[k] = one(list[k])
 				close(finished[k])
 			}
+			one("") // done: a worker ends
 		}()
 	}
 	go func() {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -139,5 +141,58 @@ func BenchmarkTestJobs(b *testing.B) {
 			b.ReportMetric(one.Seconds()/two.Seconds(), "speedup")
 			b.ReportMetric(0, "ns/op")
 		})
+	}
+}
+
+// With several jobs the binary runs scenarios in worker processes: the
+// same lines and JUnit cases as one job in one process.
+func TestWorkersSameOutput(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"figure-b", "classroom", "nosuch.yaml", "relay-denied", "web-mail"}
+	var outs [2]string
+	var junits [2]junitSuites
+	for i, j := range []string{"1", "2"} {
+		junit := filepath.Join(dir, j+".xml")
+		r := mailsim(t, dir, append([]string{"test", "-j", j, "--junit", junit}, args...)...)
+		if r.code != exitFail {
+			t.Fatalf("-j %s: exit %d\n%s%s", j, r.code, r.stdout, r.stderr)
+		}
+		outs[i] = timing.ReplaceAllString(r.stdout, ")")
+		data, err := os.ReadFile(junit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := xml.Unmarshal(data, &junits[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if outs[0] != outs[1] {
+		t.Fatalf("-j 2 output differs from -j 1:\n%s", firstDiff(outs[0], outs[1]))
+	}
+	if !strings.Contains(outs[1], "FAIL nosuch.yaml (invalid scenario)") || !strings.HasSuffix(outs[1], "4 passed, 1 failed\n") {
+		t.Errorf("-j 2 output:\n%s", outs[1])
+	}
+	a, b := junits[0].Suites[0].Cases, junits[1].Suites[0].Cases
+	if len(a) != len(args) || len(b) != len(args) {
+		t.Fatalf("JUnit cases: %d and %d, want %d", len(a), len(b), len(args))
+	}
+	for k := range a {
+		a[k].Time, b[k].Time = "", ""
+		if !reflect.DeepEqual(a[k], b[k]) {
+			t.Errorf("JUnit case %d: -j 1 %+v, -j 2 %+v", k, a[k], b[k])
+		}
+	}
+}
+
+// A worker that cannot start (or dies) fails its scenarios, saying so,
+// and loses none.
+func TestWorkerFails(t *testing.T) {
+	var out, errb bytes.Buffer
+	c := &cli{stdout: &out, stderr: &errb, exe: filepath.Join(t.TempDir(), "no-such-mailsim")}
+	if code := c.main([]string{"test", "-j", "2", "figure-b", "figure-a", "relay-denied"}); code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+	if n := strings.Count(out.String(), "worker process failed"); n != 3 || !strings.Contains(out.String(), "0 passed, 3 failed") {
+		t.Errorf("%d scenarios failed for the worker:\n%s", n, out.String())
 	}
 }

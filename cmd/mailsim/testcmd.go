@@ -21,10 +21,10 @@ errors in file:line:col form, or the simulation's error) indented; then
 the closing line "N passed, M failed". An invalid scenario counts as
 failed.
 
--j N runs N scenarios at a time (default: the number of CPUs), each on
-one processor; the lines still come in input order. --shard I/N runs
-only scenarios I, I+N, I+2N… of the list (counting from 0), so N
-machines or CI jobs together run each scenario exactly once;
+-j N runs N scenarios at a time (default: the number of CPUs), each in a
+worker process on one processor; the lines still come in input order.
+--shard I/N runs only scenarios I, I+N, I+2N… of the list (counting
+from 0), so N machines or CI jobs together run each scenario exactly once;
 --shard auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed
 Jobs). With --shard, the JUnit testsuite is named after the shard, so
 the shards' reports merge without clashes.`
@@ -61,6 +61,9 @@ type testFlags struct {
 }
 
 func (c *cli) test(args []string, f testFlags) int {
+	if os.Getenv(envTestWorker) != "" {
+		return c.testWorker(os.Stdin)
+	}
 	list, err := expandArgs(args)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "mailsim test: %v\n", err)
@@ -68,15 +71,15 @@ func (c *cli) test(args []string, f testFlags) int {
 	}
 	list = f.shard.pick(list)
 	start := time.Now()
-	var outs []*outcome
+	var outs []verdict
 	passed := 0
-	runAll(list, f.jobs, func(o *outcome) {
-		for _, w := range o.warnings {
+	c.runAll(list, f.jobs, func(v verdict) {
+		for _, w := range v.Warnings {
 			fmt.Fprintf(c.stderr, "warning: %s\n", w)
 		}
-		outs = append(outs, o)
-		c.testLine(o)
-		if o.passed() {
+		outs = append(outs, v)
+		c.testLine(v)
+		if v.passed() {
 			passed++
 		}
 	})
@@ -94,26 +97,26 @@ func (c *cli) test(args []string, f testFlags) int {
 }
 
 // testLine prints the verdict of one scenario and, for a failure, why.
-func (c *cli) testLine(o *outcome) {
-	wall := o.wall.Round(time.Millisecond)
+func (c *cli) testLine(v verdict) {
+	wall := v.Wall.Round(time.Millisecond)
 	switch {
-	case o.loadErr != nil:
-		fmt.Fprintf(c.stdout, "FAIL %s (invalid scenario)\n", o.name)
-	case o.simErr != nil:
-		fmt.Fprintf(c.stdout, "FAIL %s (simulation failed, %s)\n", o.name, wall)
-	case o.passed():
-		fmt.Fprintf(c.stdout, "PASS %s (%d expectations, %s simulated, %s)\n", o.name, len(o.results), simSeconds(o.until), wall)
+	case v.Invalid:
+		fmt.Fprintf(c.stdout, "FAIL %s (invalid scenario)\n", v.Name)
+	case v.SimFail:
+		fmt.Fprintf(c.stdout, "FAIL %s (simulation failed, %s)\n", v.Name, wall)
+	case v.passed():
+		fmt.Fprintf(c.stdout, "PASS %s (%d expectations, %s simulated, %s)\n", v.Name, len(v.Results), simSeconds(v.Until), wall)
 	default:
 		fmt.Fprintf(c.stdout, "FAIL %s (%d of %d expectations failed, %s simulated, %s)\n",
-			o.name, len(o.failed()), len(o.results), simSeconds(o.until), wall)
+			v.Name, v.Failed, len(v.Results), simSeconds(v.Until), wall)
 	}
-	for _, p := range o.problems() {
+	for _, p := range v.Problems {
 		fmt.Fprintf(c.stdout, "    %s\n", p)
 	}
 }
 
 // writeJUnit writes the report to path.
-func writeJUnit(path string, outs []*outcome, total time.Duration, sh shard) error {
+func writeJUnit(path string, outs []verdict, total time.Duration, sh shard) error {
 	data, err := junitReport(outs, total, sh)
 	if err != nil {
 		return err
