@@ -7,8 +7,8 @@ import (
 	"net/textproto"
 )
 
-// errHungUp is why a send with Account.HangUpInData failed.
-var errHungUp = errors.New("the mail program hung up in the middle of the message")
+// ErrHungUp is why a send with Account.HangUpInData failed.
+var ErrHungUp = errors.New("the mail program hung up in the middle of the message")
 
 // hangUpInData sends the first half of msg, dot-stuffed as DATA wants
 // it but without the final ".", straight on the connection, and closes
@@ -19,5 +19,5 @@ func hangUpInData(nc net.Conn, msg []byte) error {
 	dw.Write(msg[:len(msg)/2]) // never closed: Close would end DATA
 	bw.Flush()
 	nc.Close()
-	return errHungUp
+	return ErrHungUp
 }
