@@ -62,3 +62,21 @@ func (w *World) cross(l *Link) (extra time.Duration, lost string) {
 	}
 	return extra, lost
 }
+
+// Delay holds every packet a fixed extra time: a link slower than it was
+// built, whose routes still count its own latency. Packets keep their
+// order, as on any link with behaviours.
+type Delay time.Duration
+
+// Cross adds the delay.
+func (d Delay) Cross(*rand.Rand) (bool, time.Duration) { return false, time.Duration(d) }
+
+func (d Delay) String() string { return "delay " + time.Duration(d).String() }
+
+// SetLinkBandwidth changes the bits per second of l (0: infinite) for
+// packets that start crossing it from now on.
+func (w *World) SetLinkBandwidth(l *Link, bps int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	l.Bandwidth = bps
+}

@@ -6,17 +6,19 @@ import (
 	"io"
 	"sync"
 
+	"mailsim/servers/env"
 	"mailsim/servers/world"
 	"mailsim/sim/scenario"
 )
 
 const chaosDetail = `
 Replay SCENARIO once per seed with random faults added to its timeline:
-links going down and up again, services stopped and started, an ISP's
-DNS server stopped and started. Every fault is undone before the run
-ends. Each run is checked against the conservation invariant (nothing a
-server accepted is lost or duplicated: see mailsim run) and must not
-stall; the scenario's own expectations are not checked, since faults
+links going down and up again, lossy and slow spells on links (slow),
+services stopped and started, an ISP's DNS server stopped and started,
+and mail programs hanging up in the middle of DATA. Every fault is undone
+before the run ends. Each run is checked against the conservation
+invariant (nothing a server accepted is lost or duplicated: see mailsim
+run), no message cut off in DATA may be accepted, and no run may stall; the scenario's own expectations are not checked, since faults
 change what happens.
 
 One line per failing seed, then the failing seed's scenario file, which
@@ -113,8 +115,27 @@ func runChaos(name string, seed int64, text []byte, faults int) chaosResult {
 	r.conserve = rt.Conservation()
 	if !r.conserve.OK() {
 		r.problem = oneLine(conservationError(r.conserve))
+	} else if id := cutAccepted(rt); id != "" {
+		r.problem = fmt.Sprintf("%s, cut off in the middle of DATA, was accepted", id)
 	}
 	return r
+}
+
+// cutAccepted names a message its mail program hung up on in DATA that
+// a server accepted all the same (half a message), or "".
+func cutAccepted(rt *world.Runtime) string {
+	for _, x := range rt.Journeys() {
+		if x.Subject != cutSubject {
+			continue
+		}
+		for _, st := range x.Steps {
+			switch env.StepKind(st.Kind) {
+			case env.StepAccepted, "submitted", "relayed", env.StepStored:
+				return x.ID
+			}
+		}
+	}
+	return ""
 }
 
 func (rep *chaosReport) print(w io.Writer) int {

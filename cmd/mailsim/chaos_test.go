@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"mailsim/scenarios"
+	"mailsim/servers/world"
 	"mailsim/sim/scenario"
 )
 
@@ -60,7 +61,11 @@ func TestChaosScenarioReplays(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
-	if got, want := len(sc.Timeline), len(base.Timeline)+2*len(fs); got != want {
+	actions := 0
+	for _, f := range fs {
+		actions += 1 + min(len(f.up), 1)
+	}
+	if got, want := len(sc.Timeline), len(base.Timeline)+actions; got != want {
 		t.Errorf("timeline has %d actions, want %d:\n%s", got, want, text)
 	}
 	if !strings.HasPrefix(string(text), "# mailsim chaos: figure-b.yaml with seed 3") {
@@ -84,5 +89,81 @@ func TestChaosReportsViolation(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// The faults the issue asks for all occur: flaps, service and DNS
+// outages, lossy and slow spells, and mail programs hanging up in DATA.
+// A seed with a slow spell and one with a hang-up replay as files, hold
+// the invariant, and the message cut off is refused, never accepted.
+func TestChaosFaultKinds(t *testing.T) {
+	data, name, err := readScenarioText("figure-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := scenario.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int64{} // kind → first seed with it
+	for seed := int64(1); seed <= 200; seed++ {
+		for _, f := range chaosFaults(base, seed) {
+			k := strings.SplitN(f.down, ":", 2)[0]
+			switch {
+			case strings.Contains(f.down, "service: dns"):
+				k = "dns outage"
+			case strings.Contains(f.down, "loss:"):
+				k = "lossy"
+			case strings.Contains(f.down, "latency:"):
+				k = "slow"
+			case strings.Contains(f.down, "disconnect: mid_data"):
+				k = "hang-up"
+			}
+			if kinds[k] == 0 {
+				kinds[k] = seed
+			}
+		}
+	}
+	for _, k := range []string{"link_down", "stop", "dns outage", "lossy", "slow", "hang-up"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s fault in 200 seeds: %v", k, kinds)
+		}
+	}
+	for _, k := range []string{"lossy", "slow", "hang-up"} {
+		seed := kinds[k]
+		text, err := chaosScenario(data, name, seed, chaosFaults(base, seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := runChaos(name, seed, text, 1)
+		if r.problem != "" {
+			t.Errorf("%s, seed %d: %s\n%s", k, seed, r.problem, text)
+		}
+		if k != "hang-up" {
+			continue
+		}
+		sc, err := scenario.Parse("replay.yaml", text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, err := world.Build(sc, world.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rt.Run(); err != nil {
+			t.Fatal(err)
+		}
+		refused := false
+		for _, x := range rt.Journeys() {
+			for _, st := range x.Steps {
+				if x.Subject == cutSubject && st.Kind == "refused" && strings.Contains(st.Text, "hung up in the middle") {
+					refused = true
+				}
+			}
+		}
+		if !refused {
+			t.Errorf("seed %d: the message cut off in DATA is not reported refused", seed)
+		}
+		rt.Close()
 	}
 }

@@ -105,7 +105,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "run days", args: []string{"run", "days/day.yaml"}, code: exitOK, stdout: []string{"1d        ", "Bob presses Send/Recv", "by 1d 00:01:00: ok (at 1d)"},
 			stdoutLast: "PASS days/day.yaml: all 2 expectations hold (1d 12:00:00 simulated)"},
 		{name: "run summary json", args: []string{"run", "--summary", "json"}, code: exitOK, emptyErr: true,
-			stdout:   []string{`"scenario": "figure-b.yaml"`, `"passed": true`, `"id": "M1"`, `"downloaded_us": 30084766`, `"hops": 4`, `"status": "downloaded"`},
+			stdout:   []string{`"scenario": "figure-b.yaml"`, `"passed": true`, `"id": "M1"`, `"downloaded_us": 30084758`, `"hops": 4`, `"status": "downloaded"`},
 			noStdout: []string{"expectations:", "Lisa writes"}},
 		{name: "run story filtered", args: []string{"run", "--proto", "dns,lmtp"}, code: exitOK,
 			stdout: []string{"  4  0.24s", "MX 10 smtp.comentum.com", "over LMTP"}, noStdout: []string{"Lisa's mail program hands", "downloads"}},

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"mailsim/servers/world"
 	"mailsim/sim"
@@ -32,10 +33,13 @@ sent to its ISP's SMTP server is relayed anywhere, mail sent to another
 ISP's server only to that ISP's own domains.
 
 The address map is printed first (--json for scripts), then the readable
-trace, live. The scenario's timeline plays too. Ctrl-C stops cleanly and
-prints the expectation results so far and where the mail is (conservation
-counts); --save DIR writes the mailboxes as Maildirs and the queues. Only
-loopback is ever bound.
+trace, live. The scenario's timeline plays too. Ctrl-C (or SIGTERM) stops
+the servers as real ones stop: new connections are refused, and sessions
+in flight are told (SMTP 421 4.3.2, POP3 -ERR, IMAP * BYE) and closed; a
+message cut off in DATA is not accepted. It then prints the expectation
+results so far and where the mail is (conservation counts); --save DIR
+writes the mailboxes as Maildirs and the queues. Only loopback is ever
+bound.
 
 Flags:
 `
@@ -127,6 +131,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	var simErr error
 	select {
 	case <-ctx.Done():
+		stopServers(rt)
 	case simErr = <-done:
 	}
 	xErr := x.Close() // while the kernel still runs: bridges may need a turn
@@ -134,6 +139,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	if simErr == nil {
 		simErr = <-done
 	}
+	stoppedAt := rt.World.Now() // Close runs the world's last timers out
 	closeErr := rt.Close()
 	traceErr := closeTrace()
 	mu.Lock()
@@ -142,7 +148,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailsim serve: simulation failed: %v\n", simErr)
 		return exitSim
 	}
-	fmt.Fprintf(stdout, "\nstopped at %s of virtual time\n", sim.FormatTime(rt.World.Now()))
+	fmt.Fprintf(stdout, "\nstopped at %s of virtual time\n", sim.FormatTime(stoppedAt))
 	printRemains(stdout, rt)
 	if *save != "" {
 		boxes, queued, err := saveMail(*save, rt)
@@ -165,6 +171,24 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		code = exitSim
 	}
 	return code
+}
+
+// stopGrace is the virtual time the servers' goodbyes get to cross the
+// simulated links (a lost segment is sent again after about a second).
+const stopGrace = 3 * time.Second
+
+// stopServers shuts every simulated server down as a real one stops:
+// listeners close (new connections are refused), then each open session
+// gets its 421, -ERR or BYE and is closed. The grace runs at least 50×
+// real time, and a wall-clock limit keeps Ctrl-C prompt whatever happens.
+func stopServers(rt *world.Runtime) {
+	rt.World.SetSpeed(max(rt.World.Speed(), 50))
+	t := time.NewTimer(10 * time.Second) // wall clock: serve is the paced driver
+	defer t.Stop()
+	select {
+	case <-rt.Shutdown(stopGrace):
+	case <-t.C:
+	}
 }
 
 func printMap(w io.Writer, x *world.Exposure, asJSON bool, speed float64) {

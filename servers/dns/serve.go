@@ -190,17 +190,19 @@ func formErr(pkt []byte) []byte {
 func (w *responseWriter) LocalAddr() net.Addr  { return w.local }
 func (w *responseWriter) RemoteAddr() net.Addr { return w.remote }
 
-// WriteMsg packs m, echoing EDNS0 when the query used it, and truncates
-// UDP replies that do not fit the client's buffer, setting TC.
+// WriteMsg packs m with name compression, echoing EDNS0 when the query
+// used it, and truncates UDP replies that do not fit the client's buffer
+// (512 octets without EDNS0, else the size it advertises), setting TC.
 func (w *responseWriter) WriteMsg(m *mdns.Msg) error {
 	if w.edns && m.IsEdns0() == nil {
 		m.SetEdns0(ednsSize, false)
 	}
 	if w.pc != nil {
-		m.Truncate(w.size)
-	} else {
-		m.Compress = true
+		m.Truncate(w.size) // sets TC when records had to go
 	}
+	// Truncate turns compression off when the reply fits without it;
+	// real servers compress every reply (RFC 1035 §4.1.4).
+	m.Compress = true
 	b, err := m.Pack()
 	if err != nil {
 		return fmt.Errorf("dns: packing reply: %w", err)

@@ -24,6 +24,7 @@ type Server struct {
 	Env   env.Env
 	store *store.Store
 	srv   *imapserver.Server
+	conns connSet
 }
 
 // imapserver's read and write timeouts (imapserver/conn.go), so the
@@ -48,7 +49,7 @@ func NewServer(st *store.Store) *Server {
 
 // Serve answers connections on l until it is closed.
 func (s *Server) Serve(l net.Listener) error {
-	return s.srv.Serve(noIdleListener{Listener: l, env: s.Env})
+	return s.srv.Serve(noIdleListener{Listener: l, env: s.Env, conns: &s.conns})
 }
 
 // Close closes the listeners and every connection.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"regexp"
+	"sync/atomic"
 
 	"mailsim/servers/env"
 )
@@ -13,7 +14,8 @@ import (
 // Options.Caps says, and IDLE cannot push updates here (package doc).
 type noIdleListener struct {
 	net.Listener
-	env env.Env // converts the library's wall-clock deadlines, if set
+	env   env.Env // converts the library's wall-clock deadlines, if set
+	conns *connSet
 }
 
 func (l noIdleListener) Accept() (net.Conn, error) {
@@ -24,10 +26,31 @@ func (l noIdleListener) Accept() (net.Conn, error) {
 	if l.env != nil {
 		c = env.WallClockConn(l.env, c, libTimeouts...)
 	}
-	return noIdleConn{c}, nil
+	nc := &noIdleConn{Conn: c, set: l.conns}
+	l.conns.add(nc)
+	return nc, nil
 }
 
-type noIdleConn struct{ net.Conn }
+// noIdleConn is one accepted connection; it knows whether imapserver
+// waits in Read for a command, so Stop can say BYE without cutting a
+// response in two.
+type noIdleConn struct {
+	net.Conn
+	set     *connSet
+	reading atomic.Bool
+}
+
+func (c *noIdleConn) Read(p []byte) (int, error) {
+	c.reading.Store(true)
+	defer c.reading.Store(false)
+	return c.Conn.Read(p)
+}
+
+// Close forgets the connection before closing it.
+func (c *noIdleConn) Close() error {
+	c.set.remove(c)
+	return c.Conn.Close()
+}
 
 // reCapLine matches a write that starts with a capability list: the
 // untagged CAPABILITY response or a status response carrying one.
@@ -35,7 +58,7 @@ type noIdleConn struct{ net.Conn }
 // starts a write.
 var reCapLine = regexp.MustCompile(`^(\* |\S+ OK \[|\* OK \[)CAPABILITY [^\r\n]*`)
 
-func (c noIdleConn) Write(b []byte) (int, error) {
+func (c *noIdleConn) Write(b []byte) (int, error) {
 	loc := reCapLine.FindIndex(b)
 	if loc == nil {
 		return c.Conn.Write(b)

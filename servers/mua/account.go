@@ -38,6 +38,11 @@ type Account struct {
 	// clock (env.Env.Deadline: virtual time in the simulator). 0 means
 	// DefaultServerTimeout.
 	ServerTimeout time.Duration
+	// HangUpInData makes the program drop the connection halfway
+	// through the message, after the 354 (a laptop lid closing): the
+	// server must not keep the half, and the message stays in the
+	// outbox. Chaos runs use it.
+	HangUpInData bool
 	// Hosts, if set, resolves the server names through DNS (the PC's
 	// ISP's resolver); without it the names go to the host's Dial as is.
 	Hosts *HostCache

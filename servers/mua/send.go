@@ -128,6 +128,9 @@ func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 	if err != nil {
 		return fail("DATA", err)
 	}
+	if p.acct.HangUpInData { // w is never closed: that would end the message
+		return fail("DATA", hangUpInData(nc, msg))
+	}
 	if _, err := bytes.NewReader(msg).WriteTo(w); err != nil {
 		w.Close()
 		return fail("DATA", err)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // state is the RFC 1939 session state.
@@ -32,6 +33,10 @@ type conn struct {
 	deleted []bool
 	bad     int // bad commands so far
 	quit    bool
+
+	seq     uint64      // accept order, for Server.Stop
+	reading atomic.Bool // waiting for a command: no reply is being written
+	gone    atomic.Bool // Server.Stop said goodbye
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -59,7 +64,12 @@ func (c *conn) serve() {
 	}()
 	c.reply("+OK " + c.domain() + " POP3 server ready")
 	for !c.quit {
+		c.reading.Store(true)
 		line, err := c.lr.readLine()
+		c.reading.Store(false)
+		if c.gone.Load() {
+			return // Server.Stop answered and closed the connection
+		}
 		if errors.Is(err, ErrLineTooLong) {
 			c.bad++
 			c.reply("-ERR line too long")

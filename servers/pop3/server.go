@@ -52,6 +52,7 @@ type Server struct {
 	closed    bool
 	listeners []net.Listener
 	conns     map[*conn]struct{}
+	seq       uint64
 	wg        sync.WaitGroup // connection goroutines running
 }
 
@@ -134,6 +135,8 @@ func (s *Server) track(c *conn) bool {
 	if s.conns == nil {
 		s.conns = map[*conn]struct{}{}
 	}
+	s.seq++
+	c.seq = s.seq
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	return true

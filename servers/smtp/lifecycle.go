@@ -15,7 +15,8 @@ import (
 type connSet struct {
 	mu     sync.Mutex
 	closed bool
-	open   map[*wireConn]struct{}
+	open   map[*wireConn]uint64 // by accept order, so goodbyes go out in order
+	seq    uint64
 	lns    []net.Listener // served on, closed by shutdown
 }
 
@@ -51,9 +52,10 @@ func (s *connSet) add(c *wireConn) bool {
 		return false
 	}
 	if s.open == nil {
-		s.open = map[*wireConn]struct{}{}
+		s.open = map[*wireConn]uint64{}
 	}
-	s.open[c] = struct{}{}
+	s.seq++
+	s.open[c] = s.seq
 	return true
 }
 

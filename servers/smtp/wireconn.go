@@ -68,6 +68,7 @@ type wireConn struct {
 	opts wireOpts
 	set  *connSet
 
+	reading  atomic.Bool // go-smtp waits in Read: no reply is being written
 	hangUp   atomic.Bool // close once the next reply is out
 	dead     atomic.Bool // closed by hang-up: later replies are dropped
 	dataMode atomic.Bool // between the 354 reply and the lone "." line

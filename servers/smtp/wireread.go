@@ -24,6 +24,8 @@ import (
 const maxHeld = 1024
 
 func (c *wireConn) Read(p []byte) (int, error) {
+	c.reading.Store(true)
+	defer c.reading.Store(false)
 	if c.opts.postmasterDomain == "" && !c.opts.checkHelo {
 		return c.Conn.Read(p)
 	}

@@ -104,6 +104,8 @@ func (rt *Runtime) schedule(a *scenario.Action) {
 		w.At(a.At, name, func() { rt.changeDNS(a) })
 	case scenario.ActWebmail:
 		w.At(a.At, name, func() { rt.webVisit(a) })
+	case scenario.ActSlow:
+		rt.scheduleSlow(a, name)
 	}
 }
 
@@ -120,6 +122,7 @@ func (rt *Runtime) send(a *scenario.Action) {
 		acct.Address = m.From
 		acct.Name = displayName(m.From)
 	}
+	acct.HangUpInData = m.Disconnect == scenario.DisconnectMidData
 	if m.Via != "" { // another server, on the port the program uses (25 or 587)
 		_, port, _ := net.SplitHostPort(acct.SMTPServer)
 		acct.SMTPServer = net.JoinHostPort(m.Via, port)

@@ -79,6 +79,9 @@ func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) stri
 		if s.Detail == "DNS lookup" {
 			return fmt.Sprintf("%s's mail program cannot find %s in DNS; %s stays in the outbox (%s)", person(x.From), hostOf(s.To), subj, reply)
 		}
+		if s.Reply == mua.ErrHungUp.Error() {
+			return fmt.Sprintf("%s's mail program hangs up in the middle of sending %s to %s; the server keeps nothing, and it stays in the outbox (%s)", person(x.From), subj, st.To, reply)
+		}
 		return fmt.Sprintf("%s refuses %s from %s's mail program at %s (%s)", st.To, subj, person(x.From), s.Detail, reply)
 	case string(env.StepDelayed):
 		return fmt.Sprintf("%s has not delivered %s to %s for %s and sends delay warning %s to %s; it keeps trying for %s more (%s)",

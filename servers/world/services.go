@@ -34,6 +34,7 @@ type hostServices struct {
 
 	serve map[scenario.Service]serving // how each service it runs serves its ports
 	open  map[scenario.Service][]closer
+	down  bool // shut down for good (Runtime.Shutdown): nothing starts again
 
 	mu   sync.Mutex
 	errs []error // how accept loops ended, other than by a close
@@ -45,6 +46,9 @@ type serving struct {
 	tcp   func(net.Listener) error
 	udp   func(net.PacketConn) error
 	close func() error // nil when another service's close covers it
+	// stop tells open sessions the server is shutting down and ends
+	// them (Runtime.Shutdown); nil when there is nothing to say.
+	stop func() int
 }
 
 type closer interface{ Close() error }
@@ -147,18 +151,18 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 		srv := pop3.NewServer(pop3.NewStoreBackend(ir.store))
 		srv.Domain = host
 		srv.Env = hs.host
-		hs.serve[scenario.POP3] = serving{tcp: srv.Serve, close: srv.Close}
+		hs.serve[scenario.POP3] = serving{tcp: srv.Serve, close: srv.Close, stop: srv.Stop}
 		// IMAP runs with POP3, on the host that holds the mailboxes.
 		is := imap.NewServer(ir.store)
 		is.Env = hs.host
-		hs.serve[scenario.IMAP] = serving{tcp: is.Serve, close: is.Close}
+		hs.serve[scenario.IMAP] = serving{tcp: is.Serve, close: is.Close, stop: is.Stop}
 		if isp.Server(scenario.LMTP) == host {
 			l, err := smtp.NewLMTP(smtp.LMTPConfig{Hostname: host, Mailboxes: mailboxes, Store: ir.store, Env: hs.host,
 				Track: rt.journeys.reporter(host)})
 			if err != nil {
 				return fmt.Errorf("%s: LMTP on %s: %w", isp.Pos, host, err)
 			}
-			hs.serve[scenario.LMTP] = serving{tcp: l.Serve, close: l.Close}
+			hs.serve[scenario.LMTP] = serving{tcp: l.Serve, close: l.Close, stop: l.Stop}
 		}
 		if err := hs.start(scenario.POP3); err != nil {
 			return err
@@ -188,7 +192,7 @@ func (rt *Runtime) startISP(isp *scenario.ISP, ir *ispRuntime) error {
 			return fmt.Errorf("%s: SMTP on %s: %w", isp.Pos, host, err)
 		}
 		hs.smtp = srv
-		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve, close: srv.Close}
+		hs.serve[scenario.SMTP] = serving{tcp: srv.Serve, close: srv.Close, stop: srv.Stop} // submission's sessions too
 		// Every SMTP host runs submission too (the service table's PartOf).
 		hs.serve[scenario.Submission] = serving{tcp: srv.ServeSubmission} // closed with smtp
 		if err := hs.start(scenario.SMTP); err != nil {
@@ -236,6 +240,9 @@ func portOf(k scenario.Service) string { return strconv.Itoa(int(service.Of(k).P
 // start makes a service, and the services that run as part of it,
 // listen again (or for the first time) on the ports of the service table.
 func (hs *hostServices) start(svc scenario.Service) error {
+	if hs.down {
+		return fmt.Errorf("%s is shut down", hs.host.Name())
+	}
 	if err := hs.listen(svc); err != nil {
 		return err
 	}

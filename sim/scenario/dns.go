@@ -12,6 +12,10 @@ import (
 // give none.
 const DefaultTTL = 5 * time.Minute
 
+// RootTTL is the TTL of the root's own NS and address records: six
+// days, as the real root zone gives them.
+const RootTTL = 518400 * time.Second
+
 // DefaultMXPref is the preference of generated MX records.
 const DefaultMXPref = 10
 
@@ -21,7 +25,9 @@ const DefaultMXPref = 10
 // (unless mx: none); D A <smtp host's address>, so that mail still finds
 // the server by the A record when there is no MX (RFC 5321 section 5.1);
 // and an A record for every server host of the ISP named inside D. The
-// root zone delegates each domain to the ISP's DNS host, with glue.
+// root zone names its own server (". NS" and its address, as the real
+// root's a.root-servers.net) and delegates each domain to the ISP's DNS
+// host, with glue.
 func (s *Scenario) buildZones() {
 	hosts := make(map[string]*Host, len(s.Hosts))
 	for i := range s.Hosts {
@@ -54,6 +60,11 @@ func (s *Scenario) buildZones() {
 	}
 	var root []Record
 	glue := map[string]bool{}
+	if s.Root.Host != "" && s.Root.Addr.IsValid() {
+		root = append(root, Record{Name: ".", Type: "NS", Value: s.Root.Host, TTL: RootTTL},
+			Record{Name: s.Root.Host, Type: "A", Value: s.Root.Addr.String(), TTL: RootTTL})
+		glue[s.Root.Host] = true
+	}
 	for i := range s.ISPs {
 		isp := &s.ISPs[i]
 		for j := range isp.Domains {

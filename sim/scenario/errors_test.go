@@ -75,7 +75,7 @@ func TestErrors(t *testing.T) {
 		{"lonely router", base + "internet:\n  routers: {edge: {}}\n" + okExpect,
 			"x.yaml:9:13: no route reaches host edge (add a link that joins it to the rest of the network)"},
 		{"no kind", base + "timeline:\n  - {at: 1s}\n" + okExpect,
-			"x.yaml:9:5: timeline action needs a kind (one of: send, check, link_down, link_up, flap, stop, start, dns_add, dns_remove, webmail)"},
+			"x.yaml:9:5: timeline action needs a kind (one of: send, check, link_down, link_up, flap, slow, stop, start, dns_add, dns_remove, webmail)"},
 		{"two kinds", base + "timeline:\n  - {at: 1s, check: bob-pc, stop: smtp.comentum.com}\n" + okExpect,
 			"x.yaml:9:5: timeline action has several kinds: check, stop (write one per list item)"},
 		{"no expect", base, "x.yaml:1:1: the scenario has no expectations (add expect: with at least one check, e.g. - {downloaded: bob-pc})"},

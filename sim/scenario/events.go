@@ -16,6 +16,7 @@ const (
 	ActDNSAdd    ActionKind = "dns_add"    // a record is added to a zone
 	ActDNSRemove ActionKind = "dns_remove" // matching records are removed from a zone
 	ActWebmail   ActionKind = "webmail"    // a PC's browser uses an ISP's Web Mail
+	ActSlow      ActionKind = "slow"       // a link is slower for a while, then as built again
 )
 
 // Action is one thing that happens at a virtual time.
@@ -28,13 +29,24 @@ type Action struct {
 	Services []Service `json:"services,omitempty"` // stop/start: the services affected
 	Mail     *Mail     `json:"mail,omitempty"`     // send
 	Web      *WebVisit `json:"web,omitempty"`      // webmail
-	A        string    `json:"a,omitempty"`        // link_down/link_up: one end
-	B        string    `json:"b,omitempty"`        // link_down/link_up: the other end
+	A        string    `json:"a,omitempty"`        // link_down/link_up/slow: one end
+	B        string    `json:"b,omitempty"`        // link_down/link_up/slow: the other end
+	Slow     *LinkSlow `json:"slow,omitempty"`     // slow
 	Zone     string    `json:"zone,omitempty"`     // dns_add/dns_remove: the zone (a domain)
 	// Record is the record to add, or the pattern to remove: for
 	// dns_remove an empty Value matches every value.
 	Record *Record `json:"record,omitempty"`
 	Pos    Pos     `json:"pos"`
+}
+
+// LinkSlow is how a link behaves during a slow window: every value is
+// the one for the window, the link's own where the file gives none.
+type LinkSlow struct {
+	For       time.Duration `json:"for"`              // how long, from at:
+	Latency   time.Duration `json:"latency"`          // one-way, at least the link's own
+	Bandwidth int64         `json:"bandwidth"`        // bits per second, each direction
+	Loss      float64       `json:"loss,omitempty"`   // percent of packets lost
+	Jitter    time.Duration `json:"jitter,omitempty"` // up to this much extra delay per packet
 }
 
 // Mail is a message a mail program sends.
@@ -46,7 +58,14 @@ type Mail struct {
 	// Via is the SMTP server host the message is submitted to; it is the
 	// sending PC's SMTP server unless the action names another.
 	Via string `json:"via"`
+	// Disconnect, when DisconnectMidData, makes the mail program drop
+	// the connection halfway through the message: the server must not
+	// keep the half, and the message stays in the outbox.
+	Disconnect string `json:"disconnect,omitempty"`
 }
+
+// DisconnectMidData is the one value of a send's disconnect:.
+const DisconnectMidData = "mid_data"
 
 // WebVisit is one sitting at Web Mail: log in, do one thing, log out.
 type WebVisit struct {

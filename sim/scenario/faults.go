@@ -95,3 +95,93 @@ func (nw *world) readFlap(a *Action, n *yaml.Node) []Action {
 	nw.times = append(nw.times, timeRef{out[len(out)-1].At, a.Pos, "the flap's last link_up"})
 	return out
 }
+
+// readSlow reads {link: [a, b], for: 2m, latency: 400ms, bandwidth:
+// 64kbit, loss: 5%, jitter: 50ms}: for that long the link has those
+// values (its own where one is not given), then its own again.
+func (nw *world) readSlow(a *Action, n *yaml.Node) bool {
+	d := nw.d
+	m, ok := d.fields(n, "slow", append([]string{"link", "for"}, linkKeys...)...)
+	if !ok {
+		return false
+	}
+	const eg = "e.g. {link: [comentum-router, internet], for: 2m, latency: 400ms, bandwidth: 64kbit, loss: 5%}"
+	ln, has := m["link"]
+	if !has {
+		d.errf(n, eg, "slow needs link:")
+		return false
+	}
+	if !nw.readLinkAction(a, ln) {
+		return false
+	}
+	l := nw.s.Links[nw.links[pairKey(a.A, a.B)]]
+	s := &LinkSlow{Latency: l.Latency, Bandwidth: l.Bandwidth, Loss: l.Loss, Jitter: l.Jitter}
+	good := true
+	if v, has := m["for"]; !has {
+		d.errf(n, eg, "slow needs for: (how long the link is slow)")
+		good = false
+	} else if s.For, ok = d.duration(v); !ok {
+		good = false
+	} else if s.For <= 0 {
+		d.errf(v, "", "slow for: must be longer than 0s")
+		good = false
+	}
+	changed := false
+	if v, has := m["latency"]; has {
+		lat, ok := d.duration(v)
+		switch {
+		case !ok:
+			good = false
+		case lat < l.Latency:
+			// Routes count the latency the link was built with; a slow
+			// window only adds to it.
+			d.errf(v, "a slow window only adds delay", "slow latency %s is below the link's own %s", fmtDur(lat), fmtDur(l.Latency))
+			good = false
+		default:
+			s.Latency, changed = lat, true
+		}
+	}
+	if v, has := m["bandwidth"]; has {
+		bw, ok := d.bandwidth(v)
+		good = good && ok
+		s.Bandwidth, changed = bw, true
+	}
+	f := d.readFaults(m)
+	if f.hasLoss {
+		s.Loss, changed = f.loss, true
+	}
+	if f.hasJitter {
+		s.Jitter, changed = f.jitter, true
+	}
+	_, badLoss := m["loss"]
+	_, badJitter := m["jitter"]
+	good = good && (f.hasLoss || !badLoss) && (f.hasJitter || !badJitter)
+	if good && !changed {
+		d.errf(n, eg, "slow needs at least one of latency:, bandwidth:, loss:, jitter:")
+		good = false
+	}
+	if !good {
+		return false
+	}
+	a.Slow = s
+	nw.times = append(nw.times, timeRef{a.At + s.For, a.Pos, "the slow window's end"})
+	return true
+}
+
+// checkSlowOverlaps reports two slow windows of one link that overlap:
+// the end of the first would undo the second.
+func (nw *world) checkSlowOverlaps(acts []Action) {
+	end := map[[2]string]time.Duration{}
+	for i := range acts {
+		a := &acts[i]
+		if a.Kind != ActSlow {
+			continue
+		}
+		k := pairKey(a.A, a.B)
+		if e, busy := end[k]; busy && a.At < e {
+			nw.d.errAt(a.Pos, "one slow window per link at a time", "the link %s—%s is already slow until %s", a.A, a.B, fmtDur(e))
+			continue
+		}
+		end[k] = a.At + a.Slow.For
+	}
+}

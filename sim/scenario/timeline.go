@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var actionKinds = []string{"send", "check", "link_down", "link_up", "flap", "stop", "start", "dns_add", "dns_remove", "webmail"}
+var actionKinds = []string{"send", "check", "link_down", "link_up", "flap", "slow", "stop", "start", "dns_add", "dns_remove", "webmail"}
 
 // kindKey finds the one key of m that names a kind, reporting none or
 // several. extra lists the keys allowed next to it.
@@ -74,18 +74,21 @@ func (nw *world) readTimeline(items []*yaml.Node) []Action {
 			good = nw.readDNSAction(&a, v)
 		case ActWebmail:
 			good = nw.readWebmail(&a, v)
+		case ActSlow:
+			good = nw.readSlow(&a, v)
 		}
 		if good {
 			out = append(out, a)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
+	nw.checkSlowOverlaps(out)
 	return out
 }
 
 func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 	d := nw.d
-	m, _ := d.fields(n, "send", "from", "to", "subject", "body", "host", "via") // unknown keys are reported there
+	m, _ := d.fields(n, "send", "from", "to", "subject", "body", "host", "via", "disconnect") // unknown keys are reported there
 	var ok bool
 	mail := &Mail{}
 	if v, has := m["from"]; has {
@@ -113,6 +116,14 @@ func (nw *world) readSend(a *Action, n *yaml.Node) bool {
 	}
 	if v, has := m["body"]; has {
 		mail.Body, _ = d.str(v)
+	}
+	if v, has := m["disconnect"]; has {
+		if s, good := d.scalar(v, DisconnectMidData); good && s != DisconnectMidData {
+			d.errf(v, "the only one is "+DisconnectMidData, "unknown disconnect %q", s)
+			ok = false
+		} else {
+			mail.Disconnect, ok = s, ok && good
+		}
 	}
 	var pc *PC
 	if v, has := m["host"]; has {
