@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/xml"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -314,22 +313,5 @@ func TestInProcess(t *testing.T) {
 	r = inProcess("run", "--pcap", filepath.Join(dir, "no", "such", "dir.pcap"))
 	if r.code != exitUsage || !strings.Contains(r.stderr, "no such file or directory") {
 		t.Errorf("unwritable pcap: exit %d %q", r.code, r.stderr)
-	}
-}
-
-// TestNoEbiten: the headless command must never link the window's
-// library, which panics at init without a display.
-func TestNoEbiten(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		if strings.Contains(dep, "ebiten") {
-			t.Errorf("cmd/mailsim depends on %s", dep)
-		}
-	}
-	if !strings.Contains(string(out), "mailsim/sim/pcap") {
-		t.Errorf("go list -deps output looks wrong:\n%s", out)
 	}
 }
