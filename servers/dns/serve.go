@@ -12,7 +12,9 @@ import (
 	mdns "github.com/miekg/dns"
 )
 
-// ednsSize is the UDP payload size we advertise (the DNS flag day 2020 value).
+// ednsSize is the UDP payload size we advertise, and the largest UDP
+// reply we send whatever buffer a client offers: the DNS Flag Day 2020
+// value, BIND's and Unbound's default, so a reply is never fragmented.
 const ednsSize = 1232
 
 // udpReadSize is the largest query ServeUDP reads; the rest of a longer
@@ -161,7 +163,7 @@ func (w *responseWriter) serve(pkt []byte, h mdns.Handler) bool {
 	if opt := req.IsEdns0(); opt != nil {
 		w.edns = true
 		if s := int(opt.UDPSize()); s > w.size {
-			w.size = s
+			w.size = min(s, ednsSize)
 		}
 	}
 	defer func() {
@@ -192,7 +194,8 @@ func (w *responseWriter) RemoteAddr() net.Addr { return w.remote }
 
 // WriteMsg packs m with name compression, echoing EDNS0 when the query
 // used it, and truncates UDP replies that do not fit the client's buffer
-// (512 octets without EDNS0, else the size it advertises), setting TC.
+// (512 octets without EDNS0, else the size it advertises, at most
+// ednsSize), setting TC.
 func (w *responseWriter) WriteMsg(m *mdns.Msg) error {
 	if w.edns && m.IsEdns0() == nil {
 		m.SetEdns0(ednsSize, false)
