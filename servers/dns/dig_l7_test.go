@@ -50,7 +50,7 @@ func TestDigAnyTruncatedForUDP(t *testing.T) {
 		{[]string{"+noedns", "+ignore"}, 512, true, -1, false},
 		{[]string{"+bufsize=800", "+ignore"}, 800, true, -1, false},
 		{[]string{"+bufsize=4096", "+ignore"}, ednsSize, false, 40, false}, // BIND's cap, whatever the client offers
-		{[]string{"+noedns"}, 65535, false, 40, true}, // dig's own retry over TCP
+		{[]string{"+noedns"}, 65535, false, 40, true},                      // dig's own retry over TCP
 	}
 	// dig 9.18 asks ANY over TCP unless told; the point here is UDP.
 	for _, c := range cases {
