@@ -148,3 +148,24 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 }
+
+// The README shows `mailsim run figure-b` as it prints.
+func TestReadmeStory(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "$ mailsim run figure-b\n"
+	_, block, ok := strings.Cut(string(data), cmd)
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatalf("README has no block after %q", cmd)
+	}
+	r := inProcess("run", "figure-b")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if block != r.stdout {
+		t.Errorf("README's figure-b story differs from the run's:\n%s", firstDiff(block, r.stdout))
+	}
+}
