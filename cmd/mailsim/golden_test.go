@@ -169,3 +169,23 @@ func TestReadmeStory(t *testing.T) {
 		t.Errorf("README's figure-b story differs from the run's:\n%s", firstDiff(block, r.stdout))
 	}
 }
+
+// The README's excerpt of the packet trace is lines of figure-b's.
+func TestReadmePackets(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(data), "`mailsim run --packets` has one line per segment")
+	_, block, _ := strings.Cut(after, "```\n")
+	block, _, ok := strings.Cut(block, "```")
+	if !ok || block == "" {
+		t.Fatal("README has no packet trace excerpt")
+	}
+	r := inProcess("run", "--packets", "figure-b")
+	for _, line := range strings.Split(strings.TrimSuffix(block, "\n"), "\n") {
+		if !strings.Contains(r.stdout, line+"\n") {
+			t.Errorf("README's packet line is not in the trace:\n%s", line)
+		}
+	}
+}
