@@ -134,13 +134,22 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		stopServers(rt)
 	case simErr = <-done:
 	}
-	xErr := x.Close() // while the kernel still runs: bridges may need a turn
-	cancel()
+	var xErr, closeErr error
+	var stoppedAt time.Duration
 	if simErr == nil {
+		xErr = x.Close() // while the kernel still runs: bridges may need a turn
+		cancel()
 		simErr = <-done
+		stoppedAt = rt.World.Now() // Close runs the world's last timers out
+		closeErr = rt.Close()
+	} else {
+		// No driver runs any more, so a bridge would wait for a turn
+		// forever: close the world first, which wakes them all.
+		cancel()
+		stoppedAt = rt.World.Now()
+		closeErr = rt.Close()
+		xErr = x.Close()
 	}
-	stoppedAt := rt.World.Now() // Close runs the world's last timers out
-	closeErr := rt.Close()
 	traceErr := closeTrace()
 	mu.Lock()
 	defer mu.Unlock()

@@ -126,3 +126,44 @@ s.quit()
 	cancel()
 	<-done
 }
+
+// When the simulation fails, no driver runs: closing the world first
+// wakes every bridge blocked in it, so closing the exposure then ends
+// (serve stops in this order after a failure).
+func TestExposeCloseAfterFailure(t *testing.T) {
+	rt, err := Build(load(t, "figure-b.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := rt.Expose(ExposeOptions{Base: netip.MustParseAddr("127.116.0.0"), AlwaysOffset: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- rt.World.Pace(context.Background(), 20) }()
+	ep := endpoint(t, x, "smtp.otherisp.com", "smtp", "tcp")
+	c, err := net.Dial("tcp", ep.Real.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	if line, err := bufio.NewReader(c).ReadString('\n'); err != nil || !strings.HasPrefix(line, "220 ") {
+		t.Fatalf("greeting: %q %v", line, err)
+	}
+	// The bridge now waits in the simulation for the server's next reply.
+	rt.World.Go("a failing goroutine", func() { panic("boom") })
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("Pace: %v, want the panic", err)
+	}
+	closed := make(chan error, 1)
+	go func() { rt.Close(); closed <- x.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("Exposure.Close: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("closing after a failed simulation hangs")
+	}
+}
