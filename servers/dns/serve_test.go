@@ -192,6 +192,11 @@ func TestServiceCloseWaits(t *testing.T) {
 	if _, err := co.ReadMsg(); err != nil {
 		t.Fatal(err)
 	}
+	// Both loops run (a UDP answer too) before Close: one that had not
+	// begun would end with ErrClosed.
+	if _, err := mdns.Exchange(query("comentum.com", mdns.TypeMX), pc.LocalAddr().String()); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -205,7 +210,14 @@ func TestServiceCloseWaits(t *testing.T) {
 	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("idle connection after Close: %v, want EOF", err)
 	}
-	if err := s.ServeTCP(l); !errors.Is(err, net.ErrClosed) {
+	l2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ServeTCP(l2); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("ServeTCP after Close: %v", err)
+	}
+	if _, err := l2.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("a listener served after Close is left open: Accept gives %v", err)
 	}
 }

@@ -27,6 +27,7 @@ type Service struct {
 // ServeUDP is ServeUDP on pc, which Close closes.
 func (s *Service) ServeUDP(pc net.PacketConn) error {
 	if !s.track(pc) {
+		pc.Close() // closed before it began: the socket is its to close
 		return net.ErrClosed
 	}
 	return ServeUDP(pc, s.Handler)
@@ -35,6 +36,7 @@ func (s *Service) ServeUDP(pc net.PacketConn) error {
 // ServeTCP is ServeTCP on l, which Close closes.
 func (s *Service) ServeTCP(l net.Listener) error {
 	if !s.track(l) {
+		l.Close()
 		return net.ErrClosed
 	}
 	return serveTCP(l, s.Handler, &s.conns, s.Limits)
