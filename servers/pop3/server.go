@@ -67,6 +67,9 @@ func (s *Server) Serve(l net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		if l != nil {
+			l.Close() // served after Close: not left open
+		}
 		return ErrServerClosed
 	}
 	s.listeners = append(s.listeners, l)
