@@ -179,7 +179,13 @@ func TestKeysAndMouse(t *testing.T) {
 	waitFor(t, ctx, `mailsim.stats.playing === true`)
 	key(t, ctx, ']')
 	waitFor(t, ctx, `mailsim.stats.speed === 2`)
-	// Lisa's PC, where the page says the window drew it.
+	done()
+	// A click on Lisa's PC, where the page says the window drew it, on a
+	// still map at 20 s (nothing in flight): while it plays, a segment
+	// leaving her PC can be under the pointer, and a click picks that.
+	ctx, done = page(t, site(t)+"?at=20s")
+	defer done()
+	waitFor(t, ctx, `mailsim.stats.frames > 0`)
 	waitFor(t, ctx, `mailsim.stats.nodes && mailsim.stats.nodes["lisa-pc"]`)
 	at := eval[[]float64](t, ctx, `mailsim.stats.nodes["lisa-pc"]`)
 	if len(at) != 2 {
