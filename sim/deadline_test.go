@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -25,39 +26,51 @@ func epochs() map[string]time.Time {
 	}
 }
 
+// silentServer runs op on a's conn to a server on b that never says a
+// word, in a world at epoch, and returns the virtual time op took and
+// its error.
+func silentServer(t *testing.T, epoch time.Time, op func(a *Host, c net.Conn) error) (time.Duration, error) {
+	t.Helper()
+	w, a, b := twoISPs(t, 1)
+	w.cfg.Epoch = epochOr(epoch)
+	ln, _ := b.Listen("tcp", ":25")
+	b.Go("server", func() {
+		c, _ := ln.Accept()
+		c.Read(make([]byte, 1))
+		c.Close()
+	})
+	var took time.Duration
+	var err error
+	a.Go("client", func() {
+		c, _ := a.Dial(context.Background(), "tcp", "server:25")
+		start := w.Now()
+		err = op(a, c)
+		took = w.Now() - start
+		c.Close()
+	})
+	if err := w.RunUntil(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	return took, err
+}
+
 // A go-smtp-style deadline, wall now + 5 minutes, set through the
 // wrapper fires after exactly 5 minutes of virtual time, whatever the
 // epoch.
 func TestWallDeadlineExact(t *testing.T) {
 	for name, epoch := range epochs() {
 		t.Run(name, func(t *testing.T) {
-			w, a, b := twoISPs(t, 1)
-			w.cfg.Epoch = epochOr(epoch)
-			ln, _ := b.Listen("tcp", ":25")
-			b.Go("server", func() {
-				c, _ := ln.Accept() // never says a word
-				c.Read(make([]byte, 1))
-				c.Close()
-			})
-			var setAt, failedAt time.Duration
-			var err error
-			a.Go("client", func() {
-				c, _ := a.Dial(context.Background(), "tcp", "server:25")
+			took, err := silentServer(t, epoch, func(a *Host, c net.Conn) error {
 				wc := env.WallClockConn(a, c, 5*time.Minute)
-				setAt = w.Now()
 				wc.SetReadDeadline(time.Now().Add(5 * time.Minute)) // as go-smtp does
-				_, err = wc.Read(make([]byte, 1))
-				failedAt = w.Now()
-				c.Close()
+				_, err := wc.Read(make([]byte, 1))
+				return err
 			})
-			if err := w.RunUntil(time.Hour); err != nil {
-				t.Fatal(err)
-			}
 			if !errors.Is(err, os.ErrDeadlineExceeded) {
 				t.Fatalf("read: %v, want a timeout", err)
 			}
-			if got := failedAt - setAt; got != 5*time.Minute {
-				t.Errorf("deadline fired after %s, want exactly 5m", got)
+			if took != 5*time.Minute {
+				t.Errorf("deadline fired after %s, want exactly 5m", took)
 			}
 		})
 	}
@@ -68,32 +81,14 @@ func TestWallDeadlineExact(t *testing.T) {
 func TestGoSMTPGreetingTimeout(t *testing.T) {
 	for name, epoch := range epochs() {
 		t.Run(name, func(t *testing.T) {
-			w, a, b := twoISPs(t, 1)
-			w.cfg.Epoch = epochOr(epoch)
-			ln, _ := b.Listen("tcp", ":25")
-			b.Go("server", func() {
-				c, _ := ln.Accept()
-				c.Read(make([]byte, 1))
-				c.Close()
+			took, err := silentServer(t, epoch, func(a *Host, c net.Conn) error {
+				return goSMTPClient(a, c).Hello("client")
 			})
-			var dialed, failedAt time.Duration
-			var err error
-			a.Go("client", func() {
-				conn, _ := a.Dial(context.Background(), "tcp", "server:25")
-				dialed = w.Now()
-				c := goSMTPClient(a, conn)
-				err = c.Hello("client")
-				failedAt = w.Now()
-				c.Close()
-			})
-			if err := w.RunUntil(time.Hour); err != nil {
-				t.Fatal(err)
-			}
 			if !errors.Is(err, os.ErrDeadlineExceeded) {
 				t.Fatalf("Hello: %v, want a timeout", err)
 			}
-			if got := failedAt - dialed; got != 5*time.Minute {
-				t.Errorf("go-smtp gave up after %s, want exactly its CommandTimeout, 5m", got)
+			if took != 5*time.Minute {
+				t.Errorf("go-smtp gave up after %s, want exactly its CommandTimeout, 5m", took)
 			}
 		})
 	}

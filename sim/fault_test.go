@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"syscall"
 	"testing"
@@ -48,10 +47,6 @@ func TestLossAndJitter(t *testing.T) {
 	trace := func() (string, string, int) {
 		w, a, b := twoISPs(t, 3)
 		w.SetLinkBehaviours(w.Link("r1", "r2"), Loss(0.3), Jitter(30*time.Millisecond))
-		l, err := b.Listen("tcp", ":25")
-		if err != nil {
-			t.Fatal(err)
-		}
 		var lines []string
 		drops := 0
 		last := map[string]time.Duration{}
@@ -67,33 +62,12 @@ func TestLossAndJitter(t *testing.T) {
 				last[e.From] = e.Arrive
 			}
 		})
-		got := make(chan string, 1)
-		b.Go("server", func() {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			data, _ := io.ReadAll(c)
-			got <- string(data)
-			c.Close()
-		})
 		msg := strings.Repeat("0123456789", 2000)
-		run(t, w, a, func() {
-			c, err := a.Dial(context.Background(), "tcp", b.Addr().String()+":25")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			c.Write([]byte(msg))
-			c.Close()
-		})
-		select {
-		case s := <-got:
-			if s != msg {
-				t.Errorf("received %d bytes, want %d", len(s), len(msg))
-			}
-		default:
+		switch s := transfer(t, w, a, b, msg); {
+		case s == "":
 			t.Error("the server received nothing")
+		case s != msg:
+			t.Errorf("received %d bytes, want %d", len(s), len(msg))
 		}
 		return strings.Join(lines, "\n"), msg, drops
 	}

@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +14,6 @@ func TestSlowLink(t *testing.T) {
 	l := w.Link("r1", "r2")
 	w.SetLinkBehaviours(l, Delay(300*time.Millisecond))
 	w.SetLinkBandwidth(l, 64_000)
-	ln, err := b.Listen("tcp", ":25")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var hops int
 	last := map[string]time.Duration{}
 	w.Subscribe(func(e *Event) {
@@ -37,27 +31,8 @@ func TestSlowLink(t *testing.T) {
 		}
 		last[e.From] = e.Arrive
 	})
-	got := make(chan string, 1)
-	b.Go("server", func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		data, _ := io.ReadAll(c)
-		got <- string(data)
-		c.Close()
-	})
 	msg := strings.Repeat("slow ", 2000)
-	run(t, w, a, func() {
-		c, err := a.Dial(context.Background(), "tcp", b.Addr().String()+":25")
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		c.Write([]byte(msg))
-		c.Close()
-	})
-	if s := <-got; s != msg {
+	if s := transfer(t, w, a, b, msg); s != msg {
 		t.Errorf("received %d bytes, want %d", len(s), len(msg))
 	}
 	if hops == 0 {

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"context"
+	"io"
 	"net"
 	"net/netip"
 	"testing"
@@ -51,4 +53,39 @@ func goSMTPClient(h *Host, conn net.Conn) *gosmtp.Client {
 	c := gosmtp.NewClient(env.WallClockConn(h, conn, 5*time.Minute, 12*time.Minute))
 	c.CommandTimeout, c.SubmissionTimeout = 5*time.Minute, 12*time.Minute
 	return c
+}
+
+// transfer sends msg over TCP from a to port 25 of b, which reads it all,
+// and returns what b received ("" if nothing).
+func transfer(t *testing.T, w *World, a, b *Host, msg string) string {
+	t.Helper()
+	l, err := b.Listen("tcp", ":25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	b.Go("server", func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		data, _ := io.ReadAll(c)
+		got <- string(data)
+		c.Close()
+	})
+	run(t, w, a, func() {
+		c, err := a.Dial(context.Background(), "tcp", b.Addr().String()+":25")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		c.Write([]byte(msg))
+		c.Close()
+	})
+	select {
+	case s := <-got:
+		return s
+	default:
+		return ""
+	}
 }
