@@ -25,40 +25,11 @@ func TestServeWithRealClients(t *testing.T) {
 	testtool.Require(t, "python3")
 	// figure-b with Bob's own download and delete at 1 h instead of 30 s:
 	// however slow the machine, poplib finds the messages first.
-	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.3.0.0", "--quiet", "--speed", "2", figureBLateCheck(t))
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	srv := startServe(t, "--loopback", "127.3.0.0", "--speed", "2", figureBLateCheck(t))
+	if srv.From != "lisa-pc" {
+		t.Errorf("real clients connect as %q, want the first PC lisa-pc", srv.From)
 	}
-	defer cmd.Process.Kill()
-	rd := bufio.NewReader(stdout)
-	line, err := rd.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the address map: %v", err)
-	}
-	var m struct {
-		From      string
-		Endpoints []world.Endpoint
-	}
-	if err := json.Unmarshal([]byte(line), &m); err != nil {
-		t.Fatalf("address map %q: %v", line, err)
-	}
-	addr := func(host, service string) (string, string) {
-		for _, ep := range m.Endpoints {
-			if ep.Host == host && ep.Service == service && ep.Proto == "tcp" {
-				if !ep.Real.Addr().IsLoopback() {
-					t.Fatalf("%s %s exposed on %s, not loopback", host, service, ep.Real)
-				}
-				return ep.Real.Addr().String(), strconv.Itoa(int(ep.Real.Port()))
-			}
-		}
-		t.Fatalf("no %s on %s in %s", service, host, line)
-		return "", ""
-	}
-	if m.From != "lisa-pc" {
-		t.Errorf("real clients connect as %q, want the first PC lisa-pc", m.From)
-	}
+	addr := func(host, service string) (string, string) { return srv.addr(t, host, service) }
 	ip, port := addr("smtp.otherisp.com", "smtp")
 	out, err := exec.Command("swaks", "--server", ip, "--port", port, "--from", "lisa@otherisp.com",
 		"--to", "bob@comentum.com", "--helo", "lisa-pc", "--header", "Subject: via mailsim serve",
@@ -109,26 +80,9 @@ sys.exit("the message never arrived")
 		t.Fatalf("poplib: %v\n%s", err, out)
 	}
 	// Ctrl-C stops it cleanly, with results.
-	cmd.Process.Signal(syscall.SIGINT)
-	rest := make(chan string, 1)
-	go func() {
-		var b strings.Builder
-		sc := bufio.NewScanner(rd)
-		for sc.Scan() {
-			b.WriteString(sc.Text() + "\n")
-		}
-		rest <- b.String()
-	}()
-	select {
-	case tail := <-rest:
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("serve after Ctrl-C: %v\n%s", err, tail)
-		}
-		if !strings.Contains(tail, "stopped at") {
-			t.Errorf("no closing report after Ctrl-C:\n%s", tail)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30s of Ctrl-C")
+	srv.cmd.Process.Signal(syscall.SIGINT)
+	if tail := srv.stopped(t); !strings.Contains(tail, "stopped at") {
+		t.Errorf("no closing report after Ctrl-C:\n%s", tail)
 	}
 }
 
@@ -182,4 +136,76 @@ func figureBLateCheck(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// served is a mailsim serve a test started, its address map read.
+type served struct {
+	cmd       *exec.Cmd
+	out       *bufio.Reader // what it prints after the map
+	line      string        // the map as printed
+	From      string
+	Endpoints []world.Endpoint
+}
+
+// startServe runs "mailsim serve --json --offset --quiet ARGS…" and reads
+// its address map; the process is killed when the test ends.
+func startServe(t *testing.T, args ...string) *served {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--json", "--offset", "--quiet"}, args...)...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	s := &served{cmd: cmd, out: bufio.NewReader(stdout)}
+	var err error
+	if s.line, err = s.out.ReadString('\n'); err != nil {
+		t.Fatalf("reading the address map: %v", err)
+	}
+	if err := json.Unmarshal([]byte(s.line), s); err != nil {
+		t.Fatalf("address map %q: %v", s.line, err)
+	}
+	return s
+}
+
+// addr is where a real client reaches host's TCP service: IP and port,
+// on loopback.
+func (s *served) addr(t *testing.T, host, service string) (string, string) {
+	t.Helper()
+	for _, ep := range s.Endpoints {
+		if ep.Host == host && ep.Service == service && ep.Proto == "tcp" {
+			if !ep.Real.Addr().IsLoopback() {
+				t.Fatalf("%s %s exposed on %s, not loopback", host, service, ep.Real)
+			}
+			return ep.Real.Addr().String(), strconv.Itoa(int(ep.Real.Port()))
+		}
+	}
+	t.Fatalf("no %s on %s in %s", service, host, s.line)
+	return "", ""
+}
+
+// stopped returns the rest of what serve prints once it has exited,
+// which must be with status 0 within 30 s (after a Ctrl-C).
+func (s *served) stopped(t *testing.T) string {
+	t.Helper()
+	rest := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		sc := bufio.NewScanner(s.out)
+		for sc.Scan() {
+			b.WriteString(sc.Text() + "\n")
+		}
+		rest <- b.String()
+	}()
+	select {
+	case tail := <-rest:
+		if err := s.cmd.Wait(); err != nil {
+			t.Errorf("serve after Ctrl-C: %v\n%s", err, tail)
+		}
+		return tail
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s of Ctrl-C")
+		return ""
+	}
 }

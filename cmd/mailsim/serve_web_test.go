@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"mailsim/servers/world"
 )
 
 // serveWebMail starts "mailsim serve web-mail" and returns where a real
@@ -22,30 +17,8 @@ func serveWebMail(t *testing.T, loopback string) func(host, service string) (str
 	t.Helper()
 	// Speed 5: Bob's home computer deletes the message at 10 virtual
 	// minutes, two real minutes after the start.
-	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", loopback, "--quiet", "--speed", "5", "web-mail")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the address map: %v", err)
-	}
-	var m struct{ Endpoints []world.Endpoint }
-	if err := json.Unmarshal([]byte(line), &m); err != nil {
-		t.Fatalf("address map %q: %v", line, err)
-	}
-	return func(host, service string) (string, string) {
-		for _, ep := range m.Endpoints {
-			if ep.Host == host && ep.Service == service && ep.Proto == "tcp" {
-				return ep.Real.Addr().String(), strconv.Itoa(int(ep.Real.Port()))
-			}
-		}
-		t.Fatalf("no %s on %s in %s", service, host, line)
-		return "", ""
-	}
+	srv := startServe(t, "--loopback", loopback, "--speed", "5", "web-mail")
+	return func(host, service string) (string, string) { return srv.addr(t, host, service) }
 }
 
 // TestServeIMAPWithImaplib: Python's imaplib logs in to Comentum's IMAP

@@ -2,17 +2,14 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"mailsim/internal/testtool"
-	"mailsim/servers/world"
 )
 
 // stopScript holds sessions open with Python's own clients (smtplib in
@@ -43,29 +40,11 @@ print("imaplib:", m.readline().decode().rstrip())
 // IMAP), and the message cut off is neither delivered nor lost.
 func TestServeStopTellsClients(t *testing.T) {
 	py := testtool.Require(t, "python3")
-	cmd := exec.Command(binary, "serve", "--json", "--offset", "--loopback", "127.133.0.0", "--quiet", "--speed", "2", "figure-b")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	rd := bufio.NewReader(stdout)
-	line, err := rd.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the address map: %v", err)
-	}
-	var m struct{ Endpoints []world.Endpoint }
-	if err := json.Unmarshal([]byte(line), &m); err != nil {
-		t.Fatalf("address map %q: %v", line, err)
-	}
+	srv := startServe(t, "--loopback", "127.133.0.0", "--speed", "2", "figure-b")
 	var args []string
 	for _, want := range [][2]string{{"smtp.otherisp.com", "smtp"}, {"pop3.comentum.com", "pop3"}, {"pop3.comentum.com", "imap"}} {
-		for _, ep := range m.Endpoints {
-			if ep.Host == want[0] && ep.Service == want[1] {
-				args = append(args, ep.Real.Addr().String(), strconv.Itoa(int(ep.Real.Port())))
-			}
-		}
+		ip, port := srv.addr(t, want[0], want[1])
+		args = append(args, ip, port)
 	}
 	client := exec.Command(py, append([]string{"-c", stopScript}, args...)...)
 	client.Stderr = os.Stderr
@@ -78,7 +57,7 @@ func TestServeStopTellsClients(t *testing.T) {
 	if l, err := pr.ReadString('\n'); l != "READY\n" {
 		t.Fatalf("python: %q, %v", l, err)
 	}
-	cmd.Process.Signal(syscall.SIGINT)
+	srv.cmd.Process.Signal(syscall.SIGINT)
 	got := make(chan string, 1)
 	go func() {
 		var b strings.Builder
@@ -99,26 +78,9 @@ func TestServeStopTellsClients(t *testing.T) {
 		t.Fatal("the clients read nothing within 30 s of Ctrl-C")
 	}
 	client.Wait()
-	tail := make(chan string, 1)
-	go func() {
-		var b strings.Builder
-		sc := bufio.NewScanner(rd)
-		for sc.Scan() {
-			b.WriteString(sc.Text() + "\n")
-		}
-		tail <- b.String()
-	}()
-	select {
-	case out := <-tail:
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("serve after Ctrl-C: %v\n%s", err, out)
-		}
-		// Lisa's "Lunch?" of the timeline: accepted, none lost; the
-		// message cut off in DATA was never accepted.
-		if !strings.Contains(out, "mail at the stop: 1 accepted: ") || !strings.Contains(out, ", 0 lost") {
-			t.Errorf("remains after Ctrl-C:\n%s", out)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30 s of Ctrl-C")
+	// Lisa's "Lunch?" of the timeline: accepted, none lost; the message
+	// cut off in DATA was never accepted.
+	if out := srv.stopped(t); !strings.Contains(out, "mail at the stop: 1 accepted: ") || !strings.Contains(out, ", 0 lost") {
+		t.Errorf("remains after Ctrl-C:\n%s", out)
 	}
 }
