@@ -61,27 +61,6 @@ func shot(t *testing.T, bin string, args ...string) image.Image {
 	return img
 }
 
-// count counts pixels within tol of colour (r, g, b) inside rect.
-func count(img image.Image, rect image.Rectangle, r, g, b, tol int) int {
-	n := 0
-	for y := rect.Min.Y; y < rect.Max.Y; y++ {
-		for x := rect.Min.X; x < rect.Max.X; x++ {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
-			if abs(int(cr>>8)-r) <= tol && abs(int(cg>>8)-g) <= tol && abs(int(cb>>8)-b) <= tol {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
 // The map is the left part of the window above the caption bar; the
 // legend sits in its bottom-left corner, so the test looks above it.
 var mapArea = image.Rect(0, 32, 1280-440, 800-92-130)
@@ -94,19 +73,19 @@ func TestScreenshotShowsTopologyAndEnvelope(t *testing.T) {
 		t.Fatalf("screenshot is %v, want 1280×800", b)
 	}
 	// Topology: the ISP regions' fill and the icons' dark ink.
-	if n := count(img, mapArea, 0xE4, 0xEC, 0xF5, 2); n < 20000 {
+	if n := testtool.Pixels(img, mapArea, 0xE4, 0xEC, 0xF5, 2); n < 20000 {
 		t.Errorf("only %d pixels of ISP region: topology not drawn", n)
 	}
-	if n := count(img, mapArea, 0x2B, 0x2F, 0x36, 12); n < 300 {
+	if n := testtool.Pixels(img, mapArea, 0x2B, 0x2F, 0x36, 12); n < 300 {
 		t.Errorf("only %d icon pixels: icons not drawn", n)
 	}
 	// The SMTP envelope (Okabe–Ito orange) in flight on the map.
-	env := count(img, mapArea, 0xE6, 0x9F, 0x00, 10)
+	env := testtool.Pixels(img, mapArea, 0xE6, 0x9F, 0x00, 10)
 	if env < 60 {
 		t.Errorf("only %d envelope-coloured pixels on the map: no SMTP envelope in flight", env)
 	}
 	// Before anything is sent there is no envelope on the map.
-	if n := count(shot(t, bin, "--at", "0s"), mapArea, 0xE6, 0x9F, 0x00, 10); n >= env/2 {
+	if n := testtool.Pixels(shot(t, bin, "--at", "0s"), mapArea, 0xE6, 0x9F, 0x00, 10); n >= env/2 {
 		t.Errorf("at 0s %d envelope pixels, at 0.05s %d: the envelope is not what was counted", n, env)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"mailsim/internal/testtool"
 )
 
 // Mid-relay the letter (cream paper) is on the map; at the end the
@@ -14,12 +16,12 @@ import (
 func TestScreenshotLetterAndResults(t *testing.T) {
 	bin := build(t)
 	map0 := image.Rect(0, 32, 840, 560)
-	if n := count(shot(t, bin, "--at", "0.7s"), map0, 0xFF, 0xF6, 0xD8, 6); n < 150 {
+	if n := testtool.Pixels(shot(t, bin, "--at", "0.7s"), map0, 0xFF, 0xF6, 0xD8, 6); n < 150 {
 		t.Errorf("%d letter pixels mid-relay, want a letter on the map", n)
 	}
 	end := shot(t, bin, "--at", "10m")
-	green := count(end, map0, 0x1B, 0x6E, 0x2E, 10)
-	red := count(end, map0, 0xA8, 0x1C, 0x1C, 10)
+	green := testtool.Pixels(end, map0, 0x1B, 0x6E, 0x2E, 10)
+	red := testtool.Pixels(end, map0, 0xA8, 0x1C, 0x1C, 10)
 	if green < 400 || red > 20 {
 		t.Errorf("results card: %d green, %d red pixels; want every expectation passing", green, red)
 	}

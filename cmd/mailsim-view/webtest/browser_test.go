@@ -198,27 +198,6 @@ func screenshot(t testing.TB, ctx context.Context) image.Image {
 	return img
 }
 
-// count counts pixels within tol of colour (r, g, b) inside rect.
-func count(img image.Image, rect image.Rectangle, r, g, b, tol int) int {
-	n := 0
-	for y := rect.Min.Y; y < rect.Max.Y; y++ {
-		for x := rect.Min.X; x < rect.Max.X; x++ {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
-			if abs(int(cr>>8)-r) <= tol && abs(int(cg>>8)-g) <= tol && abs(int(cb>>8)-b) <= tol {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
 // frameAfter waits until the window has drawn n more frames, so that an
 // input event lands in an Update of its own (ebiten sees presses per tick).
 func frameAfter(t testing.TB, ctx context.Context, n int) {

@@ -11,6 +11,8 @@ import (
 
 	"mailsim/scenarios"
 	"mailsim/sim/scenario"
+
+	"mailsim/internal/testtool"
 )
 
 // The map is the left part of the window above the caption bar; the
@@ -79,13 +81,13 @@ func TestScreenshotShowsTopologyAndEnvelope(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 832 {
 		t.Fatalf("screenshot is %v, want 1280×832", b)
 	}
-	if n := count(img, mapArea, 0xE4, 0xEC, 0xF5, 2); n < 20000 {
+	if n := testtool.Pixels(img, mapArea, 0xE4, 0xEC, 0xF5, 2); n < 20000 {
 		t.Errorf("only %d pixels of ISP region: topology not drawn", n)
 	}
-	if n := count(img, mapArea, 0x2B, 0x2F, 0x36, 12); n < 300 {
+	if n := testtool.Pixels(img, mapArea, 0x2B, 0x2F, 0x36, 12); n < 300 {
 		t.Errorf("only %d icon pixels: icons not drawn", n)
 	}
-	if n := count(img, mapArea, 0xE6, 0x9F, 0x00, 10); n < 60 {
+	if n := testtool.Pixels(img, mapArea, 0xE6, 0x9F, 0x00, 10); n < 60 {
 		t.Errorf("only %d envelope-coloured pixels on the map: no SMTP envelope in flight", n)
 	}
 }
