@@ -97,6 +97,7 @@ func serveTCP(l net.Listener, h mdns.Handler, conns *connCount, lim TCPLimits) e
 		mu.Unlock()
 		if full {
 			c.Close()
+			conns.done() // counted by add: Close waits for none
 			continue
 		}
 		wc := lim.wrap(c)

@@ -221,3 +221,47 @@ func TestServiceCloseWaits(t *testing.T) {
 		t.Errorf("a listener served after Close is left open: Accept gives %v", err)
 	}
 }
+
+// A connection over MaxConns is closed at once, and Close still returns:
+// the refused one is not waited for.
+func TestServiceCloseAfterCap(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Service{Handler: mustAuth(t, comentumZone()), Limits: TCPLimits{MaxConns: 1}}
+	done := make(chan error, 1)
+	go func() { done <- s.ServeTCP(l) }()
+	first, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	co := &mdns.Conn{Conn: first}
+	co.WriteMsg(query("comentum.com", mdns.TypeMX))
+	if _, err := co.ReadMsg(); err != nil {
+		t.Fatal(err)
+	}
+	second, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	second.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := second.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("a connection over the cap: %v, want it closed (EOF)", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close hangs after a connection over the cap")
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve loop: %v", err)
+	}
+}
