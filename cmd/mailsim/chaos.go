@@ -108,6 +108,7 @@ func runChaos(name string, seed int64, text []byte, faults int) chaosResult {
 		r.problem = "build: " + oneLine(err)
 		return r
 	}
+	defer rt.Close() // one process runs every seed: end each world
 	if err := rt.Run(); err != nil {
 		r.problem = "simulation failed: " + oneLine(err)
 		return r
