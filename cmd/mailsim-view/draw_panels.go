@@ -312,10 +312,11 @@ func (g *Game) timelineMarks(w, h int) *ebiten.Image {
 		img = ebiten.NewImage(w, h)
 		gx.marks, gx.marksLog = img, -1
 	}
-	if gx.marksLog == len(m.Log) && gx.marksModel == m || gx.marksModel == m && g.ticks-gx.marksTick < view.TPS/2 {
+	same := gx.marksModel == m && gx.marksPace == m.Pace // S changes the pace: every mark moves
+	if same && (gx.marksLog == len(m.Log) || g.ticks-gx.marksTick < view.TPS/2) {
 		return img
 	}
-	gx.marksLog, gx.marksModel, gx.marksTick = len(m.Log), m, g.ticks
+	gx.marksLog, gx.marksModel, gx.marksPace, gx.marksTick = len(m.Log), m, m.Pace, g.ticks
 	img.Fill(regionColor)
 	cols := make([]int8, w) // protocol+1 per pixel column, 0 for none
 	for _, e := range m.Log {

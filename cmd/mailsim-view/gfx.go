@@ -31,6 +31,7 @@ type graphics struct {
 	marks               *ebiten.Image // the timeline's marks
 	marksLog, marksTick int
 	marksModel          *view.Model
+	marksPace           *view.Pace // marks sit where this pace puts their times
 	text                textCache
 }
 
