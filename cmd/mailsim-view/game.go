@@ -61,6 +61,7 @@ type Game struct {
 	spots    []view.Spot
 	down     view.Down
 	refusals []view.Refusal
+	atState  stateKey          // what spots, down and refusals were worked out for
 	placed   []image.Rectangle // letters' tags drawn so far this frame
 	tickKey  tickKey           // the timeline's labels, placed for this
 	ticksAt  []tick
@@ -295,9 +296,12 @@ func (g *Game) Update() error {
 		}
 	}
 	g.flights = g.m.InFlight(g.flights)
-	g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
-	g.down = g.m.DownAt(g.m.T)
-	g.refusals = g.m.Refusals(g.refusals)
+	if k := (stateKey{g.m, g.m.T, g.m.Pace, len(g.m.Log)}); k != g.atState {
+		g.atState = k
+		g.spots = g.m.Letters().At(g.m.T, g.m.Pace, g.spots)
+		g.down = g.m.DownAt(g.m.T)
+		g.refusals = g.m.Refusals(g.refusals)
+	}
 	// The inspector follows the moment shown (its run is replayed when
 	// the view goes back, so not more than a few times a second).
 	if m := g.m; m.Node != "" && g.inspectAt.t != m.T && (g.ticks-g.inspectAt.tick >= view.TPS/4 || !m.Playing) {
@@ -305,4 +309,14 @@ func (g *Game) Update() error {
 		g.inspectAt.t, g.inspectAt.tick = m.T, g.ticks
 	}
 	return nil
+}
+
+// stateKey is all the letters, stopped services and refusals on the map
+// depend on: while it stays the same (paused), Update does not replay
+// the timeline and the journeys 60 times a second.
+type stateKey struct {
+	m    *view.Model
+	t    time.Duration
+	pace *view.Pace
+	log  int
 }
