@@ -32,28 +32,9 @@ type textRewrite struct {
 }
 
 func text(re, to string) textRewrite {
-	return textRewrite{regexp.MustCompile(re), literalPrefix(re), to}
-}
-
-// literalPrefix is the text every match of the \A-anchored expression re
-// starts with (regexp's LiteralPrefix finds none in most of these).
-func literalPrefix(re string) []byte {
-	var p []byte
-	rest := strings.TrimPrefix(re, `\A`)
-	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		if c == '\\' && i+1 < len(rest) && strings.IndexByte(`.()[]{}*+?|^$\\`, rest[i+1]) >= 0 {
-			i++
-			c = rest[i]
-		} else if c == '\\' || strings.IndexByte(`.()[]{}*+?|^$`, c) >= 0 {
-			break
-		}
-		if i+1 < len(rest) && strings.IndexByte(`*?{`, rest[i+1]) >= 0 {
-			break // optional: not part of every match
-		}
-		p = append(p, c)
-	}
-	return p
+	// regexp finds the literal prefix only without the \A anchor.
+	prefix, _ := regexp.MustCompile(strings.TrimPrefix(re, `\A`)).LiteralPrefix()
+	return textRewrite{regexp.MustCompile(re), []byte(prefix), to}
 }
 
 var postfixTexts = []textRewrite{
