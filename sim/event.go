@@ -56,18 +56,7 @@ var flagNames = []struct {
 	s string
 }{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}}
 
-func (f TCPFlags) String() string {
-	var parts []string
-	for _, x := range []struct {
-		f TCPFlags
-		s string
-	}{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}} {
-		if f&x.f != 0 {
-			parts = append(parts, x.s)
-		}
-	}
-	return strings.Join(parts, ",")
-}
+func (f TCPFlags) String() string { return string(f.appendTo(make([]byte, 0, 16))) }
 
 // Event is one thing that happened, in order. For a hop it describes one
 // segment (or datagram) crossing one link.
@@ -130,14 +119,13 @@ type packet struct {
 	orig    *unreachable // ICMP: the datagram it reports on
 }
 
+// size is the IP packet's: 20 octets of IP header, then 20 of TCP or 8
+// of UDP or ICMP.
 func (p *packet) size() int {
-	if p.proto == "icmp" {
-		return 20 + 8 + len(p.payload)
+	if p.proto == "tcp" {
+		return 20 + 20 + len(p.payload)
 	}
-	if p.proto == "udp" {
-		return 20 + 8 + len(p.payload)
-	}
-	return 20 + 20 + len(p.payload)
+	return 20 + 8 + len(p.payload)
 }
 
 // forward sends p across the link at p.idx. w.mu must be held.

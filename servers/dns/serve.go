@@ -54,13 +54,7 @@ func ServeTCP(l net.Listener, h mdns.Handler) error {
 	return serveTCP(l, h, nil, TCPLimits{})
 }
 
-// ServeTCPLimited is ServeTCP with idle connections closed and the
-// number of connections capped.
-func ServeTCPLimited(l net.Listener, h mdns.Handler, lim TCPLimits) error {
-	return serveTCP(l, h, nil, lim)
-}
-
-// serveTCP is ServeTCPLimited; conns, when set, counts the connection
+// serveTCP is ServeTCP with lim's limits; conns, when set, counts the connection
 // goroutines and refuses new ones once closed.
 func serveTCP(l net.Listener, h mdns.Handler, conns *connCount, lim TCPLimits) error {
 	var mu sync.Mutex

@@ -138,14 +138,3 @@ func (c *Client) literal() ([]byte, error) {
 	}
 	return b, nil
 }
-
-// Item finds a FETCH item by name ("UID", "FLAGS", "BODY[]"): the token
-// that follows it.
-func Item(fetch []Token, name string) (Token, bool) {
-	for i := 0; i+1 < len(fetch); i += 2 {
-		if strings.EqualFold(fetch[i].Atom, name) {
-			return fetch[i+1], true
-		}
-	}
-	return Token{}, false
-}

@@ -20,17 +20,6 @@ func (s *Store) SetQuota(name string, bytes int64) error {
 	return nil
 }
 
-// Usage is how many bytes a mailbox holds and its quota (0: none).
-func (s *Store) Usage(name string) (used, quota int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.boxes[name]
-	if !ok {
-		return 0, 0
-	}
-	return b.used(), b.quota
-}
-
 // Fits reports whether a message of n bytes fits in the mailbox now;
 // n = 1 asks whether the mailbox is full already.
 func (s *Store) Fits(name string, n int64) bool {

@@ -15,14 +15,13 @@ import (
 
 // Config is what one ISP's Web Mail needs.
 type Config struct {
-	Env      env.Env
-	ISP      string            // shown in the title: "comentum"
-	IMAP     string            // host:port of the IMAP server
-	SMTP     string            // host:port of the submission server
-	Address  map[string]string // login → the user's mail address
-	Timeout  time.Duration     // for the IMAP and SMTP servers; 0: a minute
-	LogPages bool              // note each page served in the trace
-	Track    env.StepFunc      // receives what happens to messages: read, deleted, sent
+	Env     env.Env
+	ISP     string            // shown in the title: "comentum"
+	IMAP    string            // host:port of the IMAP server
+	SMTP    string            // host:port of the submission server
+	Address map[string]string // login → the user's mail address
+	Timeout time.Duration     // for the IMAP and SMTP servers; 0: a minute
+	Track   env.StepFunc      // receives what happens to messages: read, deleted, sent
 }
 
 // App is the Web Mail application: an http.Handler.

@@ -28,7 +28,6 @@ type Journey struct {
 	To        []string // recipients
 	Parent    string   // for a bounce: the journey it reports on
 	Bounce    string   // the journey of the bounce it caused, if any
-	Warning   string   // the journey of the delay warning it caused, if any
 	// Notice is "delay" for a delay warning (Parent is the message it
 	// is about), "" for a message or a bounce.
 	Notice string
@@ -251,7 +250,7 @@ func (j *journeys) report(host string, s env.Step) {
 		st.QueueID = s.QueueID
 	case env.StepDelayed:
 		bounce = j.newJourney(s.Bounce, "Delayed Mail (still being retried)", "", []string{s.To})
-		bounce.Parent, bounce.Notice, x.Warning = x.ID, "delay", bounce.ID
+		bounce.Parent, bounce.Notice = x.ID, "delay"
 		j.addQueue(bounce, host, s.BounceQueueID)
 		st.QueueID = s.QueueID
 	}

@@ -67,7 +67,6 @@ func (x *Journey) summary() MessageSummary {
 		}
 	}
 	if x.Parent != "" && len(x.Steps) > 0 { // a bounce starts where it is written
-		at(&start, x.Steps[0].At)
 		at(&s.Sent, x.Steps[0].At)
 	}
 	if len(x.Steps) > 0 {

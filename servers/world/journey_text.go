@@ -13,12 +13,6 @@ import (
 	"mailsim/sim/scenario"
 )
 
-// sentence says a step in plain words, as the seed's step list does:
-// who hands what to whom, and the reply that decided it.
-func (rt *Runtime) sentence(x *Journey, st *Step, s env.Step, bounce *Journey) string {
-	return rt.words(x, st, s, bounce)
-}
-
 // capitalize starts a sentence that begins with a subject ("the bounce of M1…").
 func capitalize(s string) string {
 	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
@@ -27,7 +21,9 @@ func capitalize(s string) string {
 	return s
 }
 
-func (rt *Runtime) words(x *Journey, st *Step, s env.Step, bounce *Journey) string {
+// sentence says a step in plain words, as the seed's step list does:
+// who hands what to whom, and the reply that decided it.
+func (rt *Runtime) sentence(x *Journey, st *Step, s env.Step, bounce *Journey) string {
 	subj := quoteSubject(x)
 	reply := shortReply(st.Reply)
 	withID := func(r string) string {

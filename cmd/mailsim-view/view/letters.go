@@ -281,9 +281,6 @@ func (ls *Letters) fading(buf []Spot, j *Journey, node, box string, p Place, pac
 	if f >= 1 || t-at > 10*time.Second { // gone; an idle stretch may be shown short
 		return buf
 	}
-	if f >= 1 {
-		return buf
-	}
 	return ls.add(buf, Spot{J: j, Node: node, Place: p, Box: box, Fade: max(0, f)})
 }
 
