@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,7 +182,7 @@ func (c *cli) run(arg string, f runFlags) int {
 			}
 		}
 	}, run)
-	writeStats(o.stats(), c.stderr)
+	writeStats(o.stats, c.stderr)
 	if err := closeAll(); err != nil {
 		fmt.Fprintf(c.stderr, "mailsim run: writing %v\n", err)
 		return exitSim
@@ -252,11 +253,7 @@ func jsonSink(path string, payload bool) (sink, error) {
 // checkProtos rejects protocol names --proto does not know.
 func checkProtos(set map[string]bool) error {
 	for p := range set {
-		known := false
-		for _, k := range knownProtos {
-			known = known || p == k
-		}
-		if !known {
+		if !slices.Contains(knownProtos, p) {
 			return fmt.Errorf("unknown protocol %q (know: %s)", p, strings.Join(knownProtos, ", "))
 		}
 	}

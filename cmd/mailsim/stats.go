@@ -37,12 +37,14 @@ func (s runStats) String() string {
 		s.Events, s.Wall.Seconds(), s.UserCPU.Seconds(), rate, s.PeakHeap>>20, s.PeakRSS>>20)
 }
 
-// writeStats writes s where MAILSIM_STATS says, if anywhere.
-func writeStats(s runStats, stderr io.Writer) {
+// writeStats writes the run's statistics where MAILSIM_STATS says, if
+// anywhere; only then are they gathered (rusage, /proc, metrics).
+func writeStats(stats func() runStats, stderr io.Writer) {
 	path := os.Getenv(envStats)
 	if path == "" {
 		return
 	}
+	s := stats()
 	if path == "-" {
 		fmt.Fprintf(stderr, "mailsim: %s\n", s)
 		return
