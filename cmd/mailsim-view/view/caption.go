@@ -174,8 +174,10 @@ func hasService(h scenario.Host, s scenario.Service) bool { return slices.Contai
 // an idle stretch that story pace compressed prefixed by how long it was
 // ("29 s later: …").
 func (m *Model) StoryLine() (string, *sim.Event) {
-	if s, ok := m.letters.Underway(m.T); ok && len(m.letters.List) <= 20 {
-		return s, nil
+	if m.letters != nil && len(m.letters.List) <= 20 { // a crowd has no one letter to follow
+		if s, ok := m.letters.Underway(m.T); ok {
+			return s, nil
+		}
 	}
 	hi := sort.Search(len(m.Log), func(i int) bool { return m.Log[i].Depart > m.T })
 	for i := hi - 1; i >= 0 && i >= hi-4000; i-- {
@@ -204,6 +206,9 @@ var rawErrors = []struct {
 
 // Plain rewrites the raw network errors in a step's sentence.
 func Plain(s string) string {
+	if !strings.Contains(s, "connect to ") { // what every rawErrors pattern starts with
+		return s
+	}
 	for _, r := range rawErrors {
 		s = r.re.ReplaceAllString(s, r.with)
 	}
