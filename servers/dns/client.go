@@ -56,17 +56,8 @@ func (c *Client) LookupMX(ctx context.Context, domain string) ([]*net.MX, error)
 // LookupHost returns host's IPv4 addresses, following CNAMEs, with the
 // same errors as LookupMX.
 func (c *Client) LookupHost(ctx context.Context, host string) ([]string, error) {
-	rrs, err := c.lookup(ctx, host, mdns.TypeA)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, rr := range rrs {
-		if v, ok := rr.(*mdns.A); ok {
-			out = append(out, v.A.String())
-		}
-	}
-	return out, nil
+	addrs, _, err := c.LookupA(ctx, host)
+	return addrs, err
 }
 
 // lookup asks the resolver and returns the records of qtype at the end of
