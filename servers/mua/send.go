@@ -55,9 +55,10 @@ func (p *Program) Send(ctx context.Context, to []string, subject, body string) e
 	if err != nil {
 		return err
 	}
-	p.track.Report(env.Step{Kind: env.StepComposed, MessageID: messageIDOf(msg), Subject: subject,
+	id := messageIDOf(msg)
+	p.track.Report(env.Step{Kind: env.StepComposed, MessageID: id, Subject: subject,
 		Sender: p.acct.Address, Rcpts: to, From: p.e.Name()})
-	return p.SendRaw(ctx, to, msg)
+	return p.sendRaw(ctx, to, msg, id)
 }
 
 // SendRaw sends msg, an RFC 5322 message, to the given recipients through
@@ -69,9 +70,14 @@ func (p *Program) Send(ctx context.Context, to []string, subject, body string) e
 // its deadlines from the wall clock; the conn is wrapped so the host
 // converts them (to virtual time in the simulator).
 func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
+	return p.sendRaw(ctx, to, msg, messageIDOf(msg))
+}
+
+// sendRaw is SendRaw for a message whose Message-ID (id) is read already.
+func (p *Program) sendRaw(ctx context.Context, to []string, msg []byte, id string) error {
 	srv := p.acct.SMTPServer
 	fail := func(step string, err error) error {
-		st := env.Step{Kind: env.StepRefused, MessageID: messageIDOf(msg), From: p.e.Name(), To: srv, Proto: "smtp",
+		st := env.Step{Kind: env.StepRefused, MessageID: id, From: p.e.Name(), To: srv, Proto: "smtp",
 			Detail: step, Reply: err.Error()}
 		var se *smtp.SMTPError
 		var le *lookupError
@@ -96,7 +102,7 @@ func (p *Program) SendRaw(ctx context.Context, to []string, msg []byte) error {
 		return fail("RCPT TO", errors.New("no recipients"))
 	}
 	p.e.Logf("%s's mail program sends to %s", p.acct.owner(), srv)
-	nc, err := p.dial(ctx, srv, "smtp", messageIDOf(msg))
+	nc, err := p.dial(ctx, srv, "smtp", id)
 	if err != nil {
 		return fail(dialStep(err), err)
 	}
