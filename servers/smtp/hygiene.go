@@ -79,21 +79,17 @@ var errContentRejected = reply(550, gosmtp.EnhancedCode{5, 7, 1}, "message conte
 // from the client (a NUL in an address) with "?", so the client gets
 // text; the CRLF ending each line stays.
 func sanitizeReply(b []byte) []byte {
-	clean := true
+	var out []byte // a copy, once there is something to replace
 	for i, c := range b {
 		if (c < ' ' || c > '~') && !(c == '\r' && i+1 < len(b) && b[i+1] == '\n') && !(c == '\n' && i > 0 && b[i-1] == '\r') {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return b
-	}
-	out := bytes.Clone(b)
-	for i, c := range out {
-		if (c < ' ' || c > '~') && !(c == '\r' && i+1 < len(out) && out[i+1] == '\n') && !(c == '\n' && i > 0 && out[i-1] == '\r') {
+			if out == nil {
+				out = bytes.Clone(b)
+			}
 			out[i] = '?'
 		}
+	}
+	if out == nil {
+		return b
 	}
 	return out
 }
