@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"mailsim/servers/store"
 	"mailsim/sim"
 	"mailsim/sim/scenario"
 )
@@ -34,17 +35,19 @@ func (rt *Runtime) hostByAddrString(s string) string {
 	return rt.hostByAddr(a)
 }
 
-// scheduleMailboxCheck counts a mailbox at the expectation's time.
-func (rt *Runtime) scheduleMailboxCheck(i int, e *scenario.Expectation) {
+// scheduleCount counts, at the expectation's time (what a world timer
+// named what checks), the messages of a mailbox with the expected
+// subject that keep also accepts.
+func (rt *Runtime) scheduleCount(i int, e *scenario.Expectation, what string, keep func(store.Message) bool) {
 	at := e.At
 	if at == 0 {
 		at = rt.Until
 	}
 	st := rt.Store(e.ISP)
-	rt.World.At(at, "mailbox check "+e.To, func() {
+	rt.World.At(at, what+" "+e.To, func() {
 		n := 0
 		for _, m := range st.Messages(e.Login) {
-			if subj, _ := headerInfo(m.Data); matchSubj(e.Subject, subj) {
+			if subj, _ := headerInfo(m.Data); matchSubj(e.Subject, subj) && keep(m) {
 				n++
 			}
 		}
@@ -52,6 +55,14 @@ func (rt *Runtime) scheduleMailboxCheck(i int, e *scenario.Expectation) {
 		rt.ev.counts[i] = n
 		rt.ev.mu.Unlock()
 	})
+}
+
+// seenWords says the \Seen flag an expectation wants.
+func seenWords(e *scenario.Expectation) string {
+	if e.Seen {
+		return "flagged \\Seen"
+	}
+	return "not flagged \\Seen"
 }
 
 // Describe says in words what an expectation asks.
@@ -72,11 +83,7 @@ func Describe(e *scenario.Expectation) string {
 			fmt.Fprintf(&b, " with status %s", e.Status)
 		}
 	case scenario.ExpSeen:
-		flag := "flagged \\Seen"
-		if !e.Seen {
-			flag = "not flagged \\Seen"
-		}
-		fmt.Fprintf(&b, "a message in %s %s", e.To, flag)
+		fmt.Fprintf(&b, "a message in %s %s", e.To, seenWords(e))
 		if e.Subject != "" {
 			b.WriteString(" subject " + q(e.Subject))
 		}

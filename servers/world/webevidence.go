@@ -59,37 +59,13 @@ func (ev *evidence) httpReply(e *sim.Event) {
 		path: ev.httpPaths[conversation(e.Dst, e.Src)], server: e.SrcHost, client: e.DstHost})
 }
 
-// scheduleSeenCheck counts, at the expectation's time, the matching
-// messages of a mailbox whose \Seen flag is as expected.
-func (rt *Runtime) scheduleSeenCheck(i int, e *scenario.Expectation) {
-	at := e.At
-	if at == 0 {
-		at = rt.Until
-	}
-	st := rt.Store(e.ISP)
-	rt.World.At(at, "seen check "+e.To, func() {
-		n := 0
-		for _, m := range st.Messages(e.Login) {
-			if subj, _ := headerInfo(m.Data); matchSubj(e.Subject, subj) && m.HasFlag(`\Seen`) == e.Seen {
-				n++
-			}
-		}
-		rt.ev.mu.Lock()
-		rt.ev.counts[i] = n
-		rt.ev.mu.Unlock()
-	})
-}
-
 // checkSeen judges a seen expectation.
 func (rt *Runtime) checkSeen(i int, e *scenario.Expectation) (bool, string) {
 	n, ok := rt.ev.counts[i]
 	if !ok {
 		return false, "the run ended before the mailbox was inspected"
 	}
-	flag := "flagged \\Seen"
-	if !e.Seen {
-		flag = "not flagged \\Seen"
-	}
+	flag := seenWords(e)
 	if n == 0 {
 		return false, "no matching message " + flag
 	}

@@ -130,9 +130,9 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 	for i := range sc.Expect {
 		switch e := &sc.Expect[i]; e.Kind {
 		case scenario.ExpMailbox:
-			rt.scheduleMailboxCheck(i, e)
+			rt.scheduleCount(i, e, "mailbox check", func(store.Message) bool { return true })
 		case scenario.ExpSeen:
-			rt.scheduleSeenCheck(i, e)
+			rt.scheduleCount(i, e, "seen check", func(m store.Message) bool { return m.HasFlag(`\Seen`) == e.Seen })
 		}
 	}
 	return rt, nil
