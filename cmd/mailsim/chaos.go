@@ -151,15 +151,7 @@ func (rep *chaosReport) print(w io.Writer) int {
 	}
 	var total world.Conservation
 	for _, r := range rep.results {
-		c := r.conserve
-		total.Accepted += c.Accepted
-		total.Mailbox += c.Mailbox
-		total.Downloaded += c.Downloaded
-		total.Bounced += c.Bounced
-		total.Postmaster += c.Postmaster
-		total.Queued += c.Queued
-		total.Lost += c.Lost
-		total.Duplicated += c.Duplicated
+		total.Add(r.conserve)
 	}
 	fmt.Fprintf(w, "chaos %s: %d seeds, %d violations; copies %s\n", rep.name, len(rep.results), bad, total)
 	if bad > 0 {

@@ -116,18 +116,7 @@ type jsonSummary struct {
 	Messages     []jsonMessage `json:"messages"`
 	Totals       jsonTotals    `json:"totals"`
 	// Conservation counts where every accepted copy ended (see world.Conservation).
-	Conservation jsonConservation `json:"conservation"`
-}
-
-type jsonConservation struct {
-	Accepted   int `json:"accepted"`
-	Mailbox    int `json:"mailbox"`
-	Downloaded int `json:"downloaded"`
-	Bounced    int `json:"bounced"`
-	Postmaster int `json:"postmaster"`
-	Queued     int `json:"queued"`
-	Lost       int `json:"lost"`
-	Duplicated int `json:"duplicated"`
+	Conservation world.Conservation `json:"conservation"`
 }
 
 type jsonResult struct {
@@ -170,8 +159,7 @@ func writeSummaryJSON(w io.Writer, o *outcome) error {
 			Bounced: m.Bounce != "", Bounce: m.Bounce, Hops: m.Hops, LatencyUS: us(m.Latency), Status: m.Status})
 	}
 	s.Totals = jsonTotals{Messages: t.n, Bounces: t.bounces, Delivered: t.delivered, Downloaded: t.downloaded, Bounced: t.bounced, Retries: t.retries}
-	c := o.conserved
-	s.Conservation = jsonConservation{c.Accepted, c.Mailbox, c.Downloaded, c.Bounced, c.Postmaster, c.Queued, c.Lost, c.Duplicated}
+	s.Conservation = o.conserved
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)

@@ -17,15 +17,27 @@ type Conservation struct {
 	// Accepted copies: those a first server took (from a mail program
 	// or a real client) and each bounce a server wrote. Accepted is the
 	// sum of the six counts after it.
-	Accepted   int
-	Mailbox    int // stored, still in the mailbox, never downloaded
-	Downloaded int // stored, then downloaded (left or deleted)
-	Bounced    int // given up on: a bounce went back (counted in its own right too)
-	Postmaster int // double bounces delivered to a postmaster
-	Queued     int // still in a queue at the end of the run
-	Lost       int // in custody somewhere, yet none of the above
-	Duplicated int // more copies came out than went in
-	Violations []Violation
+	Accepted   int         `json:"accepted"`
+	Mailbox    int         `json:"mailbox"`    // stored, still in the mailbox, never downloaded
+	Downloaded int         `json:"downloaded"` // stored, then downloaded (left or deleted)
+	Bounced    int         `json:"bounced"`    // given up on: a bounce went back (counted in its own right too)
+	Postmaster int         `json:"postmaster"` // double bounces delivered to a postmaster
+	Queued     int         `json:"queued"`     // still in a queue at the end of the run
+	Lost       int         `json:"lost"`       // in custody somewhere, yet none of the above
+	Duplicated int         `json:"duplicated"` // more copies came out than went in
+	Violations []Violation `json:"-"`
+}
+
+// Add counts d's copies in c too (not its violations): totals over runs.
+func (c *Conservation) Add(d Conservation) {
+	c.Accepted += d.Accepted
+	c.Mailbox += d.Mailbox
+	c.Downloaded += d.Downloaded
+	c.Bounced += d.Bounced
+	c.Postmaster += d.Postmaster
+	c.Queued += d.Queued
+	c.Lost += d.Lost
+	c.Duplicated += d.Duplicated
 }
 
 // Violation names a message the invariant caught, and its last step.
