@@ -66,7 +66,7 @@ type chaosReport struct {
 
 // chaos runs seeds first…first+n-1 of arg, jobs at a time.
 func chaos(arg string, first int64, n, jobs int) (*chaosReport, error) {
-	data, name, err := readScenarioText(arg)
+	data, name, err := readArg(arg)
 	if err != nil {
 		return nil, err
 	}

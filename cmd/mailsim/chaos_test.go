@@ -41,7 +41,7 @@ func TestChaosLibrary(t *testing.T) {
 // A seed's scenario file is valid, replays the same faults, and has them
 // in its timeline as ordinary actions.
 func TestChaosScenarioReplays(t *testing.T) {
-	data, name, err := readScenarioText("figure-b")
+	data, name, err := readArg("figure-b")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestChaosReportsViolation(t *testing.T) {
 // A seed with a slow spell and one with a hang-up replay as files, hold
 // the invariant, and the message cut off is refused, never accepted.
 func TestChaosFaultKinds(t *testing.T) {
-	data, name, err := readScenarioText("figure-b")
+	data, name, err := readArg("figure-b")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"math/rand"
-	"os"
 	"sort"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
-	"mailsim/scenarios"
 	"mailsim/sim/scenario"
 )
 
@@ -171,21 +168,4 @@ func chaosScenario(data []byte, name string, seed int64, faults []fault) ([]byte
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// readScenarioText reads a scenario's YAML, from a file or the library.
-func readScenarioText(arg string) ([]byte, string, error) {
-	if arg == "" {
-		arg = scenarios.Default
-	}
-	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
-		data, err := os.ReadFile(arg)
-		return data, arg, err
-	}
-	name, ok := libraryName(arg)
-	if !ok {
-		return nil, arg, fmt.Errorf("%s: %w", arg, errNotFound)
-	}
-	data, err := fs.ReadFile(scenarios.FS, name)
-	return data, name, err
 }

@@ -23,6 +23,17 @@ var errNotFound = errors.New("no such file or library scenario")
 // show for the scenario. A scenario with errors yields a
 // scenario.ErrorList.
 func loadArg(arg string) (*scenario.Scenario, string, error) {
+	data, name, err := readArg(arg)
+	if err != nil {
+		return nil, name, err
+	}
+	sc, err := scenario.Parse(name, data)
+	return sc, name, err
+}
+
+// readArg reads the YAML loadArg parses, and names it (the path, or the
+// library file's name).
+func readArg(arg string) ([]byte, string, error) {
 	if arg == "" {
 		arg = scenarios.Default
 	}
@@ -30,19 +41,15 @@ func loadArg(arg string) (*scenario.Scenario, string, error) {
 		if fi.IsDir() {
 			return nil, arg, fmt.Errorf("%s: is a directory, not a scenario file", arg)
 		}
-		sc, err := scenario.Load(arg)
-		return sc, arg, err
+		data, err := os.ReadFile(arg)
+		return data, arg, err
 	}
 	name, ok := libraryName(arg)
 	if !ok {
 		return nil, arg, fmt.Errorf("%s: %w (library: %s)", arg, errNotFound, strings.Join(libraryNames(), ", "))
 	}
 	data, err := fs.ReadFile(scenarios.FS, name)
-	if err != nil {
-		return nil, name, err
-	}
-	sc, err := scenario.Parse(name, data)
-	return sc, name, err
+	return data, name, err
 }
 
 // libraryName maps "figure-a" or "figure-a.yaml" to the library file.
