@@ -208,16 +208,18 @@ func (d *decoder) readMXList(n *yaml.Node) []rawMX {
 // and makes a host named as MX of another ISP's domain relay for it.
 func (nw *world) resolveMX(doc *rawDoc) {
 	for _, ri := range doc.isps {
-		isp := nw.s.ISP(ri.name)
+		isp := nw.ispNamed(ri.name) // s is not indexed yet: ISP would scan
 		if isp == nil {
 			continue
 		}
+		byName := make(map[string]int, len(isp.Domains))
+		for j := range isp.Domains {
+			byName[isp.Domains[j].Name] = j // the last of a name, as before
+		}
 		for _, rd := range ri.domains {
 			var dm *Domain
-			for j := range isp.Domains {
-				if isp.Domains[j].Name == rd.name {
-					dm = &isp.Domains[j]
-				}
+			if j, ok := byName[rd.name]; ok {
+				dm = &isp.Domains[j]
 			}
 			if dm == nil || !rd.mx {
 				continue

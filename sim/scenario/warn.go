@@ -16,12 +16,14 @@ var noticeSubjects = []string{"Undelivered Mail Returned to Sender", "Delayed Ma
 func (s *Scenario) warn() {
 	checks := map[string][]Action{} // PC → its check actions
 	subjects := map[string]bool{}
+	senders := map[string]bool{} // hosts where a send action starts
 	var sent []string
 	for _, a := range s.Timeline {
 		switch a.Kind {
 		case ActCheck:
 			checks[a.Host] = append(checks[a.Host], a)
 		case ActSend:
+			senders[a.Host] = true
 			if a.Mail != nil && !subjects[a.Mail.Subject] {
 				subjects[a.Mail.Subject] = true
 				sent = append(sent, a.Mail.Subject)
@@ -42,7 +44,7 @@ func (s *Scenario) warn() {
 		case ExpDownloaded:
 			s.warnNoCheck(e, checks[e.Host])
 		case ExpPath:
-			if n := len(e.Hosts); n > 0 && s.PC(e.Hosts[n-1]) != nil && len(checks[e.Hosts[n-1]]) == 0 && !s.sends(e.Hosts[n-1]) {
+			if n := len(e.Hosts); n > 0 && s.PC(e.Hosts[n-1]) != nil && len(checks[e.Hosts[n-1]]) == 0 && !senders[e.Hosts[n-1]] {
 				s.warnAt(e.Pos, "add e.g. - {at: 30s, check: "+e.Hosts[n-1]+"}",
 					"the path ends at %s, which never checks mail, so this can never hold", e.Hosts[n-1])
 			}
@@ -75,16 +77,6 @@ func (s *Scenario) warnNoCheck(e Expectation, checks []Action) {
 	}
 	s.warnAt(e.Pos, "move the check earlier or by: later",
 		"%s checks mail only after %s (by:), so this can never hold", e.Host, fmtDur(by))
-}
-
-// sends reports whether host is where some send action starts.
-func (s *Scenario) sends(host string) bool {
-	for _, a := range s.Timeline {
-		if a.Kind == ActSend && a.Host == host {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Scenario) warnAt(p Pos, hint, format string, args ...any) {
