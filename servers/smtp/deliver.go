@@ -131,12 +131,7 @@ func (s *Server) transact(c *gosmtp.Client, host string, j *job) (res []*Deliver
 	res = make([]*DeliveryError, len(j.rcpts))
 	// failRest gives every recipient from index from on the same result.
 	failRest := func(from int, command string, err error) bool {
-		var se *gosmtp.SMTPError
-		e := &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
-			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}
-		if errors.As(err, &se) {
-			e = fromSMTP(host, command, se)
-		}
+		e := transferError(host, command, err)
 		for i := from; i < len(res); i++ {
 			if res[i] == nil {
 				res[i] = e
@@ -196,14 +191,7 @@ func (s *Server) transact(c *gosmtp.Client, host string, j *job) (res []*Deliver
 
 // sendData sends j's message after the recipients were accepted.
 func (s *Server) sendData(c *gosmtp.Client, host string, j *job) *DeliveryError {
-	fail := func(command string, err error) *DeliveryError {
-		var se *gosmtp.SMTPError
-		if errors.As(err, &se) {
-			return fromSMTP(host, command, se)
-		}
-		return &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
-			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}
-	}
+	fail := func(command string, err error) *DeliveryError { return transferError(host, command, err) }
 	w, err := c.Data()
 	if err != nil {
 		return fail("DATA", err)
@@ -251,4 +239,15 @@ func netErrText(err error) string {
 		return oe.Err.Error()
 	}
 	return err.Error()
+}
+
+// transferError is what err, met sending command to host, means for the
+// message: the server's reply, or a connection lost (4.4.2, retried).
+func transferError(host, command string, err error) *DeliveryError {
+	var se *gosmtp.SMTPError
+	if errors.As(err, &se) {
+		return fromSMTP(host, command, se)
+	}
+	return &DeliveryError{Status: "4.4.2", RemoteMTA: host, Err: err,
+		Text: fmt.Sprintf("lost connection with %s while sending %s: %s", host, command, netErrText(err))}
 }

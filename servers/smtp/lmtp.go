@@ -226,14 +226,7 @@ func (s *Server) attemptLMTP(j *job) []*DeliveryError {
 	}
 	c := newClient(s.env, conn, true)
 	defer c.Close()
-	fail := func(command string, err error) []*DeliveryError {
-		var se *gosmtp.SMTPError
-		if errors.As(err, &se) {
-			return all(j, fromSMTP(addr, command, se))
-		}
-		return all(j, &DeliveryError{Status: "4.4.2", RemoteMTA: addr, Err: err,
-			Text: fmt.Sprintf("lost connection with %s while sending %s: %s", addr, command, netErrText(err))})
-	}
+	fail := func(command string, err error) []*DeliveryError { return all(j, transferError(addr, command, err)) }
 	if err := c.Hello(s.cfg.Hostname); err != nil {
 		return fail("LHLO", err)
 	}
