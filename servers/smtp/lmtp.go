@@ -35,9 +35,10 @@ type LMTPConfig struct {
 
 // LMTPServer delivers mail arriving over LMTP into a store.
 type LMTPServer struct {
-	cfg   LMTPConfig
-	boxes map[string]string
-	smtp  *gosmtp.Server
+	cfg    LMTPConfig
+	boxes  map[string]string // as Server's: address → mailbox
+	folded map[string]string
+	smtp   *gosmtp.Server
 
 	mu    sync.Mutex // guards use of env.Rand
 	seen  int
@@ -61,10 +62,8 @@ func NewLMTP(cfg LMTPConfig) (*LMTPServer, error) {
 			return nil, fmt.Errorf("lmtp config: mailbox address %q: %w", addr, err)
 		}
 		l.boxes[a.String()] = box
-		if f := strings.ToLower(a.String()); l.boxes[f] == "" {
-			l.boxes[f] = box
-		}
 	}
+	l.folded = foldBoxes(l.boxes)
 	gs := gosmtp.NewServer(lmtpBackend{l})
 	gs.LMTP = true
 	gs.Domain = cfg.Hostname
@@ -96,10 +95,8 @@ func (l *LMTPServer) mailbox(a address) (string, bool) {
 	box := a.Local
 	if l.cfg.Mailboxes != nil {
 		var ok bool
-		if box, ok = l.boxes[a.String()]; !ok {
-			if box, ok = l.boxes[strings.ToLower(a.String())]; !ok {
-				return "", false
-			}
+		if box, ok = findBox(l.boxes, l.folded, a); !ok {
+			return "", false
 		}
 	} else if !l.cfg.Store.HasUser(box) {
 		box = strings.ToLower(box)

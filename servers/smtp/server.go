@@ -60,16 +60,7 @@ func New(cfg Config) (*Server, error) {
 		a, _ := parseAddress(addr) // checked by withDefaults
 		s.boxes[a.String()] = box
 	}
-	addrs := make([]string, 0, len(s.boxes))
-	for a := range s.boxes {
-		addrs = append(addrs, a)
-	}
-	sort.Strings(addrs) // so the first of two case variants always wins
-	for _, a := range addrs {
-		if f := strings.ToLower(a); s.folded[f] == "" {
-			s.folded[f] = s.boxes[a]
-		}
-	}
+	s.folded = foldBoxes(s.boxes)
 	if s.pmBox = s.postmasterBox(); s.pmBox != "" {
 		s.pmAddr = s.postmasterTarget()
 	}
@@ -154,11 +145,33 @@ func (s *Server) mailbox(a address) (string, bool) {
 }
 
 // explicitBox looks a up in Config.Mailboxes.
-func (s *Server) explicitBox(a address) (string, bool) {
-	if box, ok := s.boxes[a.String()]; ok {
+func (s *Server) explicitBox(a address) (string, bool) { return findBox(s.boxes, s.folded, a) }
+
+// foldBoxes maps each address of boxes, lower-cased, to the mailbox of
+// the first (sorted) of its case variants, so the choice is the same on
+// every run and on the SMTP and LMTP servers alike.
+func foldBoxes(boxes map[string]string) map[string]string {
+	addrs := make([]string, 0, len(boxes))
+	for a := range boxes {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	folded := make(map[string]string, len(addrs))
+	for _, a := range addrs {
+		if f := strings.ToLower(a); folded[f] == "" {
+			folded[f] = boxes[a]
+		}
+	}
+	return folded
+}
+
+// findBox is a's mailbox: by the address as written, else by it in any
+// case, as Postfix and Dovecot match local parts.
+func findBox(boxes, folded map[string]string, a address) (string, bool) {
+	if box, ok := boxes[a.String()]; ok {
 		return box, true
 	}
-	box, ok := s.folded[strings.ToLower(a.String())]
+	box, ok := folded[strings.ToLower(a.String())]
 	return box, ok
 }
 
