@@ -1,6 +1,7 @@
 package env
 
 import (
+	"errors"
 	"net"
 	"time"
 )
@@ -48,4 +49,11 @@ var _ net.PacketConn = (*wallPacketConn)(nil)
 func (c *wallPacketConn) ReadFrom(p []byte) (int, net.Addr, error) { return c.pc.ReadFrom(p) }
 func (c *wallPacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 	return c.pc.WriteTo(p, addr)
+}
+
+// IsTimeout reports whether err is, or wraps, a net.Error that timed out:
+// a deadline set from a server or client timeout ran out.
+func IsTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -71,7 +71,7 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 	fail := func(step string, err error) (Report, error) {
 		// Without a successful QUIT nothing marked was deleted.
 		rep.Deleted = 0
-		if isTimeout(err) {
+		if env.IsTimeout(err) {
 			p.e.Logf("%s's mail program: %s sent nothing for %v at %s; gave up, nothing deleted", who, srv, timeout, step)
 		} else {
 			p.e.Logf("%s's mail program: checking %s failed at %s: %v", who, srv, step, err)

@@ -19,7 +19,7 @@ func (p *Program) checkIMAP(ctx context.Context) (Report, error) {
 	who := p.acct.owner()
 	timeout := p.acct.timeout()
 	fail := func(step string, err error) (Report, error) {
-		if isTimeout(err) {
+		if env.IsTimeout(err) {
 			p.e.Logf("%s's mail program: %s sent nothing for %v at %s; gave up", who, srv, timeout, step)
 		} else {
 			p.e.Logf("%s's mail program: checking %s failed at %s: %v", who, srv, step, err)

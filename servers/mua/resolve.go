@@ -115,7 +115,7 @@ func dialStep(err error) string {
 func (e *lookupError) short() string {
 	var de *net.DNSError
 	switch {
-	case isTimeout(e.err):
+	case env.IsTimeout(e.err):
 		return "the DNS server did not answer"
 	case errors.As(e.err, &de):
 		return de.Err

@@ -85,11 +85,11 @@ func (p *Program) sendRaw(ctx context.Context, to []string, msg []byte, id strin
 			st.Reply = smtpReply(se)
 		} else if errors.As(err, &le) {
 			st.Proto, st.Reply = "dns", le.short()
-		} else if isTimeout(err) {
+		} else if env.IsTimeout(err) {
 			st.Reply = fmt.Sprintf("no reply for %v", p.acct.timeout())
 		}
 		p.track.Report(st)
-		if isTimeout(err) {
+		if env.IsTimeout(err) {
 			p.e.Logf("%s's mail program: %s sent nothing for %v at %s; gave up", p.acct.owner(), srv, p.acct.timeout(), step)
 		} else if errors.As(err, &se) {
 			p.e.Logf("%s's mail program: %s refused %s: %d %s", p.acct.owner(), srv, step, se.Code, se.Message)

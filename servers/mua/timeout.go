@@ -1,10 +1,6 @@
 package mua
 
-import (
-	"errors"
-	"net"
-	"time"
-)
+import "time"
 
 // DefaultServerTimeout is how long the mail program waits for a server
 // that has gone quiet: 5 minutes, go-smtp's CommandTimeout and RFC 5321's
@@ -17,11 +13,4 @@ func (a Account) timeout() time.Duration {
 		return a.ServerTimeout
 	}
 	return DefaultServerTimeout
-}
-
-// isTimeout: err is, or wraps, a net.Error that timed out, i.e. a server
-// timeout ran out.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -124,7 +124,7 @@ func TestSendTimeout(t *testing.T) {
 			err := New(e, acct).Send(context.Background(), []string{"bob@comentum.com"}, "hi", "hello")
 			el := time.Since(start)
 			var se *SendError
-			if !errors.As(err, &se) || se.Step != tc.step || !isTimeout(err) {
+			if !errors.As(err, &se) || se.Step != tc.step || !env.IsTimeout(err) {
 				t.Fatalf("err = %v, want a timeout SendError at %s", err, tc.step)
 			}
 			if el < timeout/2 || el > 5*time.Second {

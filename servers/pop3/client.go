@@ -47,7 +47,7 @@ func NewClient(conn net.Conn) (*Client, error) {
 // NewClientTimeout is NewClient with a server timeout: if the server sends
 // nothing for timeout while the client waits for the greeting or a reply
 // (or accepts nothing of a command for that long), the call fails with an
-// error for which IsTimeout is true, wrapping the conn's net.Error. The
+// error for which env.IsTimeout is true, wrapping the conn's net.Error. The
 // deadlines come from e.Deadline, so the timeout is virtual time in the
 // simulator. timeout 0 means DefaultClientTimeout; <0 or a nil e, none.
 //

@@ -86,7 +86,7 @@ func TestClientTimeout(t *testing.T) {
 				err = tc.run(c)
 			}
 			el := time.Since(start)
-			if !IsTimeout(err) {
+			if !env.IsTimeout(err) {
 				t.Fatalf("err = %v, want a timeout", err)
 			}
 			if el < timeout/2 || el > 5*time.Second {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"mailsim/servers/env"
 	"net"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ func (c *conn) serve() {
 			}
 			continue
 		}
-		if IsTimeout(err) {
+		if env.IsTimeout(err) {
 			c.autologout(true)
 			return
 		}
@@ -90,7 +91,7 @@ func (c *conn) serve() {
 		}
 		c.handle(line)
 		if err := c.w.Flush(); err != nil {
-			if IsTimeout(err) {
+			if env.IsTimeout(err) {
 				c.autologout(false)
 			}
 			return

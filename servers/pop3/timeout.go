@@ -1,7 +1,6 @@
 package pop3
 
 import (
-	"errors"
 	"net"
 	"time"
 )
@@ -49,11 +48,4 @@ func withIdle(nc net.Conn, timeout time.Duration, deadline func(time.Duration) t
 		return nc
 	}
 	return &idleConn{Conn: nc, timeout: timeout, deadline: deadline}
-}
-
-// IsTimeout reports whether err is, or wraps, a net.Error that timed out:
-// a deadline set from a server or client timeout ran out.
-func IsTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

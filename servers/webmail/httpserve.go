@@ -46,7 +46,7 @@ func serveConn(c net.Conn, h http.Handler, e env.Env) {
 		c.SetReadDeadline(e.Deadline(idleTimeout))
 		req, err := http.ReadRequest(br)
 		if err != nil {
-			if !errors.Is(err, io.EOF) && !isTimeout(err) {
+			if !errors.Is(err, io.EOF) && !env.IsTimeout(err) {
 				writeError(bw, http.StatusBadRequest)
 			}
 			return
@@ -61,11 +61,6 @@ func serveConn(c net.Conn, h http.Handler, e env.Env) {
 			return
 		}
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func writeError(bw *bufio.Writer, code int) {
