@@ -1,6 +1,7 @@
 package mua
 
 import (
+	"strings"
 	"sync"
 
 	"mailsim/servers/env"
@@ -35,4 +36,14 @@ func (p *Program) Inbox() []Downloaded {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]Downloaded(nil), p.inbox...)
+}
+
+// DisplayName turns lisa@otherisp.com into "Lisa": the name a mail
+// program, Web Mail and the story give the owner of an address.
+func DisplayName(addr string) string {
+	local, _, _ := strings.Cut(addr, "@")
+	if local == "" {
+		return ""
+	}
+	return strings.ToUpper(local[:1]) + local[1:]
 }

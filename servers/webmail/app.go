@@ -205,7 +205,7 @@ func (a *App) submitter(s *session) *mua.Program {
 		addr = s.user
 	}
 	p := mua.New(a.cfg.Env, mua.Account{
-		Name: displayName(addr), Address: addr, Username: s.user, Password: s.password,
+		Name: mua.DisplayName(addr), Address: addr, Username: s.user, Password: s.password,
 		SMTPServer: a.cfg.SMTP, UseAuth: true, ServerTimeout: a.cfg.Timeout,
 	})
 	p.Track(a.cfg.Track)

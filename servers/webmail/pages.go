@@ -199,15 +199,6 @@ func rawBody(data []byte) string {
 	return ""
 }
 
-// displayName turns bob@comentum.com into "Bob".
-func displayName(addr string) string {
-	local, _, _ := strings.Cut(addr, "@")
-	if local == "" {
-		return ""
-	}
-	return strings.ToUpper(local[:1]) + local[1:]
-}
-
 // hostOnly is the address part of a "host:port" remote address.
 func hostOnly(hp string) string {
 	if h, _, err := net.SplitHostPort(hp); err == nil {

@@ -18,7 +18,7 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 		return
 	}
 	acct := mua.Account{
-		Name:          displayName(pc.User),
+		Name:          mua.DisplayName(pc.User),
 		Address:       pc.User,
 		Username:      pc.Login,
 		Password:      pc.Password,
@@ -39,15 +39,6 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	p := mua.New(rt.hosts[pc.Host], acct)
 	p.Track(rt.journeys.reporter(pc.Host))
 	rt.programs[pc.Host] = p
-}
-
-// displayName turns lisa@otherisp.com into "Lisa".
-func displayName(addr string) string {
-	local, _, _ := strings.Cut(addr, "@")
-	if local == "" {
-		return ""
-	}
-	return strings.ToUpper(local[:1]) + local[1:]
 }
 
 // schedule plays one timeline action at its time, as a goroutine of the
@@ -120,7 +111,7 @@ func (rt *Runtime) send(a *scenario.Action) {
 	acct := p.Account()
 	if m.From != "" {
 		acct.Address = m.From
-		acct.Name = displayName(m.From)
+		acct.Name = mua.DisplayName(m.From)
 	}
 	acct.HangUpInData = m.Disconnect == scenario.DisconnectMidData
 	if m.Via != "" { // another server, on the port the program uses (25 or 587)

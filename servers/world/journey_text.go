@@ -60,10 +60,10 @@ func (rt *Runtime) sentence(x *Journey, st *Step, s env.Step, bounce *Journey) s
 	case string(env.StepDownloaded):
 		return fmt.Sprintf("%s's mail program downloads %s from %s (%s)", rt.userOf(st.From), subj, rt.serverOf(st.To, roleOf(st.Proto)), reply)
 	case string(env.StepRead):
-		return fmt.Sprintf("%s reads %s in %s in a browser at %s: it stays on the server (%s)", displayName(st.Detail), subj, rt.serverOf(st.To, "Web Mail"), st.From, reply)
+		return fmt.Sprintf("%s reads %s in %s in a browser at %s: it stays on the server (%s)", mua.DisplayName(st.Detail), subj, rt.serverOf(st.To, "Web Mail"), st.From, reply)
 	case string(env.StepDeleted):
 		if st.Proto == string(scenario.HTTP) {
-			return fmt.Sprintf("%s deletes %s in %s: it leaves the server (%s)", displayName(st.Detail), subj, rt.serverOf(st.To, "Web Mail"), reply)
+			return fmt.Sprintf("%s deletes %s in %s: it leaves the server (%s)", mua.DisplayName(st.Detail), subj, rt.serverOf(st.To, "Web Mail"), reply)
 		}
 		return fmt.Sprintf("%s's mail program deletes %s from the server, as client mail does (%s)", rt.userOf(st.From), subj, reply)
 	case string(env.StepLeft):
@@ -114,13 +114,13 @@ func person(addr string) string {
 	if addr == "" {
 		return "the mail system"
 	}
-	return displayName(addr)
+	return mua.DisplayName(addr)
 }
 
 // userOf is the person whose mail program runs on a PC.
 func (rt *Runtime) userOf(pc string) string {
 	if p := rt.Scenario.PC(pc); p != nil && p.User != "" {
-		return displayName(p.User)
+		return mua.DisplayName(p.User)
 	}
 	return pc
 }
@@ -137,7 +137,7 @@ func roleOf(kind string) string {
 // program on a PC, or the ISP's Web Mail.
 func (rt *Runtime) clientOf(host, sender string) string {
 	if h := rt.Scenario.Host(host); h != nil && h.ISP != "" && slices.Contains(h.Services, scenario.HTTP) {
-		return fmt.Sprintf("%s's Web Mail (for %s)", displayName(h.ISP), person(sender))
+		return fmt.Sprintf("%s's Web Mail (for %s)", mua.DisplayName(h.ISP), person(sender))
 	}
 	return person(sender) + "'s mail program"
 }
@@ -145,7 +145,7 @@ func (rt *Runtime) clientOf(host, sender string) string {
 // serverOf names a server by its ISP: "Comentum's SMTP server".
 func (rt *Runtime) serverOf(host, kind string) string {
 	if h := rt.Scenario.Host(host); h != nil && h.ISP != "" {
-		return displayName(h.ISP) + "'s " + kind + " server"
+		return mua.DisplayName(h.ISP) + "'s " + kind + " server"
 	}
 	if host == "" {
 		return "the " + kind + " server"

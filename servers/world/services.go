@@ -14,6 +14,7 @@ import (
 
 	"mailsim/servers/dns"
 	"mailsim/servers/imap"
+	"mailsim/servers/mua"
 	"mailsim/servers/pop3"
 	"mailsim/servers/service"
 	"mailsim/servers/smtp"
@@ -215,7 +216,7 @@ func (rt *Runtime) startWebmail(isp *scenario.ISP, ir *ispRuntime, host string) 
 			}
 		}
 	}
-	cfg := webmail.Config{Env: hs.host, ISP: displayName(isp.Name), Address: addrs, Track: rt.journeys.reporter(host)}
+	cfg := webmail.Config{Env: hs.host, ISP: mua.DisplayName(isp.Name), Address: addrs, Track: rt.journeys.reporter(host)}
 	if h := isp.Server(scenario.IMAP); h != "" {
 		cfg.IMAP = net.JoinHostPort(h, portOf(scenario.IMAP))
 	}

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"mailsim/servers/mua"
 	"mailsim/servers/webmail"
 	"mailsim/sim/scenario"
 )
@@ -10,7 +11,7 @@ import (
 func (rt *Runtime) webVisit(a *scenario.Action) {
 	h := rt.hosts[a.Host]
 	v := a.Web
-	who := displayName(v.User)
+	who := mua.DisplayName(v.User)
 	h.Logf("%s opens %s's Web Mail in the browser (%s)", who, rt.Scenario.Host(v.Server).ISP, v.Do)
 	b := webmail.NewBrowser(h, 0)
 	b.Hosts = rt.hostCache(a.Host)
