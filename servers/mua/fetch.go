@@ -79,7 +79,7 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 		return rep, &FetchError{Server: srv, Step: step, Err: err}
 	}
 	p.e.Logf("%s's mail program checks mail at %s", who, srv)
-	nc, err := p.dial(ctx, srv, "pop3", "")
+	nc, err := p.dial(ctx, srv, "")
 	if err != nil {
 		return fail(dialStep(err), err)
 	}
@@ -143,7 +143,8 @@ func (p *Program) CheckMail(ctx context.Context) (Report, error) {
 func (p *Program) wasSeen(uid string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.seen[uid]
+	_, ok := p.msgID[uid]
+	return ok
 }
 
 // keep files a downloaded message in the Inbox and returns its
@@ -154,7 +155,6 @@ func (p *Program) keep(uid string, data []byte) string {
 	d.When = p.e.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.seen[uid] = true
 	p.msgID[uid] = d.MessageID
 	p.inbox = append(p.inbox, d)
 	return d.MessageID

@@ -27,7 +27,7 @@ func (p *Program) checkIMAP(ctx context.Context) (Report, error) {
 		return rep, &FetchError{Server: srv, Step: step, Err: err}
 	}
 	p.e.Logf("%s's mail program checks mail at %s over IMAP", who, srv)
-	nc, err := p.dial(ctx, srv, "imap", "")
+	nc, err := p.dial(ctx, srv, "")
 	if err != nil {
 		return fail("connect", err)
 	}

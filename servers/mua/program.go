@@ -13,9 +13,8 @@ type Program struct {
 	acct Account
 
 	mu    sync.Mutex
-	seen  map[string]bool // UIDs already downloaded
 	inbox []Downloaded
-	msgID map[string]string // UID → Message-ID, for deletion steps
+	msgID map[string]string // UIDs already downloaded → Message-ID, for deletion steps
 	track env.StepFunc
 }
 
@@ -25,7 +24,7 @@ func (p *Program) Track(fn env.StepFunc) { p.track = fn }
 
 // New returns the mail program for acct on the host e.
 func New(e env.Env, acct Account) *Program {
-	return &Program{e: e, acct: acct, seen: map[string]bool{}, msgID: map[string]string{}}
+	return &Program{e: e, acct: acct, msgID: map[string]string{}}
 }
 
 // Account returns the program's configuration.

@@ -73,7 +73,7 @@ func (h *HostCache) Resolve(ctx context.Context, hostport string) (addr, answer 
 // first when the account has a HostCache. A failed lookup is reported
 // as a step (when msgID names a message) and returned; the hops of the
 // lookup itself are in the trace.
-func (p *Program) dial(ctx context.Context, hostport, proto, msgID string) (net.Conn, error) {
+func (p *Program) dial(ctx context.Context, hostport, msgID string) (net.Conn, error) {
 	addr := hostport
 	if hc := p.acct.Hosts; hc != nil {
 		a, answer, fresh, err := hc.Resolve(ctx, hostport)

@@ -102,7 +102,7 @@ func (p *Program) sendRaw(ctx context.Context, to []string, msg []byte, id strin
 		return fail("RCPT TO", errors.New("no recipients"))
 	}
 	p.e.Logf("%s's mail program sends to %s", p.acct.owner(), srv)
-	nc, err := p.dial(ctx, srv, "smtp", id)
+	nc, err := p.dial(ctx, srv, id)
 	if err != nil {
 		return fail(dialStep(err), err)
 	}
