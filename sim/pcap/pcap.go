@@ -166,12 +166,9 @@ func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 	switch e.Proto {
 	case "icmp": // port unreachable (sim/icmp.go); the payload is the quoted datagram
 		ip.Protocol = layers.IPProtocolICMPv4
-		opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-		// gopacket's ICMPv4 checksums its header only; RFC 792's covers the body too.
-		if err := gopacket.SerializeLayers(w.buf, opts, eth, ip, gopacket.Payload(icmpMessage(e.Payload))); err != nil {
-			return nil, err
-		}
-		return w.buf.Bytes(), nil
+		// Its checksum covers the quoted datagram too (RFC 792), as
+		// gopacket computes it: the payload is serialized first.
+		l4 = &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(sim.ICMPDestUnreachable, sim.ICMPPortUnreachable)}
 	case "udp":
 		ip.Protocol = layers.IPProtocolUDP
 		udp := &layers.UDP{SrcPort: layers.UDPPort(e.Src.Port()), DstPort: layers.UDPPort(e.Dst.Port())}
@@ -206,26 +203,4 @@ func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 // mac is the locally administered unicast MAC of an IPv4 address.
 func mac(a [4]byte) net.HardwareAddr {
 	return net.HardwareAddr{0x02, 0x00, a[0], a[1], a[2], a[3]}
-}
-
-// icmpMessage is a destination unreachable / port unreachable message
-// (RFC 792) around body, the quoted datagram, with its checksum.
-func icmpMessage(body []byte) []byte {
-	m := make([]byte, 8+len(body))
-	m[0], m[1] = sim.ICMPDestUnreachable, sim.ICMPPortUnreachable
-	copy(m[8:], body)
-	var s uint32
-	for i := 0; i < len(m); i += 2 {
-		v := uint32(m[i]) << 8
-		if i+1 < len(m) {
-			v |= uint32(m[i+1])
-		}
-		s += v
-	}
-	for s > 0xffff {
-		s = s&0xffff + s>>16
-	}
-	c := ^uint16(s)
-	m[2], m[3] = byte(c>>8), byte(c)
-	return m
 }
