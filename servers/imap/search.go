@@ -73,19 +73,23 @@ func (s *session) matches(p picked, c *imap.SearchCriteria) bool {
 	if c.Larger > 0 && int64(len(m.Data)) <= c.Larger || c.Smaller > 0 && int64(len(m.Data)) >= c.Smaller {
 		return false
 	}
-	h := header(m.Data)
-	for _, f := range c.Header {
-		if !containsFold(strings.Join(h.Values(f.Key), "\n"), f.Value) {
-			return false
+	if len(c.Header) > 0 { // parsed only for a criterion that reads it
+		h := header(m.Data)
+		for _, f := range c.Header {
+			if !containsFold(strings.Join(h.Values(f.Key), "\n"), f.Value) {
+				return false
+			}
 		}
 	}
-	body := m.Data
-	if i := bytes.Index(body, []byte("\r\n\r\n")); i >= 0 {
-		body = body[i+4:]
-	}
-	for _, t := range c.Body {
-		if !containsFold(string(body), t) {
-			return false
+	if len(c.Body) > 0 {
+		body := m.Data
+		if i := bytes.Index(body, []byte("\r\n\r\n")); i >= 0 {
+			body = body[i+4:]
+		}
+		for _, t := range c.Body {
+			if !containsFold(string(body), t) {
+				return false
+			}
 		}
 	}
 	for _, t := range c.Text {
