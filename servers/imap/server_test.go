@@ -168,3 +168,46 @@ func TestNoIdle(t *testing.T) {
 		t.Errorf("greeting %q", c.Greeting)
 	}
 }
+
+// SEARCH with go-imap's client: header, body and text criteria, NOT and
+// OR, and flags, each picking the message it names.
+func TestSearch(t *testing.T) {
+	_, addr := serve(t)
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login("bob", "secret").Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Fetch(imap.SeqSetNum(1), &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{{}}}).Collect(); err != nil {
+		t.Fatal(err) // message 1 is \Seen from here on
+	}
+	for _, tc := range []struct {
+		name string
+		c    imap.SearchCriteria
+		want []uint32
+	}{
+		{"subject", imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: "dinner"}}}, []uint32{1}},
+		{"from", imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "From", Value: "ann@"}}}, []uint32{2}},
+		{"body", imap.SearchCriteria{Body: []string{"monday"}}, []uint32{2}},
+		{"body, not the header", imap.SearchCriteria{Body: []string{"Subject"}}, nil},
+		{"text", imap.SearchCriteria{Text: []string{"lisa"}}, []uint32{1}},
+		{"not", imap.SearchCriteria{Not: []imap.SearchCriteria{{Body: []string{"seven"}}}}, []uint32{2}},
+		{"or", imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{{Body: []string{"seven"}}, {Body: []string{"monday"}}}}}, []uint32{1, 2}},
+		{"unseen", imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}}, []uint32{2}},
+	} {
+		data, err := c.Search(&tc.c, nil).Wait()
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got := data.AllSeqNums(); fmt.Sprint(got) != fmt.Sprint(tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+			t.Errorf("%s: messages %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
