@@ -20,6 +20,7 @@ type runStats struct {
 	UserCPU  time.Duration
 	PeakHeap uint64 // largest live heap seen after a collection, bytes
 	PeakRSS  uint64 // the process's peak resident set (VmHWM), bytes
+	Alloc    uint64 // bytes allocated on the heap, all run long
 }
 
 // envStats is a hidden developer variable, like MAILSIM_CPUPROFILE:
@@ -33,8 +34,8 @@ func (s runStats) String() string {
 	if s.Wall > 0 {
 		rate = float64(s.Events) / s.Wall.Seconds()
 	}
-	return fmt.Sprintf("events=%d wall=%.2fs user=%.2fs events/s=%.0f peak-heap=%dMiB peak-rss=%dMiB",
-		s.Events, s.Wall.Seconds(), s.UserCPU.Seconds(), rate, s.PeakHeap>>20, s.PeakRSS>>20)
+	return fmt.Sprintf("events=%d wall=%.2fs user=%.2fs events/s=%.0f peak-heap=%dMiB peak-rss=%dMiB alloc=%dMiB",
+		s.Events, s.Wall.Seconds(), s.UserCPU.Seconds(), rate, s.PeakHeap>>20, s.PeakRSS>>20, s.Alloc>>20)
 }
 
 // writeStats writes the run's statistics where MAILSIM_STATS says, if
@@ -110,6 +111,16 @@ func sampleHeap() (live, peak uint64) {
 	}
 }
 
+// allocated is what the process has allocated on the heap so far.
+func allocated() uint64 {
+	m := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64()
+}
+
 // peakHeap is the largest live heap seen so far.
 func peakHeap() uint64 {
 	_, peak := sampleHeap()
@@ -118,5 +129,5 @@ func peakHeap() uint64 {
 
 // stats is what o cost, with the process's figures so far.
 func (o *outcome) stats() runStats {
-	return runStats{Events: o.events, Wall: o.wall, UserCPU: userCPU(), PeakHeap: peakHeap(), PeakRSS: peakRSS()}
+	return runStats{Events: o.events, Wall: o.wall, UserCPU: userCPU(), PeakHeap: peakHeap(), PeakRSS: peakRSS(), Alloc: allocated()}
 }
