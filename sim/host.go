@@ -81,7 +81,11 @@ func (h *Host) Rand() *rand.Rand {
 func (h *Host) Logf(format string, args ...any) {
 	h.w.mu.Lock()
 	defer h.w.mu.Unlock()
-	h.w.noteLocked(h.name, fmt.Sprintf(format, args...))
+	text := ""
+	if h.w.heard() { // unheard, the note only counts: no need to format it
+		text = fmt.Sprintf(format, args...)
+	}
+	h.w.noteLocked(h.name, text)
 }
 
 // ephemeralPort picks the next free local port, as an OS would. w.mu held.
