@@ -92,8 +92,8 @@ func heapPop(h *itemHeap) *item {
 // control, its entry in w.running.
 type waiter struct {
 	gid  int64
-	verb string // what it does to what, for stall reports: "read " +
-	what string // "host 1.2.3.4:25 ⇄ …", joined only when reported
+	verb string  // what it does to what, for stall reports: "read " +
+	of   labeler // "host 1.2.3.4:25 ⇄ …", spelt out only when reported
 	ch   chan struct{}
 	done bool
 	// baton: the goroutine held control when it blocked, so it may run
@@ -101,7 +101,16 @@ type waiter struct {
 	baton bool
 }
 
-func (wt *waiter) String() string { return wt.verb + wt.what }
+func (wt *waiter) String() string {
+	if wt.of == nil {
+		return wt.verb
+	}
+	return wt.of.label(wt.verb)
+}
+
+// A labeler names what a goroutine waits on, for stall reports. Most
+// waits are never reported, so the words are put together only then.
+type labeler interface{ label(verb string) string }
 
 // schedule queues fn at virtual time at. w.mu must be held.
 func (w *World) schedule(at time.Duration, fn func()) { w.push(at).fn = fn }
@@ -145,9 +154,9 @@ func (w *World) run(it *item) {
 
 // newWaiter registers the calling goroutine as about to block, giving
 // control back to the kernel. w.mu must be held.
-func (w *World) newWaiter(verb, what string) *waiter {
+func (w *World) newWaiter(verb string, of labeler) *waiter {
 	gid := goid()
-	wt := &waiter{gid: gid, verb: verb, what: what, ch: make(chan struct{})}
+	wt := &waiter{gid: gid, verb: verb, of: of, ch: make(chan struct{})}
 	w.flushWrites()
 	if _, ok := w.running[gid]; ok {
 		delete(w.running, gid)
@@ -229,12 +238,12 @@ func (w *World) wakeNow(wt *waiter) {
 // real socket) wait for its turn, so it never runs alongside the current
 // one. Such a goroutine holds control only for the one operation: call
 // the returned func when it ends. w.mu must be held.
-func (w *World) hold(what string) (done func()) {
+func (w *World) hold(verb string, of labeler) (done func()) {
 	gid := goid()
 	if _, ok := w.running[gid]; ok || w.closed {
 		return noop // a closed world runs nothing: no turn to wait for
 	}
-	wt := &waiter{gid: gid, what: what, ch: make(chan struct{})}
+	wt := &waiter{gid: gid, verb: verb, of: of, ch: make(chan struct{})}
 	w.wake(wt)
 	w.kick()
 	w.wait(wt)
@@ -304,7 +313,7 @@ func (w *World) launch(name string, fn func()) {
 	start := make(chan *waiter, 1)
 	go func() {
 		gid := goid()
-		wt := &waiter{gid: gid, what: name, ch: make(chan struct{})}
+		wt := &waiter{gid: gid, verb: name, ch: make(chan struct{})}
 		start <- wt // buffered: launch is waiting for it
 		w.mu.Lock()
 		w.tokens--
@@ -361,8 +370,8 @@ func (w *World) At(t time.Duration, name string, fn func()) {
 func (w *World) sleep(d time.Duration, what string) {
 	w.mu.Lock()
 	if !w.closing {
-		done := w.hold(what)
-		wt := w.newWaiter("", what)
+		done := w.hold(what, nil)
+		wt := w.newWaiter(what, nil)
 		w.wakeLater(wt, w.now+d)
 		w.wait(wt)
 		done()

@@ -36,12 +36,14 @@ func (h *Host) listenTCP(port uint16) (net.Listener, error) {
 	return l, nil
 }
 
+func (l *listener) label(verb string) string { return l.h.name + ": " + verb + l.addr.String() }
+
 func (l *listener) Accept() (net.Conn, error) {
 	w := l.h.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !l.closed {
-		defer w.hold(l.h.name + ": accept " + l.addr.String())()
+		defer w.hold("accept ", l)()
 	}
 	for {
 		if l.closed {
@@ -57,7 +59,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			w.tokens++
 			return c, nil
 		}
-		wt := w.newWaiter(l.h.name+": accept ", l.addr.String())
+		wt := w.newWaiter("accept ", l)
 		l.acceptor = wt
 		w.wait(wt)
 		if l.acceptor == wt {
@@ -74,7 +76,7 @@ func (l *listener) Close() error {
 	if l.closed {
 		return &net.OpError{Op: "close", Net: "tcp", Addr: tcpAddr(l.addr), Err: net.ErrClosed}
 	}
-	defer w.hold(l.h.name + ": close listener " + l.addr.String())()
+	defer w.hold("close listener ", l)()
 	l.closed = true
 	if l.h.listeners[l.addr.Port()] == l {
 		delete(l.h.listeners, l.addr.Port())

@@ -57,8 +57,20 @@ type tcpConn struct {
 
 	token bool  // accepted, not yet touched: the kernel waits for its first use
 	owner int64 // goroutine that adopted the conn at its first use, if fresh
-	desc  string
 }
+
+// label names the conn in stall reports: "host 1.2.3.4:49152 ⇄ peer …".
+func (c *tcpConn) label(verb string) string {
+	return fmt.Sprintf("%s%s %s ⇄ %s %s", verb, c.h.name, c.local, c.peer.name, c.remote)
+}
+
+// dialing names a dial in stall reports.
+type dialing struct {
+	h  *Host
+	to netip.AddrPort
+}
+
+func (d dialing) label(verb string) string { return d.h.name + ": " + verb + d.to.String() }
 
 type deadline struct {
 	set bool
@@ -70,7 +82,6 @@ var _ net.Conn = (*tcpConn)(nil)
 func (w *World) newTCPConn(h, peer *Host, local, remote netip.AddrPort) *tcpConn {
 	w.connSeq++
 	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote}
-	c.desc = fmt.Sprintf("%s %s ⇄ %s %s", h.name, local, peer.name, remote)
 	h.tcp[connKey{local, remote}] = c
 	return c
 }
@@ -92,7 +103,7 @@ func (c *tcpConn) enter() (done func()) {
 			// conn. It waits for its turn, so it never runs alongside the
 			// goroutine that accepted the conn.
 			c.owner = gid
-			wt := &waiter{gid: gid, verb: "handler of ", what: c.desc, ch: make(chan struct{})}
+			wt := &waiter{gid: gid, verb: "handler of ", of: c, ch: make(chan struct{})}
 			w.wake(wt)
 			w.signalIfQuiet()
 			w.wait(wt)
@@ -102,7 +113,7 @@ func (c *tcpConn) enter() (done func()) {
 	if c.closed {
 		return noop // nothing on a closed conn has effects; no turn needed
 	}
-	return w.hold(c.desc)
+	return w.hold("", c)
 }
 
 func (c *tcpConn) Read(b []byte) (int, error) {
@@ -128,7 +139,7 @@ func (c *tcpConn) Read(b []byte) (int, error) {
 		case c.rdl.set && c.rdl.at <= w.now:
 			return 0, c.opErr("read", os.ErrDeadlineExceeded)
 		}
-		wt := w.newWaiter("read ", c.desc)
+		wt := w.newWaiter("read ", c)
 		c.reader = wt
 		if c.rdl.set {
 			c.rtimer.arm(w, c.rdl, c)
@@ -170,7 +181,7 @@ func (c *tcpConn) Write(b []byte) (int, error) {
 		// The window is full: what is unsent goes out (newWaiter flushes
 		// it), and the writer waits for the peer to read. This is what
 		// slows a real client bridged in by serve to the simulated link.
-		wt := w.newWaiter("write ", c.desc)
+		wt := w.newWaiter("write ", c)
 		c.writer = wt
 		if c.wdl.set {
 			c.wtimer.arm(w, c.wdl, writeSide{c})
@@ -432,7 +443,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 	w := h.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	defer w.hold(h.name + ": dial " + raddr.String())()
+	defer w.hold("dial ", dialing{h, raddr})()
 	opErr := func(local netip.AddrPort, err error) error {
 		e := &net.OpError{Op: "dial", Net: "tcp", Addr: tcpAddr(raddr), Err: &os.SyscallError{Syscall: "connect", Err: err}}
 		if local.IsValid() {
@@ -468,7 +479,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 			c.fail(syscall.ETIMEDOUT)
 			return nil, opErr(local, syscall.ETIMEDOUT)
 		}
-		wt := w.newWaiter(h.name+": dial ", raddr.String())
+		wt := w.newWaiter("dial ", dialing{h, raddr})
 		c.dialer = wt
 		w.wakeLater(wt, give)
 		w.wait(wt)
@@ -531,7 +542,7 @@ func (c *tcpConn) setDeadline(t time.Time, r, wr bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer c.enter()()
-	c.timeouts.set(w, c.desc, t, r, wr, c.reader)
+	c.timeouts.set(w, c, t, r, wr, c.reader)
 	if wr && c.writer != nil {
 		w.wake(c.writer) // to look at its new deadline
 	}

@@ -68,14 +68,14 @@ type timeouts struct {
 }
 
 // set applies SetDeadline (r and wr), SetReadDeadline or
-// SetWriteDeadline on the conn desc. A reader blocked now is woken to
+// SetWriteDeadline on the conn of. A reader blocked now is woken to
 // look again. w.mu must be held.
-func (o *timeouts) set(w *World, desc string, t time.Time, r, wr bool, reader *waiter) {
+func (o *timeouts) set(w *World, of labeler, t time.Time, r, wr bool, reader *waiter) {
 	if fromWallClock(t) && !fromWallClock(w.cfg.Epoch) {
 		// Only time.Now() gives a time a monotonic reading: a library
 		// reached the conn without env.WallClockConn. Taken as virtual
 		// time, its deadline would be off by today minus the epoch.
-		w.failLocked(fmt.Errorf("sim: %s: deadline %s comes from the wall clock (a time.Now deadline); wrap the conn handed to the library in env.WallClockConn", desc, t.Round(0).Format(time.RFC3339)))
+		w.failLocked(fmt.Errorf("sim: %s: deadline %s comes from the wall clock (a time.Now deadline); wrap the conn handed to the library in env.WallClockConn", of.label(""), t.Round(0).Format(time.RFC3339)))
 	}
 	d := w.deadlineAt(t)
 	if r {

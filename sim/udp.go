@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -26,11 +25,13 @@ type udpConn struct {
 	timeouts
 	closed bool
 	flow   uint64
-	desc   string
 	// refused is set by an ICMP port unreachable for a connected
 	// socket; the next read fails with ECONNREFUSED (icmp.go).
 	refused bool
 }
+
+// label names the socket in stall reports: "host udp 1.2.3.4:53".
+func (c *udpConn) label(verb string) string { return verb + c.h.name + " udp " + c.local.String() }
 
 var (
 	_ net.Conn       = (*udpConn)(nil)
@@ -53,7 +54,6 @@ func (h *Host) listenUDP(port uint16, remote netip.AddrPort) (*udpConn, error) {
 	}
 	w.connSeq++
 	c := &udpConn{w: w, h: h, local: local, remote: remote, flow: w.connSeq}
-	c.desc = fmt.Sprintf("%s udp %s", h.name, local)
 	h.udp[port] = c
 	return c, nil
 }
@@ -96,7 +96,7 @@ func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !c.closed {
-		defer w.hold(c.desc)()
+		defer w.hold("", c)()
 	}
 	for {
 		switch {
@@ -112,7 +112,7 @@ func (c *udpConn) read(b []byte) (int, netip.AddrPort, error) {
 		case c.rdl.set && c.rdl.at <= w.now:
 			return 0, netip.AddrPort{}, c.opErr("read", os.ErrDeadlineExceeded)
 		}
-		wt := w.newWaiter("read ", c.desc)
+		wt := w.newWaiter("read ", c)
 		c.reader = wt
 		if c.rdl.set {
 			c.rtimer.arm(w, c.rdl, c)
@@ -151,7 +151,7 @@ func (c *udpConn) write(b []byte, to netip.AddrPort) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !c.closed {
-		defer w.hold(c.desc)()
+		defer w.hold("", c)()
 	}
 	switch {
 	case c.closed:
@@ -191,7 +191,7 @@ func (c *udpConn) Close() error {
 	if c.closed {
 		return c.opErr("close", net.ErrClosed)
 	}
-	defer w.hold(c.desc)()
+	defer w.hold("", c)()
 	c.closed = true
 	if c.h.udp[c.local.Port()] == c {
 		delete(c.h.udp, c.local.Port())
@@ -226,7 +226,7 @@ func (c *udpConn) setDeadline(t time.Time, r, wr bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !c.closed {
-		defer w.hold(c.desc)()
+		defer w.hold("", c)()
 	}
-	c.timeouts.set(w, c.desc, t, r, wr, c.reader)
+	c.timeouts.set(w, c, t, r, wr, c.reader)
 }
