@@ -183,10 +183,18 @@ func ParseDownloaded(data []byte) Downloaded {
 	d.MessageID = strings.TrimSpace(h.Get("Message-ID"))
 	d.From = addrs(h, "From")
 	d.To = addrs(h, "To")
-	if t, err := h.Date(); err == nil {
-		d.Date = t
-	}
+	d.Date = date(h)
 	return d
+}
+
+// date reads the Date field. RFC 1123 with a numeric zone, what servers
+// write, is tried first: net/mail tries a score of layouts before it.
+func date(h mail.Header) time.Time {
+	if t, err := time.Parse(time.RFC1123Z, strings.TrimSpace(h.Get("Date"))); err == nil {
+		return t
+	}
+	t, _ := h.Date()
+	return t
 }
 
 func addrs(h mail.Header, key string) string {
