@@ -78,6 +78,7 @@ FUZZTIME ?= 20s
 FUZZFLAGS = -run '^$$' -parallel 1 -fuzztime $(FUZZTIME)
 fuzz:
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzSession ./servers/smtp
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzRewrite ./servers/smtp
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzStore ./servers/store
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzCommands ./servers/pop3
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzServeUDP ./servers/dns

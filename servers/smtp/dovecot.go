@@ -7,12 +7,13 @@ import (
 // Dovecot's words, for the LMTP server on the POP3 host: Dovecot's LMTP
 // is what usually stands there behind Postfix.
 var dovecotTexts = []textRewrite{
-	text(`\A220 (\S+) LMTP Service Ready\r\n\z`, "220 $1 Dovecot ready.\r\n"),
-	text(`\A250-Hello [^\r\n]*\r\n`, "250-{host}\r\n"),
-	text(`\A250 2\.0\.0 Roger, accepting mail from <[^\r\n]*>\r\n\z`, "250 2.1.0 OK\r\n"),
-	text(`\A250 2\.0\.0 I'll make sure <[^\r\n]*> gets this\r\n\z`, "250 2.1.5 OK\r\n"),
-	text(`\A354 Go ahead\. End your data with <CR><LF>\.<CR><LF>\r\n\z`, "354 OK\r\n"),
-	text(`\A250 2\.0\.0 (Session reset|I have successfully done nothing)\r\n\z`, "250 2.0.0 OK\r\n"),
+	text("220 {word} LMTP Service Ready\r\n", "220 $1 Dovecot ready.\r\n"),
+	firstLine("250-Hello {text}\r\n", "250-{host}\r\n"),
+	text("250 2.0.0 Roger, accepting mail from <{text}>\r\n", "250 2.1.0 OK\r\n"),
+	text("250 2.0.0 I'll make sure <{text}> gets this\r\n", "250 2.1.5 OK\r\n"),
+	text("354 Go ahead. End your data with <CR><LF>.<CR><LF>\r\n", "354 OK\r\n"),
+	text("250 2.0.0 Session reset\r\n", "250 2.0.0 OK\r\n"),
+	text("250 2.0.0 I have successfully done nothing\r\n", "250 2.0.0 OK\r\n"),
 }
 
 // lmtpSaved is the status of each recipient once the message is in its

@@ -2,7 +2,6 @@ package smtp
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	gosmtp "github.com/emersion/go-smtp"
@@ -17,39 +16,120 @@ import (
 // texts change; codes stay go-smtp's unless the real server uses a more
 // specific enhanced code (2.1.0 for MAIL, 2.1.5 for RCPT).
 func rewriteText(b []byte, texts []textRewrite, hostname string) []byte {
-	for _, r := range texts {
-		if bytes.HasPrefix(b, r.prefix) && r.re.Match(b) {
-			return r.re.ReplaceAll(b, []byte(strings.ReplaceAll(r.to, "{host}", hostname)))
+	for i := range texts {
+		if out, ok := texts[i].rewrite(b, hostname); ok {
+			return out
 		}
 	}
 	return b
 }
 
+// A textRewrite replaces one reply line of go-smtp's. Every server reply
+// passes through these, so they are matched by hand, not by regexp:
+// a line is pre, then the hole, then post, then CRLF.
 type textRewrite struct {
-	re     *regexp.Regexp
-	prefix []byte // every match starts so: most replies skip the regexp
-	to     string // {host} is the server's host name
+	pre, post string
+	hole      hole
+	whole     bool   // the line must be the whole write (else the rest stays)
+	to        string // $1 is what filled the hole; {host} the server's name
 }
 
-func text(re, to string) textRewrite {
-	// regexp finds the literal prefix only without the \A anchor.
-	prefix, _ := regexp.MustCompile(strings.TrimPrefix(re, `\A`)).LiteralPrefix()
-	return textRewrite{regexp.MustCompile(re), []byte(prefix), to}
+// A hole is what may stand between a rewrite's pre and post.
+type hole int
+
+const (
+	noHole   hole = iota
+	anyText       // any characters but CR and LF (regexp [^\r\n]*)
+	oneWord       // one or more characters, no white space (\S+)
+	someDigs      // one or more digits (\d+)
+)
+
+// text is a rewrite of a whole reply; firstLine only of a reply's first
+// line. pattern holds at most one hole: {text}, {word} or {digits}.
+func text(pattern, to string) textRewrite {
+	r := textRewrite{whole: true, to: to}
+	r.pre, r.post, r.hole = splitHole(strings.TrimSuffix(pattern, "\r\n"))
+	return r
+}
+
+func firstLine(pattern, to string) textRewrite {
+	r := text(pattern, to)
+	r.whole = false
+	return r
+}
+
+func splitHole(p string) (pre, post string, h hole) {
+	for name, kind := range map[string]hole{"{text}": anyText, "{word}": oneWord, "{digits}": someDigs} {
+		if pre, post, ok := strings.Cut(p, name); ok {
+			return pre, post, kind
+		}
+	}
+	return p, "", noHole
+}
+
+// rewrite returns b with its first line replaced, if that line matches.
+func (r *textRewrite) rewrite(b []byte, hostname string) ([]byte, bool) {
+	if len(b) < len(r.pre) || string(b[:len(r.pre)]) != r.pre {
+		return nil, false
+	}
+	n := bytes.IndexAny(b, "\r\n")
+	if n < 0 || !bytes.HasPrefix(b[n:], []byte("\r\n")) || (r.whole && n+2 != len(b)) {
+		return nil, false
+	}
+	line := b[:n]
+	if len(line) < len(r.pre)+len(r.post) || string(line[len(line)-len(r.post):]) != r.post {
+		return nil, false
+	}
+	fill := line[len(r.pre) : len(line)-len(r.post)]
+	if !r.hole.holds(fill) {
+		return nil, false
+	}
+	to := strings.ReplaceAll(r.to, "{host}", hostname)
+	out := make([]byte, 0, len(to)+len(fill)+len(b)-n-2)
+	before, after, capture := strings.Cut(to, "$1")
+	out = append(out, before...)
+	if capture {
+		out = append(append(out, fill...), after...)
+	}
+	return append(out, b[n+2:]...), true
+}
+
+func (h hole) holds(fill []byte) bool {
+	switch h {
+	case noHole:
+		return len(fill) == 0
+	case anyText:
+		return true // the line has no CR or LF
+	case oneWord:
+		return len(fill) > 0 && bytes.IndexAny(fill, " \t\n\f\r") < 0
+	default:
+		if len(fill) == 0 {
+			return false
+		}
+		for _, c := range fill {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 var postfixTexts = []textRewrite{
 	// RFC 5321 §4.2: the greeting names the host; Postfix adds its own name.
-	text(`\A220 (\S+) ESMTP Service Ready\r\n\z`, "220 $1 ESMTP Postfix\r\n"),
+	text("220 {word} ESMTP Service Ready\r\n", "220 $1 ESMTP Postfix\r\n"),
 	// EHLO: Postfix's first line is its host name, not a greeting.
-	text(`\A250-Hello [^\r\n]*\r\n`, "250-{host}\r\n"),
-	text(`\A250 2\.0\.0 Hello [^\r\n]*\r\n\z`, "250 {host}\r\n"),
-	text(`\A250 2\.0\.0 Roger, accepting mail from <[^\r\n]*>\r\n\z`, "250 2.1.0 Ok\r\n"),
-	text(`\A250 2\.0\.0 I'll make sure <[^\r\n]*> gets this\r\n\z`, "250 2.1.5 Ok\r\n"),
-	text(`\A354 Go ahead\. End your data with <CR><LF>\.<CR><LF>\r\n\z`, "354 End data with <CR><LF>.<CR><LF>\r\n"),
-	text(`\A250 2\.0\.0 (Session reset|I have successfully done nothing)\r\n\z`, "250 2.0.0 Ok\r\n"),
+	firstLine("250-Hello {text}\r\n", "250-{host}\r\n"),
+	text("250 2.0.0 Hello {text}\r\n", "250 {host}\r\n"),
+	text("250 2.0.0 Roger, accepting mail from <{text}>\r\n", "250 2.1.0 Ok\r\n"),
+	text("250 2.0.0 I'll make sure <{text}> gets this\r\n", "250 2.1.5 Ok\r\n"),
+	text("354 Go ahead. End your data with <CR><LF>.<CR><LF>\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n"),
+	text("250 2.0.0 Session reset\r\n", "250 2.0.0 Ok\r\n"),
+	text("250 2.0.0 I have successfully done nothing\r\n", "250 2.0.0 Ok\r\n"),
 	// RFC 1870 §6.1 and §6.2; RFC 5321 §4.5.3.1.10.
-	text(`\A552 5\.3\.4 Max(imum)? message size exceeded\r\n\z`, "552 5.3.4 Message size exceeds fixed limit\r\n"),
-	text(`\A452 4\.5\.3 Maximum limit of \d+ recipients reached\r\n\z`, "452 4.5.3 Error: too many recipients\r\n"),
+	text("552 5.3.4 Max message size exceeded\r\n", "552 5.3.4 Message size exceeds fixed limit\r\n"),
+	text("552 5.3.4 Maximum message size exceeded\r\n", "552 5.3.4 Message size exceeds fixed limit\r\n"),
+	text("452 4.5.3 Maximum limit of {digits} recipients reached\r\n", "452 4.5.3 Error: too many recipients\r\n"),
 }
 
 // queuedAs is the reply to the end of DATA once the message is queued,
