@@ -156,10 +156,9 @@ func (w *World) run(it *item) {
 // control back to the kernel. w.mu must be held.
 func (w *World) newWaiter(verb string, of labeler) *waiter {
 	gid := goid()
-	wt := &waiter{gid: gid, verb: verb, of: of, ch: make(chan struct{})}
+	wt := &waiter{gid: gid, verb: verb, of: of, ch: w.signal()}
 	w.flushWrites()
-	if _, ok := w.running[gid]; ok {
-		delete(w.running, gid)
+	if w.stopRunning(gid) {
 		wt.baton = true // wait signals the driver, or runs the kernel itself
 	}
 	return wt
@@ -169,6 +168,8 @@ func (w *World) newWaiter(verb string, of labeler) *waiter {
 func (w *World) wait(wt *waiter) {
 	if wt.baton {
 		if w.batonRun(wt) {
+			<-wt.ch // the wake-up it sent itself
+			w.woken(wt)
 			return // woken by an item it ran itself: no switch at all
 		}
 		w.signalIfQuiet()
@@ -178,6 +179,25 @@ func (w *World) wait(wt *waiter) {
 	<-wt.ch
 	w.mu.Lock()
 	w.parked--
+	w.woken(wt)
+}
+
+// woken ends a wait: its channel is free again.
+func (w *World) woken(wt *waiter) {
+	w.signals = append(w.signals, wt.ch)
+	wt.ch = nil
+}
+
+// stopRunning forgets that gid holds control. Its last waiter's label
+// goes too, so a timer that still names that waiter (a deadline far off)
+// keeps no conn alive.
+func (w *World) stopRunning(gid int64) bool {
+	wt, ok := w.running[gid]
+	if ok {
+		delete(w.running, gid)
+		wt.of = nil
+	}
+	return ok
 }
 
 // batonRun lets a goroutine that has just given up control run the
@@ -230,7 +250,20 @@ func (w *World) wakeNow(wt *waiter) {
 	}
 	wt.done = true
 	w.running[wt.gid] = wt
-	close(wt.ch)
+	wt.ch <- struct{}{} // never blocks: one send, into a buffer of one
+}
+
+// signal returns a channel to wake a waiter by: one of one buffered
+// slot, which wait hands back empty for the next waiter. A goroutine
+// blocks once per network operation, so this spares an allocation each
+// time. w.mu must be held.
+func (w *World) signal() chan struct{} {
+	if n := len(w.signals); n > 0 {
+		ch := w.signals[n-1]
+		w.signals = w.signals[:n-1]
+		return ch
+	}
+	return make(chan struct{}, 1)
 }
 
 // hold makes a goroutine the kernel did not hand control to (a library's
@@ -243,7 +276,7 @@ func (w *World) hold(verb string, of labeler) (done func()) {
 	if _, ok := w.running[gid]; ok || w.closed {
 		return noop // a closed world runs nothing: no turn to wait for
 	}
-	wt := &waiter{gid: gid, verb: verb, of: of, ch: make(chan struct{})}
+	wt := &waiter{gid: gid, verb: verb, of: of, ch: w.signal()}
 	w.wake(wt)
 	w.kick()
 	w.wait(wt)
@@ -257,8 +290,7 @@ var debugSlow = os.Getenv("MAILSIM_DEBUG_SLOW") != ""
 // release forgets that gid holds control: it is about to exit.
 func (w *World) release(gid int64) {
 	w.flushWrites()
-	if _, ok := w.running[gid]; ok {
-		delete(w.running, gid)
+	if w.stopRunning(gid) {
 		w.signalIfQuiet()
 	}
 }
@@ -311,9 +343,10 @@ func (w *World) launch(name string, fn func()) {
 	}
 	w.tokens++
 	start := make(chan *waiter, 1)
+	ch := w.signal()
 	go func() {
 		gid := goid()
-		wt := &waiter{gid: gid, verb: name, ch: make(chan struct{})}
+		wt := &waiter{gid: gid, verb: name, ch: ch}
 		start <- wt // buffered: launch is waiting for it
 		w.mu.Lock()
 		w.tokens--

@@ -103,7 +103,7 @@ func (c *tcpConn) enter() (done func()) {
 			// conn. It waits for its turn, so it never runs alongside the
 			// goroutine that accepted the conn.
 			c.owner = gid
-			wt := &waiter{gid: gid, verb: "handler of ", of: c, ch: make(chan struct{})}
+			wt := &waiter{gid: gid, verb: "handler of ", of: c, ch: w.signal()}
 			w.wake(wt)
 			w.signalIfQuiet()
 			w.wait(wt)

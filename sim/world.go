@@ -54,6 +54,7 @@ type World struct {
 	tokens  int
 	quiet   chan struct{}
 	kickCh  chan struct{}
+	signals []chan struct{} // empty wake-up channels for waiters (signal)
 	err     error
 	stopped bool
 	// Close: closing makes every primitive fail at once and starts
