@@ -69,6 +69,10 @@ func (w *World) Close() error {
 	}
 	w.pending = nil
 	err := w.drain()
+	for _, wk := range w.workers {
+		close(wk.jobs)
+	}
+	w.workers = nil
 	w.closed = true
 	w.items, w.free, w.pending, w.dirty, w.evFree = nil, nil, nil, nil, nil
 	w.subsMu.Lock()

@@ -112,9 +112,8 @@ type packet struct {
 	tagged  bool
 	route   []hop
 	idx     int
-	rtx     *tcpConn // TCP: the conn that retransmits it if it is lost
-	tries   int      // retransmissions so far
-	deliver func(*packet)
+	rtx     *tcpConn     // TCP: the conn that retransmits it if it is lost
+	tries   int          // retransmissions so far
 	lostWhy string       // set when a link's behaviour lost it on the hop in flight
 	orig    *unreachable // ICMP: the datagram it reports on
 }
@@ -192,7 +191,7 @@ func (w *World) arrive(p *packet, l *Link) {
 	}
 	p.idx++
 	if p.idx == len(p.route) {
-		p.deliver(p)
+		w.deliverPacket(p)
 		return
 	}
 	w.forward(p)

@@ -268,7 +268,6 @@ func (w *World) transmit(p *packet) {
 	if w.closing {
 		return // the network is gone
 	}
-	p.deliver = w.deliverPacket
 	if p.summary == "" && w.heard() { // once per segment, not per hop or retransmission
 		p.summary = w.summarize(p)
 	}
@@ -280,7 +279,7 @@ func (w *World) transmit(p *packet) {
 	}
 	p.route, p.idx = r, 0
 	if len(r) == 0 { // to itself
-		w.schedule(w.now, func() { p.deliver(p) })
+		w.schedule(w.now, func() { w.deliverPacket(p) })
 		return
 	}
 	w.forward(p)

@@ -55,6 +55,7 @@ type World struct {
 	quiet   chan struct{}
 	kickCh  chan struct{}
 	signals []chan struct{} // empty wake-up channels for waiters (signal)
+	workers []*worker       // goroutines waiting for a job (launch)
 	err     error
 	stopped bool
 	// Close: closing makes every primitive fail at once and starts
