@@ -52,7 +52,7 @@ func (c *cli) runCommand() *command {
 			tracePath := fs.String("trace", "", "also write the trace as JSON Lines to `FILE.jsonl` (without payloads; see --trace-payload)")
 			tracePayload := fs.Bool("trace-payload", false, "with --trace: include every segment's payload (base64); the file grows several times")
 			pcapPath := fs.String("pcap", "", "write a pcap capture `FILE.pcap` for Wireshark or tshark: one Ethernet frame per segment, as its sender put it on the wire")
-			quiet := fs.Bool("quiet", false, "no story or trace on stdout: only the results and the summary")
+			quiet := fs.Bool("quiet", false, "no story or trace on stdout: only the results and the summary, with what the run cost (events, wall time, peak heap)")
 			packets := fs.Bool("packets", false, "print the per-link packet trace instead of the story")
 			tcp := fs.Bool("tcp", false, "with --packets: also show bare TCP control segments (SYN, ACK, FIN)")
 			protos := fs.String("proto", "", "show only these protocols, `LIST` of smtp,lmtp,pop3,dns (story and packets)")
@@ -205,12 +205,12 @@ func (c *cli) run(arg string, f runFlags) int {
 		}
 		return exitFail
 	}
-	return c.report(c.stdout, o, f.summary == "table")
+	return c.report(c.stdout, o, f.summary == "table", f.quiet)
 }
 
-// report prints the results, the table of messages (with table) and
-// the verdict of one run.
-func (c *cli) report(out io.Writer, o *outcome, table bool) int {
+// report prints the results, the table of messages (with table; with
+// cost too, what the run cost) and the verdict of one run.
+func (c *cli) report(out io.Writer, o *outcome, table, cost bool) int {
 	w := bufio.NewWriter(out) // the table has ten cells a message: one write each would be a syscall
 	defer w.Flush()
 	fmt.Fprintf(w, "\nexpectations:\n")
@@ -220,6 +220,10 @@ func (c *cli) report(out io.Writer, o *outcome, table bool) int {
 	if table {
 		printSummary(w, o.rt.Summary())
 		fmt.Fprintf(w, "conservation: %s\n", o.conserved)
+		if cost {
+			// Not in the story's summary: it differs from run to run.
+			fmt.Fprintf(w, "cost: %s\n", o.cost())
+		}
 		fmt.Fprintln(w)
 	}
 	failed := len(o.failed())
