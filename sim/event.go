@@ -116,6 +116,7 @@ type packet struct {
 	tries   int          // retransmissions so far
 	lostWhy string       // set when a link's behaviour lost it on the hop in flight
 	orig    *unreachable // ICMP: the datagram it reports on
+	kept    bool         // TCP: held after delivery (out of order), so not reused
 }
 
 // size is the IP packet's: 20 octets of IP header, then 20 of TCP or 8

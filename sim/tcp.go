@@ -230,7 +230,8 @@ func (c *tcpConn) push() {
 
 // sendSeg sends one segment and advances the send sequence. w.mu held.
 func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
-	p := &packet{
+	p := c.w.newPacket()
+	*p = packet{
 		proto: "tcp", src: c.local, dst: c.remote, srcHost: c.h, dstHost: c.peer,
 		flags: flags, seq: c.sndNxt, payload: payload, conn: c.id,
 	}
@@ -295,6 +296,22 @@ func (w *World) deliverPacket(p *packet) {
 		return
 	}
 	p.dstHost.deliverTCP(p)
+	if !p.kept {
+		*p = packet{}
+		w.packets = append(w.packets, p)
+	}
+}
+
+// newPacket returns a packet to fill in: a TCP segment is done with once
+// delivered (its payload is copied), so its packet is used again. Every
+// segment of a run allocating one was a tenth of all it allocated.
+func (w *World) newPacket() *packet {
+	if n := len(w.packets); n > 0 {
+		p := w.packets[n-1]
+		w.packets = w.packets[:n-1]
+		return p
+	}
+	return new(packet)
 }
 
 // fail ends the connection with err, waking anyone blocked on it.
@@ -320,7 +337,9 @@ func (c *tcpConn) wakeAll() {
 
 // reply sends a bare segment (RST or ACK) in answer to p. w.mu held.
 func (h *Host) reply(p *packet, flags TCPFlags, seq, ack uint32) {
-	h.w.transmit(&packet{proto: "tcp", src: p.dst, dst: p.src, srcHost: h, dstHost: p.srcHost, flags: flags, seq: seq, ack: ack, conn: p.conn})
+	r := h.w.newPacket()
+	*r = packet{proto: "tcp", src: p.dst, dst: p.src, srcHost: h, dstHost: p.srcHost, flags: flags, seq: seq, ack: ack, conn: p.conn}
+	h.w.transmit(r)
 }
 
 // deliverTCP handles a segment arriving at h. w.mu held (kernel).
@@ -378,6 +397,7 @@ func (h *Host) deliverTCP(p *packet) {
 				c.ooo = map[uint32]*packet{} // rare: only after a loss
 			}
 			c.ooo[p.seq] = p // early: keep until the gap fills
+			p.kept = true
 		}
 		return
 	}

@@ -56,6 +56,7 @@ type World struct {
 	kickCh  chan struct{}
 	signals []chan struct{} // empty wake-up channels for waiters (signal)
 	workers []*worker       // goroutines waiting for a job (launch)
+	packets []*packet       // delivered TCP segments' packets, to reuse
 	err     error
 	stopped bool
 	// Close: closing makes every primitive fail at once and starts
