@@ -112,7 +112,8 @@ type packet struct {
 	tagged  bool
 	route   []hop
 	idx     int
-	rtx     *tcpConn     // TCP: the conn that retransmits it if it is lost
+	from    *tcpConn     // TCP: the conn that sent it (its route is cached there)
+	resend  bool         // TCP: from retransmits it if it is lost
 	tries   int          // retransmissions so far
 	lostWhy string       // set when a link's behaviour lost it on the hop in flight
 	orig    *unreachable // ICMP: the datagram it reports on
@@ -213,8 +214,8 @@ func (w *World) lost(p *packet, link, why string) {
 		Text: why,
 	}
 	w.pending = append(w.pending, ev)
-	if p.rtx != nil {
-		p.rtx.retransmit(p)
+	if p.resend {
+		p.from.retransmit(p)
 	}
 }
 

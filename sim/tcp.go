@@ -55,8 +55,10 @@ type tcpConn struct {
 	timeouts
 	wtimer readTimer
 
-	token bool  // accepted, not yet touched: the kernel waits for its first use
-	owner int64 // goroutine that adopted the conn at its first use, if fresh
+	token    bool  // accepted, not yet touched: the kernel waits for its first use
+	owner    int64 // goroutine that adopted the conn at its first use, if fresh
+	path     []hop // route to the peer (route), as of routeGen
+	routeGen uint64
 }
 
 // label names the conn in stall reports: "host 1.2.3.4:49152 ⇄ peer …".
@@ -233,7 +235,7 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 	p := c.w.newPacket()
 	*p = packet{
 		proto: "tcp", src: c.local, dst: c.remote, srcHost: c.h, dstHost: c.peer,
-		flags: flags, seq: c.sndNxt, payload: payload, conn: c.id,
+		flags: flags, seq: c.sndNxt, payload: payload, conn: c.id, from: c,
 	}
 	if flags&ACK != 0 {
 		p.ack = c.rcvNxt
@@ -244,7 +246,7 @@ func (c *tcpConn) sendSeg(flags TCPFlags, payload []byte) {
 		c.sndNxt++
 	}
 	if len(payload) > 0 || flags&(SYN|FIN) != 0 {
-		p.rtx = c
+		p.resend = true
 	}
 	c.w.transmit(p)
 }
@@ -273,7 +275,12 @@ func (w *World) transmit(p *packet) {
 		p.summary = w.summarize(p)
 	}
 	w.tag(p)
-	r := w.route(p.srcHost.node, p.dstHost.node)
+	var r []hop
+	if c := p.from; c != nil {
+		r = c.route()
+	} else {
+		r = w.route(p.srcHost.node, p.dstHost.node)
+	}
 	if r == nil {
 		w.lost(p, "", fmt.Sprintf("no route from %s to %s (a link is down)", p.srcHost.name, p.dstHost.name))
 		return
@@ -300,6 +307,16 @@ func (w *World) deliverPacket(p *packet) {
 		*p = packet{}
 		w.packets = append(w.packets, p)
 	}
+}
+
+// route is the conn's route to its peer, kept until the topology changes:
+// looked up in the world's table of routes for every segment, a large
+// world's table was a cache miss each time.
+func (c *tcpConn) route() []hop {
+	if c.routeGen != c.w.routeGen {
+		c.path, c.routeGen = c.w.route(c.h.node, c.peer.node), c.w.routeGen
+	}
+	return c.path
 }
 
 // newPacket returns a packet to fill in: a TCP segment is done with once

@@ -138,9 +138,15 @@ func (w *World) Connect(a, b string, latency time.Duration, bandwidth int64) (*L
 	nb.addLink(l)
 	w.links[name] = l
 	w.lorder = append(w.lorder, l)
-	w.routes, w.trees = map[[2]*node][]hop{}, map[*node]*spt{}
+	w.forgetRoutes()
 	w.built = false
 	return l, nil
+}
+
+// forgetRoutes drops every route found so far: the topology changed.
+func (w *World) forgetRoutes() {
+	w.routes, w.trees = map[[2]*node][]hop{}, map[*node]*spt{}
+	w.routeGen++
 }
 
 // Links lists the links in the order they were added.
@@ -192,7 +198,7 @@ func (w *World) SetLinkUp(l *Link, up bool) {
 		return
 	}
 	l.up = up
-	w.routes, w.trees = map[[2]*node][]hop{}, map[*node]*spt{}
+	w.forgetRoutes()
 	state := "down"
 	if up {
 		state = "up"

@@ -57,8 +57,11 @@ type World struct {
 	signals []chan struct{} // empty wake-up channels for waiters (signal)
 	workers []*worker       // goroutines waiting for a job (launch)
 	packets []*packet       // delivered TCP segments' packets, to reuse
-	err     error
-	stopped bool
+	// routeGen counts topology changes from 1; a conn's cached route is
+	// good while it was found in this generation.
+	routeGen uint64
+	err      error
+	stopped  bool
 	// Close: closing makes every primitive fail at once and starts
 	// nothing new; closed means every goroutine of the world has ended.
 	closing bool
@@ -122,15 +125,16 @@ func New(cfg Config) *World {
 		cfg.Window = 65535
 	}
 	w := &World{
-		cfg:     cfg,
-		running: map[int64]*waiter{},
-		quiet:   make(chan struct{}, 1),
-		kickCh:  make(chan struct{}, 1),
-		nodes:   map[string]*node{},
-		byAddr:  map[netip.Addr]*Host{},
-		links:   map[string]*Link{},
-		routes:  map[[2]*node][]hop{},
-		trees:   map[*node]*spt{},
+		cfg:      cfg,
+		running:  map[int64]*waiter{},
+		quiet:    make(chan struct{}, 1),
+		kickCh:   make(chan struct{}, 1),
+		nodes:    map[string]*node{},
+		byAddr:   map[netip.Addr]*Host{},
+		links:    map[string]*Link{},
+		routes:   map[[2]*node][]hop{},
+		routeGen: 1,
+		trees:    map[*node]*spt{},
 	}
 	w.idle = sync.NewCond(&w.mu)
 	w.rnd = w.newRand("world")
