@@ -11,8 +11,13 @@ import (
 // the state of only the randLive sources drawn from most lately; a
 // host's source that was set aside is seeded again and skips the
 // values it had drawn, so every host draws the very same stream as if
-// it had its source all run long.
-const randLive = 256
+// it had its source all run long. Seeding again costs 9 µs, so a source
+// set aside first draws randAhead values for later: most hosts (a PC's
+// Send/Recv) draw only a few at a time, and never need seeding again.
+const (
+	randLive  = 256
+	randAhead = 8
+)
 
 // randPool is a world's live host sources.
 type randPool struct {
@@ -30,6 +35,10 @@ type hostSource struct {
 	drawn uint64        // values drawn since seeding
 	src   rand.Source64 // nil while set aside
 	used  uint64        // pool tick of its last draw
+	// ahead[next:] are the next values of the stream, drawn when the
+	// source was set aside.
+	ahead      [randAhead]uint64
+	next, till uint8
 }
 
 var _ rand.Source64 = (*hostSource)(nil)
@@ -53,11 +62,13 @@ func fnv64(s string) uint64 {
 func (s *hostSource) Uint64() uint64 {
 	p := s.pool
 	p.mu.Lock()
-	src := s.state()
+	defer p.mu.Unlock()
 	s.drawn++
-	v := src.Uint64()
-	p.mu.Unlock()
-	return v
+	if s.next < s.till {
+		s.next++
+		return s.ahead[s.next-1]
+	}
+	return s.state().Uint64()
 }
 
 // Int63 is Uint64 without its top bit, as math/rand's source has it.
@@ -67,7 +78,7 @@ func (s *hostSource) Int63() int64 { return int64(s.Uint64() & (1<<63 - 1)) }
 func (s *hostSource) Seed(seed int64) {
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
-	s.seed, s.drawn = seed, 0
+	s.seed, s.drawn, s.next, s.till = seed, 0, 0, 0
 	if s.src != nil {
 		s.src.Seed(seed)
 	}
@@ -94,14 +105,20 @@ func (s *hostSource) state() rand.Source64 {
 			}
 		}
 		old := p.live[k]
+		for i := range old.ahead {
+			old.ahead[i] = old.src.Uint64()
+		}
+		old.next, old.till = 0, randAhead
 		s.src, old.src = old.src, nil
 		p.live[k] = s
 		s.src.Seed(s.seed)
 		p.reseeds++
 	}
-	for range s.drawn {
+	// The values it drew, less the one being drawn now.
+	for range s.drawn - 1 {
 		s.src.Uint64()
 	}
-	p.skipped += s.drawn
+	p.skipped += s.drawn - 1
+	s.next, s.till = 0, 0
 	return s.src
 }
