@@ -13,7 +13,7 @@ import (
 // values it had drawn, so every host draws the very same stream as if
 // it had its source all run long. Seeding again costs 9 µs, so a source
 // set aside first draws randAhead values for later: most hosts (a PC's
-// Send/Recv) draw only a few at a time, and never need seeding again.
+// Send/Recv) draw only a few at a time, and seldom need seeding again.
 const (
 	randLive  = 256
 	randAhead = 8
@@ -35,7 +35,7 @@ type hostSource struct {
 	drawn uint64        // values drawn since seeding
 	src   rand.Source64 // nil while set aside
 	used  uint64        // pool tick of its last draw
-	// ahead[next:] are the next values of the stream, drawn when the
+	// ahead[next:till] are the next values of the stream, drawn when the
 	// source was set aside.
 	ahead      [randAhead]uint64
 	next, till uint8
