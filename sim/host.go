@@ -67,12 +67,12 @@ func (h *Host) Go(name string, fn func()) {
 	h.w.Go(h.name+": "+name, fn)
 }
 
-// Rand is the host's seeded random source. It is made on first use:
-// a source is 5 KB, and most PCs of a large world never need one. Its
-// seed depends on the host's name only, so when does not matter.
+// Rand is the host's seeded random source. It is made on first use,
+// and its state is kept only while it is drawn from often (rand.go).
+// Its seed depends on the host's name only, so when does not matter.
 func (h *Host) Rand() *rand.Rand {
 	if h.rnd == nil {
-		h.rnd = h.w.newRand("host:" + h.name)
+		h.rnd = h.w.newHostRand("host:" + h.name)
 	}
 	return h.rnd
 }

@@ -417,7 +417,9 @@ func (w *World) dijkstra(a, b *node) []hop {
 		if h.to().host != nil {
 			return nil // hosts don't forward
 		}
-		rest := w.route(h.to(), b)
+		// Not w.route: the cache would hold the router's route to b
+		// beside this one, for every host b a host of the ISP talks to.
+		rest := w.dijkstra(h.to(), b)
 		if rest == nil {
 			return nil
 		}

@@ -108,6 +108,7 @@ type World struct {
 	connSeq uint64
 	rnd     *rand.Rand
 	faults  *rand.Rand // links' behaviours draw from it (fault.go)
+	rands   randPool   // the hosts' sources' state (rand.go)
 }
 
 // New returns an empty world.

@@ -69,7 +69,7 @@ func TestConservationCatchesDuplicate(t *testing.T) {
 	j.mu.Lock()
 	x := j.list[0]
 	for _, n := range x.at {
-		if j.log.at(n).Kind == "relayed" {
+		if j.log.step(n).Kind == "relayed" {
 			x.at = append(x.at, n) // the same relay again
 			break
 		}

@@ -119,7 +119,7 @@ func (j *journeys) copyTo(out, x *Journey, steps []Step) {
 	*out = *x
 	out.at = nil
 	for _, n := range x.at {
-		steps = append(steps, *j.log.at(n))
+		steps = append(steps, j.log.step(n))
 	}
 	out.Steps = steps
 	out.QueueIDs = append([]string(nil), x.QueueIDs...)
@@ -131,35 +131,12 @@ func (rt *Runtime) Steps() []Step {
 	j := rt.journeys
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]Step, 0, j.log.n)
-	for _, c := range j.log.chunks {
-		out = append(out, c...)
+	out := make([]Step, j.log.n)
+	for i := range out {
+		out[i] = j.log.step(int32(i))
 	}
 	return out
 }
-
-// stepLog holds every step of the run in fixed-size chunks, so that
-// growing it never copies what it holds.
-type stepLog struct {
-	chunks [][]Step
-	n      int32
-}
-
-const stepChunk = 1024
-
-// add appends st and returns its index.
-func (l *stepLog) add(st Step) int32 {
-	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == stepChunk {
-		l.chunks = append(l.chunks, make([]Step, 0, stepChunk))
-	}
-	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, st)
-	l.n++
-	return l.n - 1
-}
-
-// at is step i of the log.
-func (l *stepLog) at(i int32) *Step { return &l.chunks[i/stepChunk][i%stepChunk] }
 
 // JourneyOf finds the journey of a message by its Message-ID, or of a
 // server's queue id ("smtp.otherisp.com", "0D5A4C2735"); "" if unknown.
@@ -184,7 +161,7 @@ func (j *journeys) reporter(host string) env.StepFunc {
 // report turns a server's step into a journey step and records it.
 func (j *journeys) report(host string, s env.Step) {
 	st := Step{Kind: string(s.Kind), Host: host, Proto: s.Proto, Reply: s.Reply, Detail: s.Detail, QueueID: s.QueueID, Retry: s.Retry,
-		Rcpts: append([]string(nil), s.Rcpts...)}
+		Rcpts: s.Rcpts} // the log keeps a copy
 	if s.Kind == env.StepLookup && s.MessageID == "" { // a Send/Recv's lookup: no message yet
 		j.action(host, j.rt.resolverOf(host), "dns", lookupWords(j.rt.userOf(host), s))
 		return
@@ -300,7 +277,11 @@ func (j *journeys) add(st Step, xs ...*Journey) {
 	st.At = w.Now()
 	j.mu.Lock()
 	st.N = int(j.log.n) + 1
-	n := j.log.add(st)
+	var to []string
+	if len(xs) > 0 && xs[0] != nil {
+		to = xs[0].To
+	}
+	n := j.log.add(&st, to)
 	for _, x := range xs {
 		if x != nil {
 			x.at = append(x.at, n)

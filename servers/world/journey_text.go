@@ -177,5 +177,5 @@ func (rt *Runtime) age(x *Journey) string {
 	if len(x.at) == 0 {
 		return "a while"
 	}
-	return sim.HumanTime(rt.World.Now() - rt.journeys.log.at(x.at[0]).At)
+	return sim.HumanTime(rt.World.Now() - rt.journeys.log.at(x.at[0]))
 }

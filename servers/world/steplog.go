@@ -1,0 +1,139 @@
+package world
+
+import (
+	"slices"
+	"time"
+)
+
+// stepLog holds every step of the run, kept to its end for the story,
+// mailsim show and the summary: a large run has hundreds of thousands.
+// A step is kept in 64 bytes rather than a Step's 216: its names
+// (journey id, kind, hosts, protocol) are numbered once for the whole
+// log, its free texts share one string, its recipients are its
+// journey's when they are the same, and N is its place in the log. The
+// few steps that do not fit (a retry wait, texts over 64 KB) are kept
+// whole beside. Chunks of fixed size mean growing the log never copies
+// what it holds.
+type stepLog struct {
+	chunks [][]stepRec
+	n      int32
+	names  []string // names[0] is ""
+	nameID map[string]int32
+	rcpts  [][]string        // rcpts[0] is nil
+	rcptID map[*string]int32 // a journey's To, by its first element
+	whole  map[int32]*Step   // steps that do not fit a stepRec
+}
+
+// stepRec is a Step as the log keeps it.
+type stepRec struct {
+	at time.Duration
+	// text is Text, Reply, Detail and QueueID end to end; cut[i] is
+	// where the (i+1)th starts.
+	text string
+	// name numbers Msg, Kind, Host, From, To and Proto in the log's names.
+	name  [6]int32
+	rcpts int32 // in the log's rcpts
+	cut   [3]uint16
+	port  uint16
+}
+
+const stepChunk = 1024
+
+// add appends st and returns its index; to is the recipients of its
+// journey, which st's Rcpts share when they are the same.
+func (l *stepLog) add(st *Step, to []string) int32 {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == stepChunk {
+		l.chunks = append(l.chunks, make([]stepRec, 0, stepChunk))
+	}
+	c := &l.chunks[len(l.chunks)-1]
+	i := l.n
+	l.n++
+	r := stepRec{at: st.At}
+	if st.Retry != 0 || len(st.Text)+len(st.Reply)+len(st.Detail) > 1<<16-1 || st.Port > 1<<16-1 {
+		if l.whole == nil {
+			l.whole = map[int32]*Step{}
+		}
+		whole := *st
+		whole.Rcpts = append([]string(nil), st.Rcpts...)
+		l.whole[i] = &whole
+		*c = append(*c, r)
+		return i
+	}
+	r.port = uint16(st.Port)
+	r.text = st.Text + st.Reply + st.Detail + st.QueueID
+	r.cut[0] = uint16(len(st.Text))
+	r.cut[1] = r.cut[0] + uint16(len(st.Reply))
+	r.cut[2] = r.cut[1] + uint16(len(st.Detail))
+	for k, s := range [...]string{st.Msg, st.Kind, st.Host, st.From, st.To, st.Proto} {
+		r.name[k] = l.number(s)
+	}
+	r.rcpts = l.rcptSet(st.Rcpts, to)
+	*c = append(*c, r)
+	return i
+}
+
+// number is the number of a name, given on first sight.
+func (l *stepLog) number(s string) int32 {
+	if s == "" {
+		return 0
+	}
+	if id, ok := l.nameID[s]; ok {
+		return id
+	}
+	if l.nameID == nil {
+		l.nameID = map[string]int32{}
+		l.names = []string{""}
+	}
+	id := int32(len(l.names))
+	l.names = append(l.names, s)
+	l.nameID[s] = id
+	return id
+}
+
+// rcptSet numbers a step's recipients: to's number when they are the
+// same, a new one otherwise.
+func (l *stepLog) rcptSet(rcpts, to []string) int32 {
+	if len(rcpts) == 0 {
+		return 0
+	}
+	if l.rcptID == nil {
+		l.rcptID = map[*string]int32{}
+		l.rcpts = [][]string{nil}
+	}
+	shared := slices.Equal(rcpts, to)
+	if shared {
+		if id, ok := l.rcptID[&to[0]]; ok {
+			return id
+		}
+	} else {
+		to = slices.Clone(rcpts)
+	}
+	id := int32(len(l.rcpts))
+	l.rcpts = append(l.rcpts, to)
+	if shared {
+		l.rcptID[&to[0]] = id
+	}
+	return id
+}
+
+// rec is the record of step i.
+func (l *stepLog) rec(i int32) *stepRec { return &l.chunks[i/stepChunk][i%stepChunk] }
+
+// at is when step i happened.
+func (l *stepLog) at(i int32) time.Duration { return l.rec(i).at }
+
+// step is step i of the log.
+func (l *stepLog) step(i int32) Step {
+	if st := l.whole[i]; st != nil {
+		return *st
+	}
+	r := l.rec(i)
+	name := func(k int) string { return l.names[r.name[k]] }
+	st := Step{N: int(i) + 1, At: r.at, Msg: name(0), Kind: name(1), Host: name(2), From: name(3), To: name(4),
+		Port: int(r.port), Proto: name(5),
+		Text: r.text[:r.cut[0]], Reply: r.text[r.cut[0]:r.cut[1]], Detail: r.text[r.cut[1]:r.cut[2]], QueueID: r.text[r.cut[2]:]}
+	if r.rcpts != 0 {
+		st.Rcpts = l.rcpts[r.rcpts]
+	}
+	return st
+}

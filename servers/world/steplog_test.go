@@ -1,0 +1,43 @@
+package world
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// The log gives back every step as it was added, however it keeps it.
+func TestStepLogKeepsSteps(t *testing.T) {
+	to := []string{"bob@comentum.com", "eve@comentum.com"}
+	steps := []Step{
+		{At: time.Second, Kind: "action", Host: "lisa-pc", Proto: "dns", From: "lisa-pc", To: "ns.otherisp.com", Port: 53, Text: "Lisa presses Send/Recv"},
+		{At: 2 * time.Second, Msg: "M1", Kind: "composed", Host: "lisa-pc", Rcpts: to, Text: "Lisa writes"},
+		{At: 3 * time.Second, Msg: "M1", Kind: "submitted", Host: "smtp", From: "lisa-pc", To: "smtp", Port: 587, Proto: "submission",
+			Reply: "250 2.0.0 Ok: queued as 0D5A4C2735", QueueID: "0D5A4C2735", Rcpts: []string{"bob@comentum.com", "eve@comentum.com"}, Text: "hands"},
+		{At: 4 * time.Second, Msg: "M1", Kind: "relayed", Host: "mx", From: "smtp", To: "mx", Port: 25, Proto: "smtp", Rcpts: []string{"bob@comentum.com"}, Text: "relays"},
+		{At: 5 * time.Second, Msg: "M1", Kind: "deferred", Host: "smtp", Detail: "connection refused", Retry: 5 * time.Minute, Rcpts: to[:1], Text: "cannot deliver yet"},
+		{At: 6 * time.Second, Msg: "M1", Kind: "stored", Host: "pop3", Detail: "bob", Text: strings.Repeat("long ", 20000)},
+		{At: 7 * time.Second, Msg: "M1", Kind: "downloaded", Host: "pop3", Rcpts: []string{}, Text: "downloads"},
+	}
+	var l stepLog
+	for i := range steps {
+		steps[i].N = i + 1
+		if n := l.add(&steps[i], to); n != int32(i) {
+			t.Fatalf("step %d added as %d", i, n)
+		}
+	}
+	steps[6].Rcpts = nil // an empty list comes back as none, as a copy of it would
+	for i, want := range steps {
+		if got := l.step(int32(i)); !reflect.DeepEqual(got, want) {
+			t.Errorf("step %d:\n got %+v\nwant %+v", i, got, want)
+		}
+	}
+	if got := l.step(2).Rcpts; &got[0] != &to[0] {
+		t.Errorf("recipients the same as the journey's are a copy")
+	}
+	if size := unsafe.Sizeof(stepRec{}); size > 64 {
+		t.Errorf("a step takes %d bytes, want 64 at most", size)
+	}
+}
