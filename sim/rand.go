@@ -8,7 +8,9 @@ import (
 // A host's random source is math/rand's: 4.9 KB of state, and a world
 // has thousands of hosts that draw now and then (a TCP connection's
 // initial sequence number, a DNS query id, a queue id). The world keeps
-// the state of only the randLive sources drawn from most lately; a
+// the state of only the sources drawn from most lately (randLive, or
+// one host in randShare in a larger world, so that how often a source is
+// set aside does not grow with the world); a
 // host's source that was set aside is seeded again and skips the
 // values it had drawn, so every host draws the very same stream as if
 // it had its source all run long. Seeding again costs 9 µs, so a source
@@ -16,14 +18,16 @@ import (
 // Send/Recv) draw only a few at a time, and seldom need seeding again.
 const (
 	randLive  = 256
+	randShare = 8
 	randAhead = 8
 )
 
 // randPool is a world's live host sources.
 type randPool struct {
-	mu   sync.Mutex
-	live []*hostSource
-	tick uint64
+	mu    sync.Mutex
+	live  []*hostSource
+	limit int // how many may be live
+	tick  uint64
 	// Figures for tests: sources seeded again, values skipped.
 	reseeds, skipped uint64
 }
@@ -46,6 +50,9 @@ var _ rand.Source64 = (*hostSource)(nil)
 // newHostRand is the random source of a host named name: the stream of
 // newRand's, with its state kept in the pool.
 func (w *World) newHostRand(name string) *rand.Rand {
+	w.rands.mu.Lock()
+	w.rands.limit = max(randLive, len(w.byAddr)/randShare)
+	w.rands.mu.Unlock()
 	return rand.New(&hostSource{pool: &w.rands, seed: w.cfg.Seed ^ int64(fnv64(name))})
 }
 
@@ -94,7 +101,7 @@ func (s *hostSource) state() rand.Source64 {
 	if s.src != nil {
 		return s.src
 	}
-	if len(p.live) < randLive {
+	if len(p.live) < max(p.limit, 1) {
 		s.src = rand.NewSource(s.seed).(rand.Source64)
 		p.live = append(p.live, s)
 	} else {
