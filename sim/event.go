@@ -295,12 +295,21 @@ func (w *World) summarize(p *packet) string {
 	return DefaultSummary(p.proto, p.flags, p.payload)
 }
 
+// bareSummary is the summary of a segment with no data, by its flags:
+// "[ACK]", "[SYN, ACK]"… Half a trace's segments are such.
+var bareSummary = func() (s [256]string) {
+	for f := range s {
+		s[f] = "[" + TCPFlags(f).String() + "]"
+	}
+	return s
+}()
+
 // DefaultSummary is the first line of the payload for TCP, or the flags of
 // an empty segment; for UDP, the datagram size.
 func DefaultSummary(proto string, flags TCPFlags, payload []byte) string {
 	if len(payload) == 0 {
 		if proto == "tcp" {
-			return "[" + flags.String() + "]"
+			return bareSummary[flags]
 		}
 		return "empty datagram"
 	}
