@@ -75,6 +75,7 @@ func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach
 	o := &outcome{name: name}
 	start := time.Now()
 	defer func() { o.wall = time.Since(start) }()
+	opts.Lean = true // only the expectations read the world: see Options.Lean
 	rt, err := world.Build(sc, opts)
 	if err != nil {
 		o.loadErr = err

@@ -151,6 +151,9 @@ func (p *Program) wasSeen(uid string) bool {
 // Message-ID.
 func (p *Program) keep(uid string, data []byte) string {
 	d := ParseDownloaded(data)
+	if p.HeadersOnly {
+		d.Data = nil
+	}
 	d.UID = uid
 	d.When = p.e.Now()
 	p.mu.Lock()

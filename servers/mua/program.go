@@ -12,6 +12,11 @@ type Program struct {
 	e    env.Env
 	acct Account
 
+	// HeadersOnly keeps what the inbox shows of a downloaded message,
+	// not the message itself (Downloaded.Data is nil): for a replay that
+	// never reads it.
+	HeadersOnly bool
+
 	mu    sync.Mutex
 	inbox []Downloaded
 	msgID map[string]string // UIDs already downloaded → Message-ID, for deletion steps

@@ -37,6 +37,7 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	}
 	acct.Hosts = rt.hostCache(pc.Host)
 	p := mua.New(rt.hosts[pc.Host], acct)
+	p.HeadersOnly = rt.lean && !rt.ev.readsBodies()
 	p.Track(rt.journeys.reporter(pc.Host))
 	rt.programs[pc.Host] = p
 }

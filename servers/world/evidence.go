@@ -104,6 +104,10 @@ func (ev *evidence) delivered(isp, box string, m store.Message) {
 	ev.mu.Unlock()
 }
 
+// readsBodies reports whether an expectation reads downloaded messages
+// whole: a path expectation follows their Received chains.
+func (ev *evidence) readsBodies() bool { return len(ev.paths) > 0 }
+
 // pathWants reports whether a path expectation may read the Received
 // chain of a delivered message with this subject and sender (bounced
 // expectations read bounces' bodies, which are always kept).

@@ -26,6 +26,11 @@ type Options struct {
 	Until time.Duration
 	// StallTimeout is passed to the kernel (0: its default).
 	StallTimeout time.Duration
+	// Lean is for a replay that only checks its expectations (mailsim
+	// run and test): the PCs' mail programs keep the headers of what they
+	// download, not the whole message, unless a path expectation reads
+	// its Received chain. A large run keeps a tenth less live heap.
+	Lean bool
 }
 
 // Runtime is a scenario made real: a sim.World with every server running.
@@ -42,6 +47,7 @@ type Runtime struct {
 	ev       *evidence
 	journeys *journeys
 	closed   bool
+	lean     bool // Options.Lean
 }
 
 // ispRuntime is what one ISP runs.
@@ -63,7 +69,7 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 	}
 	w := sim.New(sim.Config{Seed: seed, Epoch: sc.Epoch, StallTimeout: opts.StallTimeout})
 	rt := &Runtime{
-		World: w, Scenario: sc, Until: until,
+		World: w, Scenario: sc, Until: until, lean: opts.Lean,
 		hosts:    map[string]*sim.Host{},
 		isps:     map[string]*ispRuntime{},
 		programs: map[string]*mua.Program{},
