@@ -16,18 +16,25 @@ import (
 // lines go as 7bit, so the trace stays readable; anything else is
 // quoted-printable.
 func (p *Program) Compose(to []string, subject, body string) ([]byte, error) {
+	msg, _, err := p.compose(to, subject, body)
+	return msg, err
+}
+
+// compose is Compose, which also returns the Message-ID it wrote
+// ("<…>"), so that Send need not parse the message to find it.
+func (p *Program) compose(to []string, subject, body string) (msg []byte, id string, err error) {
 	if len(to) == 0 {
-		return nil, errors.New("mua: no recipients")
+		return nil, "", errors.New("mua: no recipients")
 	}
 	from, err := mail.ParseAddress(p.acct.Address)
 	if err != nil {
-		return nil, fmt.Errorf("mua: account address %q: %w", p.acct.Address, err)
+		return nil, "", fmt.Errorf("mua: account address %q: %w", p.acct.Address, err)
 	}
 	from.Name = p.acct.Name
 	rcpts := make([]*mail.Address, len(to))
 	for i, a := range to {
 		if rcpts[i], err = mail.ParseAddress(a); err != nil {
-			return nil, fmt.Errorf("mua: recipient %q: %w", a, err)
+			return nil, "", fmt.Errorf("mua: recipient %q: %w", a, err)
 		}
 	}
 	now := p.e.Now()
@@ -43,7 +50,8 @@ func (p *Program) Compose(to []string, subject, body string) ([]byte, error) {
 	h.Set("Content-Transfer-Encoding", cte)
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 	h.AddRaw([]byte("MIME-Version: 1.0\r\n"))
-	h.AddRaw([]byte("Message-ID: <" + p.messageID(now) + ">\r\n"))
+	id = "<" + p.messageID(now) + ">"
+	h.AddRaw([]byte("Message-ID: " + id + "\r\n"))
 	h.SetSubject(subject)
 	h.SetAddressList("To", rcpts)
 	h.SetAddressList("From", []*mail.Address{from})
@@ -51,15 +59,15 @@ func (p *Program) Compose(to []string, subject, body string) ([]byte, error) {
 	var buf bytes.Buffer
 	w, err := mail.CreateSingleInlineWriter(&buf, h)
 	if err != nil {
-		return nil, fmt.Errorf("mua: writing message: %w", err)
+		return nil, "", fmt.Errorf("mua: writing message: %w", err)
 	}
 	if _, err := w.Write([]byte(body)); err != nil {
-		return nil, fmt.Errorf("mua: writing message: %w", err)
+		return nil, "", fmt.Errorf("mua: writing message: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("mua: writing message: %w", err)
+		return nil, "", fmt.Errorf("mua: writing message: %w", err)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), id, nil
 }
 
 // messageID is unique per host and send: time, then randomness from the

@@ -51,11 +51,10 @@ func (e *SendError) Unwrap() error { return e.Err }
 
 // Send composes a message (see Compose) and sends it.
 func (p *Program) Send(ctx context.Context, to []string, subject, body string) error {
-	msg, err := p.Compose(to, subject, body)
+	msg, id, err := p.compose(to, subject, body)
 	if err != nil {
 		return err
 	}
-	id := messageIDOf(msg)
 	p.track.Report(env.Step{Kind: env.StepComposed, MessageID: id, Subject: subject,
 		Sender: p.acct.Address, Rcpts: to, From: p.e.Name()})
 	return p.sendRaw(ctx, to, msg, id)
