@@ -101,7 +101,7 @@ func (h hole) holds(fill []byte) bool {
 	case anyText:
 		return true // the line has no CR or LF
 	case oneWord:
-		return len(fill) > 0 && bytes.IndexAny(fill, " \t\n\f\r") < 0
+		return len(fill) > 0 && !bytes.ContainsAny(fill, " \t\n\f\r")
 	default:
 		if len(fill) == 0 {
 			return false
