@@ -72,7 +72,8 @@ func (w *World) Close() error {
 	for _, wk := range w.workers {
 		close(wk.jobs)
 	}
-	w.workers = nil
+	w.workers, w.packets, w.signals = nil, nil, nil
+	w.rands.setAside()
 	w.closed = true
 	w.items, w.free, w.pending, w.dirty, w.evFree = nil, nil, nil, nil, nil
 	w.subsMu.Lock()

@@ -188,9 +188,10 @@ func (w *World) woken(wt *waiter) {
 	wt.ch = nil
 }
 
-// stopRunning forgets that gid holds control. Its last waiter's label
-// goes too, so a timer that still names that waiter (a deadline far off)
-// keeps no conn alive.
+// stopRunning forgets that gid holds control, if it did. Its last
+// waiter's label goes too: nothing reports that waiter any more, and
+// whatever still points at it (a wake-up item far off) should not keep
+// the conn the label names alive.
 func (w *World) stopRunning(gid int64) bool {
 	wt, ok := w.running[gid]
 	if ok {
@@ -531,10 +532,5 @@ func (w *World) waitQuiet() error {
 // newRand returns a seeded source derived from the world seed and a name,
 // so each host's randomness is independent of every other host's.
 func (w *World) newRand(name string) *rand.Rand {
-	h := uint64(1469598103934665603)
-	for i := 0; i < len(name); i++ {
-		h ^= uint64(name[i])
-		h *= 1099511628211
-	}
-	return rand.New(rand.NewSource(w.cfg.Seed ^ int64(h)))
+	return rand.New(rand.NewSource(w.cfg.Seed ^ int64(fnv64(name))))
 }

@@ -8,11 +8,10 @@ import (
 // A host's random source is math/rand's: 4.9 KB of state, and a world
 // has thousands of hosts that draw now and then (a TCP connection's
 // initial sequence number, a DNS query id, a queue id). The world keeps
-// the state of only the sources drawn from most lately (randLive, or
-// one host in randShare in a larger world, so that how often a source is
-// set aside does not grow with the world); a
-// host's source that was set aside is seeded again and skips the
-// values it had drawn, so every host draws the very same stream as if
+// the state of only the sources drawn from lately (randLive, or one
+// host in randShare in a larger world, so that how often a source is set
+// aside does not grow with the world); a host's source that was set
+// aside is seeded again and skips the values it had drawn, so every host draws the very same stream as if
 // it had its source all run long. Seeding again costs 9 µs, so a source
 // set aside first draws randAhead values for later: most hosts (a PC's
 // Send/Recv) draw only a few at a time, and seldom need seeding again.
@@ -27,7 +26,7 @@ type randPool struct {
 	mu    sync.Mutex
 	live  []*hostSource
 	limit int // how many may be live
-	tick  uint64
+	hand  int // the clock's hand over live: the next to consider setting aside
 	// Figures for tests: sources seeded again, values skipped.
 	reseeds, skipped uint64
 }
@@ -38,7 +37,7 @@ type hostSource struct {
 	seed  int64
 	drawn uint64        // values drawn since seeding
 	src   rand.Source64 // nil while set aside
-	used  uint64        // pool tick of its last draw
+	ref   bool          // drawn from since the clock's hand last passed
 	// ahead[next:till] are the next values of the stream, drawn when the
 	// source was set aside.
 	ahead      [randAhead]uint64
@@ -56,7 +55,7 @@ func (w *World) newHostRand(name string) *rand.Rand {
 	return rand.New(&hostSource{pool: &w.rands, seed: w.cfg.Seed ^ int64(fnv64(name))})
 }
 
-// fnv64 is the FNV-1a hash of s (newRand's).
+// fnv64 is the FNV-1a hash of s.
 func fnv64(s string) uint64 {
 	h := uint64(1469598103934665603)
 	for i := 0; i < len(s); i++ {
@@ -91,13 +90,22 @@ func (s *hostSource) Seed(seed int64) {
 	}
 }
 
+// setAside frees every live source's state, when the world closes.
+func (p *randPool) setAside() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.live {
+		s.src = nil // drawn from again, it would be seeded again
+	}
+	p.live, p.hand = nil, 0
+}
+
 // state is s's live source, brought back if it was set aside, in the
-// place of the source drawn from least lately when the pool is full.
+// place of one not drawn from lately when the pool is full.
 // p.mu must be held.
 func (s *hostSource) state() rand.Source64 {
 	p := s.pool
-	p.tick++
-	s.used = p.tick
+	s.ref = true
 	if s.src != nil {
 		return s.src
 	}
@@ -105,12 +113,16 @@ func (s *hostSource) state() rand.Source64 {
 		s.src = rand.NewSource(s.seed).(rand.Source64)
 		p.live = append(p.live, s)
 	} else {
-		k := 0
-		for i, o := range p.live {
-			if o.used < p.live[k].used {
-				k = i
-			}
+		// A clock (second chance): the hand passes over sources drawn
+		// from since it last came by, and sets aside the first that was
+		// not. Scanning the whole pool for the least lately drawn was a
+		// cache miss per source, thousands of them in a large world.
+		for p.live[p.hand].ref {
+			p.live[p.hand].ref = false
+			p.hand = (p.hand + 1) % len(p.live)
 		}
+		k := p.hand
+		p.hand = (p.hand + 1) % len(p.live)
 		old := p.live[k]
 		for i := range old.ahead {
 			old.ahead[i] = old.src.Uint64()

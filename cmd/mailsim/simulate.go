@@ -70,7 +70,9 @@ func simulate(sc *scenario.Scenario, name string, opts world.Options, attach fun
 	return simulateWith(sc, name, opts, attach, runWorld)
 }
 
-// simulateWith is simulate with its own way of running the world to the end.
+// simulateWith is simulate with its own way of running the world to the
+// end. The world is always lean (world.Options.Lean): run and test read
+// it only through its expectations and summary.
 func simulateWith(sc *scenario.Scenario, name string, opts world.Options, attach func(*sim.World), run func(*world.Runtime) error) *outcome {
 	o := &outcome{name: name}
 	start := time.Now()

@@ -97,12 +97,10 @@ func pace(live uint64) {
 // sampleHeap reads the live heap of the last collection and returns it
 // with the peak so far.
 func sampleHeap() (live, peak uint64) {
-	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(m)
-	if m[0].Value.Kind() != metrics.KindUint64 {
+	v, ok := metric("/gc/heap/live:bytes")
+	if !ok {
 		return 0, heapWatch.peak.Load()
 	}
-	v := m[0].Value.Uint64()
 	for {
 		old := heapWatch.peak.Load()
 		if v <= old || heapWatch.peak.CompareAndSwap(old, v) {
@@ -111,14 +109,20 @@ func sampleHeap() (live, peak uint64) {
 	}
 }
 
-// allocated is what the process has allocated on the heap so far.
-func allocated() uint64 {
-	m := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+// metric reads one runtime metric that is a count.
+func metric(name string) (uint64, bool) {
+	m := []metrics.Sample{{Name: name}}
 	metrics.Read(m)
 	if m[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+		return 0, false
 	}
-	return m[0].Value.Uint64()
+	return m[0].Value.Uint64(), true
+}
+
+// allocated is what the process has allocated on the heap so far.
+func allocated() uint64 {
+	n, _ := metric("/gc/heap/allocs:bytes")
+	return n
 }
 
 // peakHeap is the largest live heap seen so far.
@@ -140,10 +144,7 @@ func (o *outcome) cost() string {
 	}
 	heap := peakHeap()
 	if heap == 0 { // no collection yet: what the heap holds, garbage too
-		m := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		if metrics.Read(m); m[0].Value.Kind() == metrics.KindUint64 {
-			heap = m[0].Value.Uint64()
-		}
+		heap, _ = metric("/memory/classes/heap/objects:bytes")
 	}
 	return fmt.Sprintf("%d events in %s (%.0fk events/s), peak heap %.1f MiB", o.events, wall, rate/1000, float64(heap)/(1<<20))
 }

@@ -59,9 +59,9 @@ func firstLine(pattern, to string) textRewrite {
 }
 
 func splitHole(p string) (pre, post string, h hole) {
-	for name, kind := range map[string]hole{"{text}": anyText, "{word}": oneWord, "{digits}": someDigs} {
-		if pre, post, ok := strings.Cut(p, name); ok {
-			return pre, post, kind
+	for kind, name := range []string{anyText: "{text}", oneWord: "{word}", someDigs: "{digits}"} {
+		if pre, post, ok := strings.Cut(p, name); ok && name != "" {
+			return pre, post, hole(kind)
 		}
 	}
 	return p, "", noHole
