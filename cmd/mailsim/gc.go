@@ -34,29 +34,16 @@ func tuneRuntime() {
 // falls, never under 100, so the headroom stays near 1.3 GiB: the 10x
 // load (about 1 GiB live) runs at 120 and peaks at 2.5 GiB of RSS, where
 // 150 took it to 2.7-2.8 GiB, too near the 3 GB it must stay under.
-//
-// While the live heap is small, as it is early in any run, the pace is
-// higher, to leave at least gcFloor of headroom: a collection of a small
-// heap costs little memory to put off, and the peak comes only later,
-// once the live state has grown, at gcPercent. On the 1x load that is
-// about 3% less time, side by side, for about 10 MiB more peak RSS
-// (192 MiB gave 5%, but 350-370 MiB, too near the 400 MB goal).
 const (
 	gcPercent = 170
 	gcRoomy   = 768 << 20
-	gcFloor   = 160 << 20
-	gcMost    = 1000
 )
 
-// gcPace is the GOGC for a live heap: gcPercent, or more to leave
-// gcFloor of headroom, up to gcRoomy; past it, what keeps the headroom
-// near gcPercent% of gcRoomy, never under 100.
+// gcPace is the GOGC for a live heap: gcPercent up to gcRoomy, then
+// what keeps the headroom near gcPercent% of gcRoomy, never under 100.
 func gcPace(live uint64) int {
 	if live <= gcRoomy {
-		if live == 0 || gcFloor*100/live > gcMost {
-			return gcMost
-		}
-		return max(gcPercent, int(gcFloor*100/live)/10*10)
+		return gcPercent
 	}
 	return max(100, int(uint64(gcPercent)*gcRoomy/live)/10*10)
 }
