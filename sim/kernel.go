@@ -122,14 +122,8 @@ func (w *World) push(at time.Duration) *item {
 		at = w.now
 	}
 	w.seq++
-	var it *item
-	if n := len(w.free); n > 0 {
-		it = w.free[n-1]
-		w.free = w.free[:n-1]
-		it.at, it.seq = at, w.seq
-	} else {
-		it = &item{at: at, seq: w.seq}
-	}
+	it := w.free.take()
+	it.at, it.seq = at, w.seq
 	w.items.push(it)
 	return it
 }
@@ -220,8 +214,7 @@ func (w *World) batonRun(wt *waiter) bool {
 			w.now = it.at
 		}
 		do := *it
-		*it = item{}
-		w.free = append(w.free, it)
+		w.free.keep(it)
 		w.run(&do)
 		w.progress++
 		if wt.done {

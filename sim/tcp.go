@@ -304,8 +304,7 @@ func (w *World) deliverPacket(p *packet) {
 	}
 	p.dstHost.deliverTCP(p)
 	if !p.kept {
-		*p = packet{}
-		w.packets = append(w.packets, p)
+		w.packets.keep(p)
 	}
 }
 
@@ -322,14 +321,7 @@ func (c *tcpConn) route() []hop {
 // newPacket returns a packet to fill in: a TCP segment is done with once
 // delivered (its payload is copied), so its packet is used again. Every
 // segment of a run allocating one was a tenth of all it allocated.
-func (w *World) newPacket() *packet {
-	if n := len(w.packets); n > 0 {
-		p := w.packets[n-1]
-		w.packets = w.packets[:n-1]
-		return p
-	}
-	return new(packet)
-}
+func (w *World) newPacket() *packet { return w.packets.take() }
 
 // fail ends the connection with err, waking anyone blocked on it.
 func (c *tcpConn) fail(err error) {

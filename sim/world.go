@@ -56,7 +56,7 @@ type World struct {
 	kickCh  chan struct{}
 	signals []chan struct{} // empty wake-up channels for waiters (signal)
 	workers []*worker       // goroutines waiting for a job (launch)
-	packets []*packet       // delivered TCP segments' packets, to reuse
+	packets stock[packet]   // delivered TCP segments' packets, to reuse
 	// routeGen counts topology changes from 1; a conn's cached route is
 	// good while it was found in this generation.
 	routeGen uint64
@@ -99,11 +99,11 @@ type World struct {
 	subs    []subscriber
 	nsubs   atomic.Int32 // subscribers to every event, read by the kernel without subsMu (quiet.go)
 	keepers int          // subscribers that may keep events (Subscribe, not Watch)
-	evFree  []*Event     // records to reuse when no subscriber keeps events
+	evFree  stock[Event] // records to reuse when no subscriber keeps events
 	summary func(*Event) string
 	tagger  func(*Event) string
 	scratch Event
-	free    []*item
+	free    stock[item]
 	timer   *time.Timer
 	connSeq uint64
 	rnd     *rand.Rand
@@ -218,8 +218,7 @@ func (w *World) step(limit time.Duration) (bool, error) {
 		w.now = it.at
 	}
 	do := *it
-	*it = item{}
-	w.free = append(w.free, it)
+	w.free.keep(it)
 	w.run(&do)
 	if err := w.waitQuiet(); err != nil {
 		w.failLocked(err)
@@ -248,8 +247,7 @@ func (w *World) flush() {
 		w.mu.Lock()
 		if reuse {
 			for i, e := range evs {
-				*e = Event{}
-				w.evFree = append(w.evFree, e)
+				w.evFree.keep(e)
 				evs[i] = nil
 			}
 			if w.pending == nil {
@@ -261,13 +259,28 @@ func (w *World) flush() {
 
 // newEvent is a blank event record, reused if one is free. w.mu must
 // be held.
-func (w *World) newEvent() *Event {
-	if n := len(w.evFree); n > 0 {
-		e := w.evFree[n-1]
-		w.evFree = w.evFree[:n-1]
-		return e
+func (w *World) newEvent() *Event { return w.evFree.take() }
+
+// A stock keeps records done with, blank, to be taken again: the kernel
+// makes one item, event or packet after another, all run long. It is
+// only touched with w.mu held.
+type stock[T any] []*T
+
+// take returns a blank record: a kept one, or a new one.
+func (s *stock[T]) take() *T {
+	if n := len(*s); n > 0 {
+		p := (*s)[n-1]
+		*s = (*s)[:n-1]
+		return p
 	}
-	return new(Event)
+	return new(T)
+}
+
+// keep blanks p and keeps it for take.
+func (s *stock[T]) keep(p *T) {
+	var blank T
+	*p = blank
+	*s = append(*s, p)
 }
 
 // RunUntil runs the simulation as fast as possible until virtual time t,

@@ -41,14 +41,7 @@ func TestChaosLibrary(t *testing.T) {
 // A seed's scenario file is valid, replays the same faults, and has them
 // in its timeline as ordinary actions.
 func TestChaosScenarioReplays(t *testing.T) {
-	data, name, err := readArg("figure-b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := scenario.Parse(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, name, base := figureB(t)
 	var fs []fault
 	for seed := int64(1); len(fs) == 0; seed++ {
 		fs = chaosFaults(base, seed)
@@ -97,14 +90,7 @@ func TestChaosReportsViolation(t *testing.T) {
 // A seed with a slow spell and one with a hang-up replay as files, hold
 // the invariant, and the message cut off is refused, never accepted.
 func TestChaosFaultKinds(t *testing.T) {
-	data, name, err := readArg("figure-b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := scenario.Parse(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, name, base := figureB(t)
 	kinds := map[string]int64{} // kind → first seed with it
 	for seed := int64(1); seed <= 200; seed++ {
 		for _, f := range chaosFaults(base, seed) {
@@ -166,4 +152,18 @@ func TestChaosFaultKinds(t *testing.T) {
 		}
 		rt.Close()
 	}
+}
+
+// figureB is the library's figure-b, as text and parsed: the base of
+// chaos seeds.
+func figureB(t *testing.T) (data []byte, name string, sc *scenario.Scenario) {
+	t.Helper()
+	data, name, err := readArg("figure-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, err = scenario.Parse(name, data); err != nil {
+		t.Fatal(err)
+	}
+	return data, name, sc
 }

@@ -4,9 +4,12 @@
 package env
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"math/rand"
 	"net"
+	"sync"
 	"time"
 )
 
@@ -45,4 +48,24 @@ type Env interface {
 	// itself on real sockets. The zero time stays zero. Code of our own
 	// uses Deadline; libraries get their conns wrapped in WallClockConn.
 	WallDeadline(t time.Time, timeouts ...time.Duration) time.Time
+}
+
+// headerReaders lends the 4 KiB buffered readers that reading a
+// message's header needs (mail.ReadMessage takes a *bufio.Reader of that
+// size as it is), instead of allocating one for every message sent,
+// stored or downloaded.
+var headerReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+
+// LendReader returns a pooled 4 KiB reader over data; give it back with
+// ReturnReader once read.
+func LendReader(data []byte) *bufio.Reader {
+	br := headerReaders.Get().(*bufio.Reader)
+	br.Reset(bytes.NewReader(data))
+	return br
+}
+
+// ReturnReader gives back a reader from LendReader.
+func ReturnReader(br *bufio.Reader) {
+	br.Reset(nil)
+	headerReaders.Put(br)
 }
