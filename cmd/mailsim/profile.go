@@ -33,17 +33,33 @@ func startProfiles(stderr io.Writer) (stop func()) {
 		}
 	}
 	if path := os.Getenv(envMemProfile); path != "" {
-		stops = append(stops, func() {
+		var written uint64
+		write := func() {
 			f, err := os.Create(path)
 			if err == nil {
-				runtime.GC()
 				err = pprof.WriteHeapProfile(f)
 				f.Close()
 			}
 			if err != nil {
 				fmt.Fprintf(stderr, "mailsim: %s: %v\n", envMemProfile, err)
 			}
+		}
+		// The heap watcher calls this after every collection; the
+		// profile is written again each time the peak grows by a tenth.
+		hear := func(live uint64) {
+			if live > written+written/10 {
+				written = live
+				write()
+			}
+		}
+		onPeak.Store(&hear)
+		stops = append(stops, func() {
+			if written == 0 { // no collection in the run
+				runtime.GC()
+				write()
+			}
 		})
+		watchHeap()
 	}
 	return func() {
 		for _, s := range stops {

@@ -76,9 +76,16 @@ func armHeapWatch() {
 		if adaptGC.Load() {
 			pace(live)
 		}
+		if f := onPeak.Load(); f != nil {
+			(*f)(live)
+		}
 		armHeapWatch()
 	})
 }
+
+// onPeak, when set, hears the live heap after every collection
+// (MAILSIM_MEMPROFILE).
+var onPeak atomic.Pointer[func(uint64)]
 
 // adaptGC says whether the collector's pace follows the live heap
 // (gc.go); set unless GOGC is given.
