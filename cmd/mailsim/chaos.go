@@ -103,7 +103,7 @@ func runChaos(name string, seed int64, text []byte, faults int) chaosResult {
 		r.problem = "the generated scenario is invalid: " + oneLine(err)
 		return r
 	}
-	rt, err := world.Build(sc, world.Options{Lean: true})
+	rt, err := world.Build(sc, world.Options{Lean: true, Quiet: true})
 	if err != nil {
 		r.problem = "build: " + oneLine(err)
 		return r

@@ -166,6 +166,7 @@ func (c *cli) run(arg string, f runFlags) int {
 		run = prog.run
 	}
 	watchHeap()
+	f.opts.Quiet = f.quiet && f.tracePath == "" // nobody reads the steps' words
 	o := simulateWith(sc, name, f.opts, func(w *sim.World) {
 		if prog != nil {
 			prog.world = w

@@ -159,7 +159,7 @@ func runOne(arg string) *outcome {
 	if err != nil {
 		return &outcome{name: name, loadErr: err}
 	}
-	o := simulate(sc, name, world.Options{}, nil)
+	o := simulate(sc, name, world.Options{Quiet: true}, nil)
 	for _, e := range sc.Warnings {
 		o.warnings = append(o.warnings, e.Error())
 	}

@@ -234,7 +234,9 @@ func (j *journeys) report(host string, s env.Step) {
 	if st.To != "" && st.Proto != "" {
 		st.Port = protoPort(st.Proto)
 	}
-	st.Text = j.rt.sentence(x, &st, s, bounce)
+	if !j.rt.quiet {
+		st.Text = j.rt.sentence(x, &st, s, bounce)
+	}
 	j.mu.Unlock()
 	j.add(st, x, bounce) // a bounce's journey starts with the step that wrote it
 }
@@ -255,7 +257,9 @@ func (j *journeys) stored(isp, box string, m store.Message) {
 		}
 	}
 	st := Step{Kind: string(env.StepStored), Msg: x.ID, Host: host, Detail: box}
-	st.Text = capitalize(fmt.Sprintf("%s waits in %s's mailbox on %s", quoteSubject(x), box, host))
+	if !j.rt.quiet {
+		st.Text = capitalize(fmt.Sprintf("%s waits in %s's mailbox on %s", quoteSubject(x), box, host))
+	}
 	j.add(st, x)
 }
 
