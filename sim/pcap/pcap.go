@@ -22,22 +22,19 @@
 // identification field counts frames; so the same run gives a
 // byte-identical file.
 //
-// Unlike the rest of sim, which uses only the standard library, this
-// package imports github.com/google/gopacket (pure Go: layers and pcapgo)
-// to serialize the headers and the file format.
+// The headers and the file format are written here, as the RFCs lay
+// them out: gopacket, which the tests read the frames back with (and
+// check byte for byte against its own serializer), fills seven
+// megabytes of tables at start-up that every collection would scan.
 package pcap
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"io"
-	"net"
 	"sync"
 	"time"
-
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"mailsim/sim"
 )
@@ -46,8 +43,8 @@ import (
 // far smaller (MSS 1460, DNS datagrams up to a few KiB).
 const Snaplen = 262144
 
-// window is the TCP receive window every segment advertises; the
-// simulated stack has no flow control to report.
+// window is the TCP receive window every segment advertises: the
+// simulated stack's default (sim.Config.Window), unscaled.
 const window = 65535
 
 // Writer turns hop events into frames of a pcap file. Its methods are
@@ -57,10 +54,9 @@ type Writer struct {
 	mu    sync.Mutex
 	out   io.Writer
 	bw    *bufio.Writer
-	pw    *pcapgo.Writer
 	epoch time.Time
 	ipID  uint16
-	buf   gopacket.SerializeBuffer
+	buf   []byte
 	err   error
 	n     int
 }
@@ -70,11 +66,16 @@ type Writer struct {
 // epoch of a particular world.
 func NewWriter(out io.Writer) (*Writer, error) {
 	bw := bufio.NewWriterSize(out, 64<<10)
-	pw := pcapgo.NewWriterNanos(bw)
-	if err := pw.WriteFileHeader(Snaplen, layers.LinkTypeEthernet); err != nil {
+	var h [24]byte // libpcap's file header, little-endian
+	le.PutUint32(h[0:], magicNanos)
+	le.PutUint16(h[4:], 2) // version 2.4
+	le.PutUint16(h[6:], 4)
+	le.PutUint32(h[16:], Snaplen) // then thiszone and sigfigs, 0
+	le.PutUint32(h[20:], linkEthernet)
+	if _, err := bw.Write(h[:]); err != nil {
 		return nil, err
 	}
-	return &Writer{out: out, bw: bw, pw: pw, epoch: sim.DefaultEpoch, buf: gopacket.NewSerializeBuffer()}, nil
+	return &Writer{out: out, bw: bw, epoch: sim.DefaultEpoch}, nil
 }
 
 // SetEpoch sets the wall-clock instant virtual time 0 stands for.
@@ -114,8 +115,17 @@ func (w *Writer) Event(e *sim.Event) {
 		w.err = err
 		return
 	}
-	ci := gopacket.CaptureInfo{Timestamp: w.epoch.Add(e.Depart), CaptureLength: len(frame), Length: len(frame)}
-	if err := w.pw.WritePacket(ci, frame); err != nil {
+	at := w.epoch.Add(e.Depart)
+	var h [16]byte // the record header: time, then captured and real length
+	le.PutUint32(h[0:], uint32(at.Unix()))
+	le.PutUint32(h[4:], uint32(at.Nanosecond()))
+	le.PutUint32(h[8:], uint32(len(frame)))
+	le.PutUint32(h[12:], uint32(len(frame)))
+	if _, err := w.bw.Write(h[:]); err != nil {
+		w.err = err
+		return
+	}
+	if _, err := w.bw.Write(frame); err != nil {
 		w.err = err
 		return
 	}
@@ -149,6 +159,30 @@ func (w *Writer) Close() error {
 // IPv4; the simulated Internet is IPv4 only.
 var ErrNotIPv4 = errors.New("pcap: segment without IPv4 addresses")
 
+const (
+	magicNanos   = 0xa1b23c4d // libpcap, nanosecond timestamps
+	linkEthernet = 1
+
+	etherIPv4   = 0x0800
+	protoICMP   = 1
+	protoTCP    = 6
+	protoUDP    = 17
+	dontFrag    = 0x4000 // IPv4 flags and fragment offset: DF
+	minFrame    = 60     // Ethernet's least frame, less the FCS: shorter ones are padded
+	ethLen      = 14
+	ipLen       = 20 // no options
+	tcpLen      = 20 // no options
+	udpLen      = 8
+	icmpLen     = 8
+	defaultTTL  = 64
+	tcpDataOffs = tcpLen / 4 << 12
+)
+
+var (
+	le = binary.LittleEndian
+	be = binary.BigEndian
+)
+
 // frame serializes one segment; the result is valid until the next call.
 func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 	src, dst := e.Src.Addr(), e.Dst.Addr()
@@ -157,50 +191,103 @@ func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 	}
 	s4, d4 := src.As4(), dst.As4()
 	w.ipID++
-	eth := &layers.Ethernet{SrcMAC: mac(s4), DstMAC: mac(d4), EthernetType: layers.EthernetTypeIPv4}
-	ip := &layers.IPv4{
-		Version: 4, TTL: 64, Id: w.ipID,
-		SrcIP: net.IP(s4[:]), DstIP: net.IP(d4[:]),
-	}
-	var l4 gopacket.SerializableLayer
+	proto, l4, flags := byte(protoTCP), tcpLen, uint16(dontFrag)
 	switch e.Proto {
 	case "icmp": // port unreachable (sim/icmp.go); the payload is the quoted datagram
-		ip.Protocol = layers.IPProtocolICMPv4
-		// Its checksum covers the quoted datagram too (RFC 792), as
-		// gopacket computes it: the payload is serialized first.
-		l4 = &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(sim.ICMPDestUnreachable, sim.ICMPPortUnreachable)}
+		proto, l4, flags = protoICMP, icmpLen, 0
 	case "udp":
-		ip.Protocol = layers.IPProtocolUDP
-		udp := &layers.UDP{SrcPort: layers.UDPPort(e.Src.Port()), DstPort: layers.UDPPort(e.Dst.Port())}
-		if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
-			return nil, err
-		}
-		l4 = udp
-	default:
-		ip.Protocol = layers.IPProtocolTCP
-		ip.Flags = layers.IPv4DontFragment
-		tcp := &layers.TCP{
-			SrcPort: layers.TCPPort(e.Src.Port()), DstPort: layers.TCPPort(e.Dst.Port()),
-			Seq: e.TCPSeq, Window: window,
-			SYN: e.Flags&sim.SYN != 0, FIN: e.Flags&sim.FIN != 0, RST: e.Flags&sim.RST != 0,
-			PSH: e.Flags&sim.PSH != 0, ACK: e.Flags&sim.ACK != 0,
-		}
-		if tcp.ACK {
-			tcp.Ack = e.TCPAck
-		}
-		if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
-			return nil, err
-		}
-		l4 = tcp
+		proto, l4, flags = protoUDP, udpLen, 0
 	}
-	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	if err := gopacket.SerializeLayers(w.buf, opts, eth, ip, l4, gopacket.Payload(e.Payload)); err != nil {
-		return nil, err
+	n := ethLen + ipLen + l4 + len(e.Payload)
+	size := max(n, minFrame)
+	if cap(w.buf) < size {
+		w.buf = make([]byte, 0, max(size, 2*cap(w.buf)))
 	}
-	return w.buf.Bytes(), nil
+	b := w.buf[:size]
+	clear(b)
+
+	// Ethernet II: destination and source MAC, then the type.
+	putMAC(b[0:], d4)
+	putMAC(b[6:], s4)
+	be.PutUint16(b[12:], etherIPv4)
+
+	// IPv4 (RFC 791).
+	ip := b[ethLen : ethLen+ipLen]
+	ip[0] = 4<<4 | ipLen/4
+	be.PutUint16(ip[2:], uint16(ipLen+l4+len(e.Payload)))
+	be.PutUint16(ip[4:], w.ipID)
+	be.PutUint16(ip[6:], flags)
+	ip[8] = defaultTTL
+	ip[9] = proto
+	copy(ip[12:], s4[:])
+	copy(ip[16:], d4[:])
+	be.PutUint16(ip[10:], checksum(ip, 0))
+
+	seg := b[ethLen+ipLen : n]
+	copy(seg[l4:], e.Payload)
+	// The pseudo-header of TCP's and UDP's checksums (RFC 9293 §3.1).
+	pseudo := uint32(proto) + uint32(len(seg))
+	for _, a := range [2][4]byte{s4, d4} {
+		pseudo += uint32(a[0])<<8 | uint32(a[1])
+		pseudo += uint32(a[2])<<8 | uint32(a[3])
+	}
+	switch proto {
+	case protoICMP:
+		// Destination unreachable; its checksum covers the quoted
+		// datagram too (RFC 792).
+		seg[0], seg[1] = sim.ICMPDestUnreachable, sim.ICMPPortUnreachable
+		be.PutUint16(seg[2:], checksum(seg, 0))
+	case protoUDP: // RFC 768
+		be.PutUint16(seg[0:], e.Src.Port())
+		be.PutUint16(seg[2:], e.Dst.Port())
+		be.PutUint16(seg[4:], uint16(len(seg)))
+		be.PutUint16(seg[6:], checksum(seg, pseudo))
+	default: // TCP, RFC 9293
+		be.PutUint16(seg[0:], e.Src.Port())
+		be.PutUint16(seg[2:], e.Dst.Port())
+		be.PutUint32(seg[4:], e.TCPSeq)
+		if e.Flags&sim.ACK != 0 {
+			be.PutUint32(seg[8:], e.TCPAck)
+		}
+		be.PutUint16(seg[12:], tcpDataOffs|tcpFlags(e.Flags))
+		be.PutUint16(seg[14:], window)
+		be.PutUint16(seg[16:], checksum(seg, pseudo))
+	}
+	return b, nil
 }
 
-// mac is the locally administered unicast MAC of an IPv4 address.
-func mac(a [4]byte) net.HardwareAddr {
-	return net.HardwareAddr{0x02, 0x00, a[0], a[1], a[2], a[3]}
+// tcpFlags is the TCP header's flag bits for the simulated segment's.
+func tcpFlags(f sim.TCPFlags) uint16 {
+	var bits uint16
+	for _, x := range [...]struct {
+		sim sim.TCPFlags
+		bit uint16
+	}{{sim.FIN, 0x01}, {sim.SYN, 0x02}, {sim.RST, 0x04}, {sim.PSH, 0x08}, {sim.ACK, 0x10}} {
+		if f&x.sim != 0 {
+			bits |= x.bit
+		}
+	}
+	return bits
+}
+
+// checksum is the Internet checksum of data (RFC 1071), its checksum
+// field zero, added to sum (a pseudo-header's).
+func checksum(data []byte, sum uint32) uint16 {
+	for i := 0; i+1 < len(data); i += 2 {
+		sum += uint32(data[i])<<8 | uint32(data[i+1])
+	}
+	if len(data)%2 == 1 {
+		sum += uint32(data[len(data)-1]) << 8
+	}
+	for sum > 0xffff {
+		sum = sum>>16 + sum&0xffff
+	}
+	return ^uint16(sum)
+}
+
+// putMAC writes the locally administered unicast MAC of an IPv4
+// address.
+func putMAC(b []byte, a [4]byte) {
+	b[0], b[1] = 0x02, 0x00
+	copy(b[2:6], a[:])
 }
