@@ -58,6 +58,9 @@ func (h hop) from() *node {
 	return h.link.b
 }
 
+// reverse is the same link crossed the other way.
+func (h hop) reverse() hop { return hop{h.link, 1 - h.dir} }
+
 func (h hop) to() *node {
 	if h.dir == 0 {
 		return h.link.b
@@ -145,7 +148,7 @@ func (w *World) Connect(a, b string, latency time.Duration, bandwidth int64) (*L
 
 // forgetRoutes drops every route found so far: the topology changed.
 func (w *World) forgetRoutes() {
-	w.routes, w.trees = map[[2]*node][]hop{}, map[*node]*spt{}
+	w.trees = map[*node]*spt{}
 	w.routeGen++
 }
 
@@ -264,14 +267,83 @@ func (w *World) buildLocked() error {
 
 // route returns the hops from a to b over links that are up: the path of
 // least total latency, ties broken by fewer hops, then by node order.
+// It is walked anew from the source's shortest-path tree each time, a
+// few hops: a connection keeps its own (tcpConn.route), and a cache of
+// every pair of hosts that ever talked held a tenth of a large world's
+// heap, all of it pointers for the collector to mark.
 func (w *World) route(a, b *node) []hop {
-	key := [2]*node{a, b}
-	if r, ok := w.routes[key]; ok {
-		return r
+	if a == b {
+		return []hop{}
 	}
-	r := w.dijkstra(a, b)
-	w.routes[key] = r
-	return r
+	// A host with one link can only leave through it, and a leaf is
+	// reached only over its link: their routes are their routers', a hop
+	// longer. That spares a tree per PC.
+	src, dst := a, b
+	var first, last hop
+	if a.leaf() {
+		if first = out(a); !first.link.up {
+			return nil
+		}
+		if src = first.to(); src == b {
+			return []hop{first}
+		}
+		if src.host != nil {
+			return nil // hosts don't forward
+		}
+	}
+	if b.leaf() {
+		if last = out(b).reverse(); !last.link.up {
+			return nil
+		}
+		if dst = last.from(); dst == src {
+			if a != src {
+				return []hop{first, last}
+			}
+			return []hop{last}
+		}
+		if dst.host != nil {
+			return nil
+		}
+	}
+	t := w.tree(src)
+	ti, _ := w.transitIndex()
+	if dst.idx >= len(ti) || ti[dst.idx] < 0 || !t.reached[ti[dst.idx]] {
+		return nil
+	}
+	n := 0
+	for x := dst; x != src; x = t.prev[ti[x.idx]].from() {
+		n++
+	}
+	if a != src {
+		n++
+	}
+	if b != dst {
+		n++
+	}
+	path := make([]hop, n)
+	if a != src {
+		path[0] = first
+	}
+	if b != dst {
+		n--
+		path[n] = last
+	}
+	for x := dst; x != src; {
+		h := t.prev[ti[x.idx]]
+		n--
+		path[n] = h
+		x = h.from()
+	}
+	return path
+}
+
+// out is the hop from a host over its first link.
+func out(n *node) hop {
+	l := n.links[0]
+	if l.b == n {
+		return hop{l, 1}
+	}
+	return hop{l, 0}
 }
 
 type dist struct {
@@ -381,7 +453,7 @@ func (w *World) tree(a *node) *spt {
 			o := h.to()
 			oi := ti[o.idx]
 			if oi < 0 {
-				continue // a leaf: reached through this hop, see dijkstra
+				continue // a leaf: reached through this hop, see route
 			}
 			nd := dist{cur.d.lat + l.Latency, cur.d.hops + 1}
 			if !seen[oi] || nd.less(best[oi]) {
@@ -394,75 +466,6 @@ func (w *World) tree(a *node) *spt {
 	}
 	w.trees[a] = t
 	return t
-}
-
-func (w *World) dijkstra(a, b *node) []hop {
-	if a == b {
-		return []hop{}
-	}
-	// A host with one link can only leave through it: its routes are the
-	// router's, one hop longer. That spares a tree per PC.
-	if a.leaf() {
-		l := a.links[0]
-		if !l.up {
-			return nil
-		}
-		h := hop{l, 0}
-		if l.b == a {
-			h.dir = 1
-		}
-		if h.to() == b {
-			return []hop{h}
-		}
-		if h.to().host != nil {
-			return nil // hosts don't forward
-		}
-		// Not w.route: the cache would hold the router's route to b
-		// beside this one, for every host b a host of the ISP talks to.
-		rest := w.dijkstra(h.to(), b)
-		if rest == nil {
-			return nil
-		}
-		return append([]hop{h}, rest...)
-	}
-	// Likewise a leaf is reached only over its link, from its router.
-	if b.leaf() {
-		l := b.links[0]
-		if !l.up {
-			return nil
-		}
-		h := hop{l, 0}
-		if l.a == b {
-			h.dir = 1
-		}
-		r := h.from()
-		if r == a {
-			return []hop{h}
-		}
-		if r.host != nil {
-			return nil // hosts don't forward
-		}
-		rest := w.route(a, r)
-		if rest == nil {
-			return nil
-		}
-		return append(append(make([]hop, 0, len(rest)+1), rest...), h)
-	}
-	t := w.tree(a)
-	ti, _ := w.transitIndex()
-	if b.idx >= len(ti) || ti[b.idx] < 0 || !t.reached[ti[b.idx]] {
-		return nil
-	}
-	var path []hop
-	for n := b; n != a; {
-		h := t.prev[ti[n.idx]]
-		path = append(path, h)
-		n = h.from()
-	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
-	}
-	return path
 }
 
 // Route lists the node names a packet from host a to host b visits, for

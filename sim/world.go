@@ -85,7 +85,6 @@ type World struct {
 	byAddr   map[netip.Addr]*Host
 	links    map[string]*Link
 	lorder   []*Link
-	routes   map[[2]*node][]hop
 	trees    map[*node]*spt
 	tindex   []int32 // transit index of each node (topology.go)
 	ntransit int
@@ -133,7 +132,6 @@ func New(cfg Config) *World {
 		nodes:    map[string]*node{},
 		byAddr:   map[netip.Addr]*Host{},
 		links:    map[string]*Link{},
-		routes:   map[[2]*node][]hop{},
 		routeGen: 1,
 		trees:    map[*node]*spt{},
 	}
