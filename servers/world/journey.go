@@ -38,6 +38,8 @@ type Journey struct {
 	// at numbers its steps in the run's log (journeys.log): the registry
 	// keeps each step once, and fills Steps only in the copies it hands out.
 	at []int32
+	// name is ID's number among the log's names, 0 until its first step.
+	name int32
 }
 
 // Step is one thing that happened to a message, at a virtual time.
@@ -281,11 +283,11 @@ func (j *journeys) add(st Step, xs ...*Journey) {
 	st.At = w.Now()
 	j.mu.Lock()
 	st.N = int(j.log.n) + 1
-	var to []string
-	if len(xs) > 0 && xs[0] != nil {
-		to = xs[0].To
+	var x *Journey
+	if len(xs) > 0 {
+		x = xs[0]
 	}
-	n := j.log.add(&st, to)
+	n := j.log.add(&st, x)
 	for _, x := range xs {
 		if x != nil {
 			x.at = append(x.at, n)

@@ -39,9 +39,10 @@ type stepRec struct {
 
 const stepChunk = 1024
 
-// add appends st and returns its index; to is the recipients of its
-// journey, which st's Rcpts share when they are the same.
-func (l *stepLog) add(st *Step, to []string) int32 {
+// add appends st and returns its index. x is its journey, if any: st's
+// Rcpts share x's To when they are the same, and x's ID is numbered
+// once, by x, rather than looked up in the names of every step.
+func (l *stepLog) add(st *Step, x *Journey) int32 {
 	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == stepChunk {
 		l.chunks = append(l.chunks, make([]stepRec, 0, stepChunk))
 	}
@@ -64,8 +65,20 @@ func (l *stepLog) add(st *Step, to []string) int32 {
 	r.cut[0] = uint16(len(st.Text))
 	r.cut[1] = r.cut[0] + uint16(len(st.Reply))
 	r.cut[2] = r.cut[1] + uint16(len(st.Detail))
-	for k, s := range [...]string{st.Msg, st.Kind, st.Host, st.From, st.To, st.Proto} {
-		r.name[k] = l.number(s)
+	var to []string
+	if x != nil {
+		to = x.To
+	}
+	if x != nil && st.Msg == x.ID {
+		if x.name == 0 {
+			x.name = l.newName(x.ID)
+		}
+		r.name[0] = x.name
+	} else {
+		r.name[0] = l.number(st.Msg)
+	}
+	for k, s := range [...]string{st.Kind, st.Host, st.From, st.To, st.Proto} {
+		r.name[k+1] = l.number(s)
 	}
 	r.rcpts = l.rcptSet(st.Rcpts, to)
 	*c = append(*c, r)
@@ -82,12 +95,20 @@ func (l *stepLog) number(s string) int32 {
 	}
 	if l.nameID == nil {
 		l.nameID = map[string]int32{}
-		l.names = []string{""}
 	}
-	id := int32(len(l.names))
-	l.names = append(l.names, s)
+	id := l.newName(s)
 	l.nameID[s] = id
 	return id
+}
+
+// newName adds s to the names, unlooked-for: a journey's ID, which its
+// journey keeps the number of (the map would hold one per message).
+func (l *stepLog) newName(s string) int32 {
+	if l.names == nil {
+		l.names = []string{""}
+	}
+	l.names = append(l.names, s)
+	return int32(len(l.names) - 1)
 }
 
 // rcptSet numbers a step's recipients: to's number when they are the

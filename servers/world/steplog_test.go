@@ -22,9 +22,10 @@ func TestStepLogKeepsSteps(t *testing.T) {
 		{At: 7 * time.Second, Msg: "M1", Kind: "downloaded", Host: "pop3", Rcpts: []string{}, Text: "downloads"},
 	}
 	var l stepLog
+	x := &Journey{ID: "M1", To: to}
 	for i := range steps {
 		steps[i].N = i + 1
-		if n := l.add(&steps[i], to); n != int32(i) {
+		if n := l.add(&steps[i], x); n != int32(i) {
 			t.Fatalf("step %d added as %d", i, n)
 		}
 	}
@@ -36,6 +37,9 @@ func TestStepLogKeepsSteps(t *testing.T) {
 	}
 	if got := l.step(2).Rcpts; &got[0] != &to[0] {
 		t.Errorf("recipients the same as the journey's are a copy")
+	}
+	if _, ok := l.nameID["M1"]; ok || x.name == 0 { // the journey numbers its ID
+		t.Errorf("the journey's ID is looked up (%v), numbered %d", ok, x.name)
 	}
 	if size := unsafe.Sizeof(stepRec{}); size > 64 {
 		t.Errorf("a step takes %d bytes, want 64 at most", size)
