@@ -33,6 +33,7 @@ type tcpConn struct {
 	local  netip.AddrPort
 	remote netip.AddrPort
 	state  tcpState
+	gone   bool // out of h.tcp (Host.unregister)
 
 	sndNxt, rcvNxt uint32
 	rbuf           []byte
@@ -84,8 +85,30 @@ var _ net.Conn = (*tcpConn)(nil)
 func (w *World) newTCPConn(h, peer *Host, local, remote netip.AddrPort) *tcpConn {
 	w.connSeq++
 	c := &tcpConn{w: w, h: h, peer: peer, id: w.connSeq, local: local, remote: remote}
-	h.tcp[connKey{local, remote}] = c
+	key := connKey{local, remote}
+	if old := h.tcp[key]; old != nil {
+		old.gone = true
+	}
+	h.tcp[key] = c
 	return c
+}
+
+// unregister takes the conn of key out of h's table. A conn is gone
+// exactly when it is no longer there: deliverTCP trusts that.
+func (h *Host) unregister(key connKey) {
+	if c := h.tcp[key]; c != nil {
+		c.gone = true
+		delete(h.tcp, key)
+	}
+}
+
+// otherEnd is the conn at the other end of c while it is registered,
+// else nil; c may be nil.
+func (c *tcpConn) otherEnd() *tcpConn {
+	if c == nil || c.other == nil || c.other.gone {
+		return nil
+	}
+	return c.other
 }
 
 func (c *tcpConn) opErr(op string, err error) error {
@@ -328,7 +351,7 @@ func (c *tcpConn) fail(err error) {
 	if c.rerr == nil {
 		c.rerr = err
 	}
-	delete(c.h.tcp, connKey{c.local, c.remote})
+	c.h.unregister(connKey{c.local, c.remote})
 	c.wakeAll()
 }
 
@@ -358,7 +381,12 @@ func (h *Host) deliverTCP(p *packet) {
 		h.acceptSYN(p)
 		return
 	}
-	c := h.tcp[connKey{p.dst, p.src}]
+	// The sender's other end, when it is still h's conn for the segment,
+	// spares the table a lookup (a cache miss in a large world).
+	c := p.from.otherEnd()
+	if c == nil || c.h != h || c.local != p.dst || c.remote != p.src {
+		c = h.tcp[connKey{p.dst, p.src}]
+	}
 	if c == nil {
 		if p.flags&RST == 0 && (len(p.payload) > 0 || p.flags&(FIN|SYN) != 0) {
 			h.reply(p, RST, p.ack, 0)
@@ -441,7 +469,7 @@ func (c *tcpConn) accept(p *packet) {
 		c.rcvNxt++
 		c.sendSeg(ACK, nil)
 		if c.closed {
-			delete(c.h.tcp, connKey{c.local, c.remote})
+			c.h.unregister(connKey{c.local, c.remote})
 		}
 	}
 }
@@ -500,7 +528,7 @@ func (h *Host) dialTCP(raddr netip.AddrPort) (net.Conn, error) {
 			return c, nil
 		case c.rerr != nil:
 			c.dialer = nil
-			delete(h.tcp, connKey{local, raddr})
+			h.unregister(connKey{local, raddr})
 			return nil, opErr(local, c.rerr)
 		case w.now >= give:
 			c.dialer = nil
@@ -541,7 +569,7 @@ func (c *tcpConn) Close() error {
 		c.sendSeg(FIN|ACK, nil)
 	}
 	if c.rfin || c.rerr != nil {
-		delete(c.h.tcp, connKey{c.local, c.remote})
+		c.h.unregister(connKey{c.local, c.remote})
 	}
 	c.wakeAll()
 	c.rtimer.stop() // nobody reads a closed conn
