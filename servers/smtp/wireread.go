@@ -76,10 +76,18 @@ func (c *wireConn) next() error {
 			c.rerr = nil // a timeout may be followed by a later deadline
 			return err
 		}
-		// Read straight into c.in's spare room; a fresh array only when
-		// it runs short (c.out may still point into the old one).
+		// Read straight into c.in's spare room. When it runs short, the
+		// unread tail moves to the front of c.buf (c.out is empty, so
+		// nothing else points into it), or of a new array if it would
+		// not fit. Capping c.in's room at 4096, as the fresh array this
+		// once was, keeps every Read the same size.
 		if cap(c.in)-len(c.in) < 512 {
-			c.in = append(make([]byte, 0, len(c.in)+4096), c.in...)
+			n := len(c.in)
+			if n+4096 > len(c.buf) {
+				c.buf = make([]byte, n+4096)
+			}
+			copy(c.buf, c.in)
+			c.in = c.buf[: n : n+4096]
 		}
 		n, err := c.Conn.Read(c.in[len(c.in):cap(c.in)])
 		c.in = c.in[:len(c.in)+n]
