@@ -78,6 +78,7 @@ type wireConn struct {
 
 	// Read side, touched only by Read (wireread.go).
 	in, out  []byte
+	buf      *[]byte // the array c.in reads into, from readBufs
 	midLine  bool
 	bdatLeft int64
 	rerr     error

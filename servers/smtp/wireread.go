@@ -2,8 +2,11 @@ package smtp
 
 import (
 	"bytes"
+	"errors"
+	"net"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // RFC 5321 §4.5.1 makes "RCPT TO:<postmaster>", without a domain, a
@@ -22,6 +25,10 @@ import (
 // maxHeld is how much of an unfinished line Read waits for before it
 // passes it on as it is: no command that needs rewriting is this long.
 const maxHeld = 1024
+
+// readBufs lends the arrays Read reads into: 4096 octets of room after
+// the unfinished tail of a line, which is shorter than maxHeld.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 4096+maxHeld); return &b }}
 
 func (c *wireConn) Read(p []byte) (int, error) {
 	c.reading.Store(true)
@@ -74,12 +81,26 @@ func (c *wireConn) next() error {
 		}
 		if err := c.rerr; err != nil {
 			c.rerr = nil // a timeout may be followed by a later deadline
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				// Nothing more will come: c.in is empty, and its
+				// array can serve another connection.
+				readBufs.Put(c.buf)
+				c.buf, c.in, c.out = nil, nil, nil
+			}
 			return err
 		}
-		// Read straight into c.in's spare room; a fresh array only when
-		// it runs short (c.out may still point into the old one).
+		// Read straight into c.in's spare room. When it runs short, the
+		// unread tail (shorter than maxHeld, or it would have gone up)
+		// moves to the front of c.buf: c.out is empty, so nothing else
+		// points into it. The room stays capped at 4096, as when a fresh
+		// array was made here, so every Read asks for the same size.
 		if cap(c.in)-len(c.in) < 512 {
-			c.in = append(make([]byte, 0, len(c.in)+4096), c.in...)
+			if c.buf == nil {
+				c.buf = readBufs.Get().(*[]byte)
+			}
+			n := copy(*c.buf, c.in)
+			c.in = (*c.buf)[: n : n+4096]
 		}
 		n, err := c.Conn.Read(c.in[len(c.in):cap(c.in)])
 		c.in = c.in[:len(c.in)+n]
