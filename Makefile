@@ -82,6 +82,7 @@ fuzz:
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzStore ./servers/store
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzCommands ./servers/pop3
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzServeUDP ./servers/dns
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzRoundTrip ./servers/dns
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzParse ./sim/scenario
 
 clean:

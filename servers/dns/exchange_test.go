@@ -151,33 +151,74 @@ func TestRoundTripAsMiekg(t *testing.T) {
 			if tt.stream != nil {
 				network = "tcp"
 			}
-			log1, c1 := conn()
-			mc := &mdns.Client{Net: network, Timeout: DefaultTimeout}
-			r1, _, err1 := mc.ExchangeWithConnContext(ctx, q, &mdns.Conn{Conn: c1})
-
-			// Buffers come back from the pools dirty.
-			for _, pool := range []*sync.Pool{&smallBufs, &bigBufs} {
-				bp, _ := lendBuf(0)
-				if pool == &bigBufs {
-					bp, _ = lendBuf(smallBuf + 1)
-				}
-				for i := range *bp {
-					(*bp)[i] = 0xa5
-				}
-				pool.Put(bp)
-			}
-			log2, c2 := conn()
-			r2, err2 := roundTrip(ctx, e, c2, DefaultTimeout, q)
-
-			if fmt.Sprint(err1) != fmt.Sprint(err2) {
-				t.Errorf("error %v, miekg/dns %v", err2, err1)
-			}
-			if (r1 == nil) != (r2 == nil) || r1 != nil && r1.String() != r2.String() {
-				t.Errorf("reply\n%v\nmiekg/dns\n%v", r2, r1)
-			}
-			if fmt.Sprint(log1.log) != fmt.Sprint(log2.log) {
-				t.Errorf("conn\n%q\nmiekg/dns\n%q", log2.log, log1.log)
-			}
+			sameAsMiekg(t, ctx, e, network, q, conn)
 		})
 	}
+}
+
+// sameAsMiekg runs miekg/dns's client and roundTrip over two conns
+// made alike by conn, and fails t if they differ in anything.
+func sameAsMiekg(t *testing.T, ctx context.Context, e env.Env, network string, q *mdns.Msg, conn func() (*scriptConn, net.Conn)) {
+	t.Helper()
+	log1, c1 := conn()
+	mc := &mdns.Client{Net: network, Timeout: DefaultTimeout}
+	r1, _, err1 := mc.ExchangeWithConnContext(ctx, q, &mdns.Conn{Conn: c1})
+
+	// Buffers come back from the pools dirty.
+	for _, pool := range []*sync.Pool{&smallBufs, &bigBufs} {
+		bp, _ := lendBuf(0)
+		if pool == &bigBufs {
+			bp, _ = lendBuf(smallBuf + 1)
+		}
+		for i := range *bp {
+			(*bp)[i] = 0xa5
+		}
+		pool.Put(bp)
+	}
+	log2, c2 := conn()
+	r2, err2 := roundTrip(ctx, e, c2, DefaultTimeout, q)
+
+	if fmt.Sprint(err1) != fmt.Sprint(err2) {
+		t.Errorf("error %v, miekg/dns %v", err2, err1)
+	}
+	if (r1 == nil) != (r2 == nil) || r1 != nil && r1.String() != r2.String() {
+		t.Errorf("reply\n%v\nmiekg/dns\n%v", r2, r1)
+	}
+	if fmt.Sprint(log1.log) != fmt.Sprint(log2.log) {
+		t.Errorf("conn\n%q\nmiekg/dns\n%q", log2.log, log1.log)
+	}
+}
+
+// FuzzRoundTrip gives both clients the same bytes as the reply, in a
+// datagram or on a stream: whatever they are, the two must agree.
+func FuzzRoundTrip(f *testing.F) {
+	q := newQuery(0x1234, "example.com.", mdns.TypeMX, true)
+	m := new(mdns.Msg)
+	m.SetReply(q)
+	m.Answer = append(m.Answer, &mdns.MX{Hdr: mdns.RR_Header{Name: "example.com.", Rrtype: mdns.TypeMX, Class: mdns.ClassINET, Ttl: 60},
+		Preference: 10, Mx: "mx.example.com."})
+	b, err := m.Pack()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b, false)
+	f.Add(binary.BigEndian.AppendUint16(nil, uint16(len(b))), true)
+	f.Add(append(binary.BigEndian.AppendUint16(nil, uint16(len(b))), b...), true)
+	e := env.NewLoopback("client.example", 1)
+	timeout := &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}
+	f.Fuzz(func(t *testing.T, data []byte, tcp bool) {
+		network := "udp"
+		conn := func() (*scriptConn, net.Conn) {
+			c := &scriptConn{datagrams: [][]byte{data}, readErr: timeout}
+			return c, packetConn{c}
+		}
+		if tcp {
+			network = "tcp"
+			conn = func() (*scriptConn, net.Conn) {
+				c := &scriptConn{stream: bytes.NewReader(data), readErr: io.EOF}
+				return c, c
+			}
+		}
+		sameAsMiekg(t, context.Background(), e, network, q, conn)
+	})
 }
