@@ -1,6 +1,7 @@
 package world
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -41,7 +42,39 @@ func TestStepLogKeepsSteps(t *testing.T) {
 	if _, ok := l.nameID["M1"]; ok || x.name == 0 { // the journey numbers its ID
 		t.Errorf("the journey's ID is looked up (%v), numbered %d", ok, x.name)
 	}
-	if size := unsafe.Sizeof(stepRec{}); size > 64 {
-		t.Errorf("a step takes %d bytes, want 64 at most", size)
+	if size := unsafe.Sizeof(stepRec{}); size > 56 {
+		t.Errorf("a step takes %d bytes, want 56 at most", size)
+	}
+	rt := reflect.TypeOf(stepRec{})
+	for i := range rt.NumField() {
+		f := rt.Field(i).Type
+		if f.Kind() == reflect.Array {
+			f = f.Elem()
+		}
+		if f.Kind() < reflect.Int || f.Kind() > reflect.Uint64 {
+			t.Errorf("stepRec.%s is a %s: a record must hold no pointer for the collector to follow", rt.Field(i).Name, rt.Field(i).Type)
+		}
+	}
+}
+
+// Texts fill block after block; every step reads back its own.
+func TestStepLogTextBlocks(t *testing.T) {
+	var l stepLog
+	want := make([]Step, 3000)
+	for i := range want {
+		want[i] = Step{N: i + 1, At: time.Duration(i), Kind: "relayed", Text: strings.Repeat(string(rune('a'+i%26)), i%97),
+			Reply: fmt.Sprintf("250 2.0.0 Ok: queued as %X", i), Detail: strings.Repeat("d", i%5), QueueID: fmt.Sprintf("%X", i)}
+		if i%500 == 0 {
+			want[i].Text = strings.Repeat("x", textBlock-10) // fills a block of its own
+		}
+		l.add(&want[i], nil)
+	}
+	if len(l.texts) < 3 {
+		t.Fatalf("%d blocks", len(l.texts))
+	}
+	for i, w := range want {
+		if got := l.step(int32(i)); !reflect.DeepEqual(got, w) {
+			t.Fatalf("step %d: got %.80q…, want %.80q…", i, got.Text, w.Text)
+		}
 	}
 }
