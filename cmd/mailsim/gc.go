@@ -22,21 +22,20 @@ func tuneRuntime() {
 
 // gcPercent trades memory for speed. The simulation runs on one
 // processor, so a collection's mark phase shares it with the run and
-// lasts long; what the run allocates meanwhile survives that cycle, and
-// the heap peaks near (2 + GOGC/100) times the live state, not (1 +
-// GOGC/100). At a fixed GOGC the collector's share of the CPU stays the
-// same however large the world (its work per byte allocated is
-// 100/GOGC), so cost grows with the work and no faster; a pace that fell
-// as the live heap grew (once 200 falling to 100 past 256 MiB) made a
-// 10x world cost more per event than a 1x one. 170 keeps the 1x load
-// near 300 MiB of RSS (its live heap peaks near 100 MiB) and costs 4-5%
-// less time than 150, side by side. Past gcRoomy of live heap the pace
-// falls, never under 100, so the headroom stays near 1.7 GiB. The 10x
-// load (750-850 MiB live) stays at 170: side by side, 3% less CPU than
-// at 150, for 2.1 GiB of RSS instead of 2.0.
+// lasts long; what the run allocates meanwhile survives that cycle. At a
+// fixed GOGC the collector's share of the CPU stays the same however
+// large the world (its work per byte allocated is 100/GOGC), so cost
+// grows with the work and no faster; a pace that fell as the live heap
+// grew (once 200 falling to 100 past 256 MiB) made a 10x world cost
+// more per event than a 1x one. 230 keeps the 1x load near 285 MiB of
+// RSS (its live heap peaks near 85 MiB) and costs 3-5% less time than
+// 170, side by side. Past gcRoomy of live heap the pace falls, never
+// under 100, so the headroom stays near 1.6 GiB: the 10x load (about
+// 780 MiB live) runs at 200 and peaks near 2.4 GB of RSS, under the
+// 3 GB it must stay below.
 const (
-	gcPercent = 170
-	gcRoomy   = 1 << 30
+	gcPercent = 230
+	gcRoomy   = 712 << 20 // gcPercent% of it is 1.6 GiB
 )
 
 // gcPace is the GOGC for a live heap: gcPercent up to gcRoomy, then
