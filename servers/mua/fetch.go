@@ -150,6 +150,13 @@ func (p *Program) wasSeen(uid string) bool {
 // keep files a downloaded message in the Inbox and returns its
 // Message-ID.
 func (p *Program) keep(uid string, data []byte) string {
+	if p.NoInbox {
+		id := messageID(data)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.msgID[uid] = id
+		return id
+	}
 	d := ParseDownloaded(data)
 	if p.HeadersOnly {
 		d.Data = nil
@@ -188,6 +195,12 @@ func ParseDownloaded(data []byte) Downloaded {
 	d.To = addrs(h, "To")
 	d.Date = date(h)
 	return d
+}
+
+// messageID is the Message-ID a download's inbox entry would show.
+func messageID(data []byte) string {
+	th, _ := readHeader(data)
+	return strings.TrimSpace(th.Get("Message-ID"))
 }
 
 // date reads the Date field. RFC 1123 with a numeric zone, what servers

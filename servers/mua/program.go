@@ -16,6 +16,10 @@ type Program struct {
 	// not the message itself (Downloaded.Data is nil): for a replay that
 	// never reads it.
 	HeadersOnly bool
+	// NoInbox keeps no inbox at all (Inbox is empty): for a replay in
+	// which nothing reads it. Each download's Message-ID is still read,
+	// for its steps.
+	NoInbox bool
 
 	mu    sync.Mutex
 	inbox []Downloaded

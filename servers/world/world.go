@@ -29,7 +29,8 @@ type Options struct {
 	// Lean is for a replay that only checks its expectations (mailsim
 	// run and test): the PCs' mail programs keep the headers of what they
 	// download, not the whole message, unless a path expectation reads
-	// its Received chain. A large run keeps a tenth less live heap.
+	// its Received chain, and keep no inbox at all unless an expectation
+	// reads it. A large run keeps a tenth less live heap for each.
 	Lean bool
 	// Quiet is for a run nobody follows step by step (mailsim run
 	// --quiet without a trace, test, chaos): steps are kept and reported
