@@ -26,9 +26,9 @@ func TestExposeBackpressure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	defer x.Close() // first, while Pace runs: a bridge's close takes a kernel turn
 	done := make(chan error, 1)
 	go func() { done <- rt.World.Pace(ctx, 20) }() // the PC's 20 Mbit/s link: 50 MB/s of real time
 	ep := endpoint(t, x, "smtp.otherisp.com", "smtp", "tcp")

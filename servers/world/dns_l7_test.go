@@ -41,9 +41,9 @@ func TestExposedDNSDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	defer x.Close() // first, while Pace runs: a bridge's close takes a kernel turn
 	go rt.World.Pace(ctx, 50)
 
 	root := endpoint(t, x, "root-dns", "dns", "udp")

@@ -54,9 +54,9 @@ func TestExposeUDPFlowsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	defer x.Close() // first, while Pace runs: a bridge's close takes a kernel turn
 	go rt.World.Pace(ctx, 20)
 	ep := endpoint(t, x, "ns.otherisp.com", "dns", "udp")
 	// A query for "comentum.com. A" with RD, id 1.
@@ -88,12 +88,13 @@ func TestExposeStoppedServiceResets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// First, while Pace runs: a bridge's close takes a kernel turn.
 	defer x.Close()
 	if err := rt.RunUntil(time.Second); err != nil { // the stop at 0s has happened
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	go rt.World.Pace(ctx, 1)
 	ep := endpoint(t, x, "smtp.comentum.com", "smtp", "tcp")
 	c, err := net.Dial("tcp", ep.Real.String())

@@ -41,9 +41,9 @@ func TestExposeRealClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	defer x.Close() // first, while Pace runs: a bridge's close takes a kernel turn
 	done := make(chan error, 1)
 	go func() { done <- rt.World.Pace(ctx, 2) }()
 
