@@ -31,7 +31,7 @@ func tuneRuntime() {
 // RSS (its live heap peaks near 85 MiB) and costs 3-5% less time than
 // 170, side by side. Past gcRoomy of live heap the pace falls, never
 // under 100, so the headroom stays near 1.6 GiB: the 10x load (about
-// 780 MiB live) runs at 200 and peaks near 2.4 GB of RSS, under the
+// 780 MiB live) runs at 200 and peaks at 2.4-2.6 GB of RSS, under the
 // 3 GB it must stay below.
 const (
 	gcPercent = 230
