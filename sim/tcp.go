@@ -331,9 +331,9 @@ func (w *World) deliverPacket(p *packet) {
 	}
 }
 
-// route is the conn's route to its peer, kept until the topology changes:
-// looked up in the world's table of routes for every segment, a large
-// world's table was a cache miss each time.
+// route is the conn's route to its peer, kept until the topology
+// changes: every segment of the conn takes the same one, and World.route
+// walks the tree anew on each call.
 func (c *tcpConn) route() []hop {
 	if c.routeGen != c.w.routeGen {
 		c.path, c.routeGen = c.w.route(c.h.node, c.peer.node), c.w.routeGen

@@ -151,7 +151,7 @@ func (p *Program) wasSeen(uid string) bool {
 // Message-ID.
 func (p *Program) keep(uid string, data []byte) string {
 	if p.NoInbox {
-		id := messageID(data)
+		id := messageIDOf(data)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.msgID[uid] = id
@@ -195,12 +195,6 @@ func ParseDownloaded(data []byte) Downloaded {
 	d.To = addrs(h, "To")
 	d.Date = date(h)
 	return d
-}
-
-// messageID is the Message-ID a download's inbox entry would show.
-func messageID(data []byte) string {
-	th, _ := readHeader(data)
-	return strings.TrimSpace(th.Get("Message-ID"))
 }
 
 // date reads the Date field. RFC 1123 with a numeric zone, what servers

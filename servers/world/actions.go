@@ -38,22 +38,9 @@ func (rt *Runtime) addProgram(pc *scenario.PC) {
 	acct.Hosts = rt.hostCache(pc.Host)
 	p := mua.New(rt.hosts[pc.Host], acct)
 	p.HeadersOnly = rt.lean && !rt.ev.readsBodies()
-	p.NoInbox = rt.lean && !rt.readsInbox(pc.Host)
+	p.NoInbox = rt.lean && !rt.ev.readsInbox(pc.Host)
 	p.Track(rt.journeys.reporter(pc.Host))
 	rt.programs[pc.Host] = p
-}
-
-// readsInbox reports whether an expectation reads the inbox of host's
-// mail program: a downloaded one about host, or any path one. A lean
-// world keeps no inbox for the others (a large load's 10,000 PCs held a
-// tenth of its live heap in them).
-func (rt *Runtime) readsInbox(host string) bool {
-	for _, e := range rt.Scenario.Expect {
-		if e.Kind == scenario.ExpPath || e.Kind == scenario.ExpDownloaded && e.Host == host {
-			return true
-		}
-	}
-	return false
 }
 
 // schedule plays one timeline action at its time, as a goroutine of the
