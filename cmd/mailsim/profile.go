@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"sync"
 )
 
 // Hidden environment variables for measuring a whole run (not in the
@@ -33,7 +34,10 @@ func startProfiles(stderr io.Writer) (stop func()) {
 		}
 	}
 	if path := os.Getenv(envMemProfile); path != "" {
-		var written uint64
+		var (
+			mu      sync.Mutex // the heap watcher's finalizer and stop both write
+			written uint64
+		)
 		write := func() {
 			f, err := os.Create(path)
 			if err == nil {
@@ -47,6 +51,8 @@ func startProfiles(stderr io.Writer) (stop func()) {
 		// The heap watcher calls this after every collection; the
 		// profile is written again each time the peak grows by a tenth.
 		hear := func(live uint64) {
+			mu.Lock()
+			defer mu.Unlock()
 			if live > written+written/10 {
 				written = live
 				write()
@@ -54,6 +60,8 @@ func startProfiles(stderr io.Writer) (stop func()) {
 		}
 		onPeak.Store(&hear)
 		stops = append(stops, func() {
+			mu.Lock()
+			defer mu.Unlock()
 			if written == 0 { // no collection in the run
 				runtime.GC()
 				write()
