@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -99,13 +100,9 @@ func TestGenLoad(t *testing.T) {
 func benchRun(b *testing.B, file string, args ...string) runFigures {
 	var sum runFigures
 	for i := 0; i < b.N; i++ {
-		f := runOnce(b, file, args...)
-		sum.wall += f.wall
-		sum.user += f.user
-		sum.events += f.events
-		sum.maxRSS = max(sum.maxRSS, f.maxRSS)
+		sum.add(runOnce(b, file, args...))
 	}
-	return report(b, sum, b.N)
+	return report(b, sum.mean(b.N))
 }
 
 // runFigures is what one run, or the sum of several, measured.
@@ -116,9 +113,21 @@ type runFigures struct {
 	maxRSS     int64 // KiB
 }
 
-// report reports the mean of sum over n runs and returns it.
-func report(b *testing.B, sum runFigures, n int) runFigures {
-	f := runFigures{wall: sum.wall / float64(n), user: sum.user / float64(n), rate: float64(sum.events) / sum.wall, maxRSS: sum.maxRSS}
+// add sums f into s; maxRSS is the largest of them.
+func (s *runFigures) add(f runFigures) {
+	s.wall += f.wall
+	s.user += f.user
+	s.events += f.events
+	s.maxRSS = max(s.maxRSS, f.maxRSS)
+}
+
+// mean is the mean run of the n summed in s.
+func (s runFigures) mean(n int) runFigures {
+	return runFigures{wall: s.wall / float64(n), user: s.user / float64(n), rate: float64(s.events) / s.wall, events: s.events / uint64(n), maxRSS: s.maxRSS}
+}
+
+// report reports f and returns it.
+func report(b *testing.B, f runFigures) runFigures {
 	b.ReportMetric(f.wall, "wall-s")
 	b.ReportMetric(f.user, "user-s")
 	b.ReportMetric(float64(f.maxRSS)/1024, "maxrss-MiB")
@@ -129,7 +138,17 @@ func report(b *testing.B, sum runFigures, n int) runFigures {
 
 // runOnce execs "mailsim run --quiet" on file once.
 func runOnce(b *testing.B, file string, args ...string) runFigures {
-	statsFile := filepath.Join(b.TempDir(), "stats")
+	f, err := execRun(b.TempDir(), file, args...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// execRun is runOnce without the benchmark, for other goroutines than
+// its own (which alone may stop it); dir holds the statistics file.
+func execRun(dir, file string, args ...string) (runFigures, error) {
+	statsFile := filepath.Join(dir, "stats")
 	cmd := exec.Command(binary, append([]string{"run", "--quiet", file}, args...)...)
 	cmd.Env = append(os.Environ(), envStats+"="+statsFile)
 	var out, errb bytes.Buffer
@@ -138,15 +157,17 @@ func runOnce(b *testing.B, file string, args ...string) runFigures {
 	err := cmd.Run()
 	f := runFigures{wall: time.Since(start).Seconds()}
 	if err != nil {
-		b.Fatalf("%v\n%s%s", err, tail(out.String(), 2000), errb.String())
+		return f, fmt.Errorf("%v\n%s%s", err, tail(out.String(), 2000), errb.String())
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		f.maxRSS = int64(ru.Maxrss) // KiB on Linux
 		f.user = time.Duration(ru.Utime.Nano()).Seconds()
 	}
-	f.events = statsEvents(b, statsFile)
+	if f.events, err = statsEvents(statsFile); err != nil {
+		return f, err
+	}
 	f.rate = float64(f.events) / f.wall
-	return f
+	return f, nil
 }
 
 // alongside runs file with args once while the base run (baseFile with
@@ -160,47 +181,53 @@ func alongside(b *testing.B, file string, args []string, baseFile string, baseAr
 		b.Skip("runs once: -benchtime 1x")
 	}
 	done := make(chan struct{})
-	bases := make(chan runFigures)
+	stop := sync.OnceFunc(func() { close(done) })
+	defer stop() // if the run fails the benchmark
+	type bases struct {
+		mean runFigures
+		err  error
+	}
+	result := make(chan bases, 1)
+	dir := b.TempDir()
 	go func() {
 		var sum runFigures
-		n := 0
-		for {
-			f := runOnce(b, baseFile, baseArgs...)
-			sum.wall += f.wall
-			sum.user += f.user
-			sum.events += f.events
-			n++
+		for n := 1; ; n++ {
+			f, err := execRun(dir, baseFile, baseArgs...)
+			if err != nil {
+				<-done
+				result <- bases{err: err}
+				return
+			}
+			sum.add(f)
 			select {
 			case <-done:
-				bases <- runFigures{wall: sum.wall / float64(n), user: sum.user / float64(n), rate: float64(sum.events) / sum.wall}
+				result <- bases{mean: sum.mean(n)}
 				return
 			default:
 			}
 		}
 	}()
 	f := runOnce(b, file, args...)
-	close(done)
-	base = <-bases
-	return report(b, f, 1), base
+	stop()
+	r := <-result
+	if r.err != nil {
+		b.Fatal(r.err)
+	}
+	return report(b, f), r.mean
 }
 
 // statsEvents reads the event count from a MAILSIM_STATS file.
-func statsEvents(b *testing.B, path string) uint64 {
+func statsEvents(path string) (uint64, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		b.Fatal(err)
+		return 0, err
 	}
 	for _, f := range strings.Fields(string(data)) {
 		if v, ok := strings.CutPrefix(f, "events="); ok {
-			n, err := strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				b.Fatal(err)
-			}
-			return n
+			return strconv.ParseUint(v, 10, 64)
 		}
 	}
-	b.Fatalf("no events= in %s: %s", path, data)
-	return 0
+	return 0, fmt.Errorf("no events= in %s: %s", path, data)
 }
 
 func BenchmarkRunClassroom(b *testing.B) {
