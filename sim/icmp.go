@@ -70,18 +70,22 @@ func quoteDatagram(p *packet) []byte {
 	s, d := p.src.Addr().As4(), p.dst.Addr().As4()
 	copy(b[12:], s[:])
 	copy(b[16:], d[:])
-	binary.BigEndian.PutUint16(b[10:], ipChecksum(b[:20]))
+	binary.BigEndian.PutUint16(b[10:], Checksum(b[:20], 0))
 	binary.BigEndian.PutUint16(b[20:], p.src.Port())
 	binary.BigEndian.PutUint16(b[22:], p.dst.Port())
 	binary.BigEndian.PutUint16(b[24:], uint16(8+len(p.payload)))
 	return b
 }
 
-// ipChecksum is the Internet checksum (RFC 1071) of b.
-func ipChecksum(b []byte) uint16 {
-	var sum uint32
+// Checksum is the Internet checksum (RFC 1071) of b, its checksum field
+// zero, added to sum: a pseudo-header's, for TCP and UDP, or 0. An odd
+// last octet counts as if followed by a zero.
+func Checksum(b []byte, sum uint32) uint16 {
 	for i := 0; i+1 < len(b); i += 2 {
 		sum += uint32(b[i])<<8 | uint32(b[i+1])
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
 	}
 	for sum > 0xffff {
 		sum = sum&0xffff + sum>>16

@@ -221,7 +221,7 @@ func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 	ip[9] = proto
 	copy(ip[12:], s4[:])
 	copy(ip[16:], d4[:])
-	be.PutUint16(ip[10:], checksum(ip, 0))
+	be.PutUint16(ip[10:], sim.Checksum(ip, 0))
 
 	seg := b[ethLen+ipLen : n]
 	copy(seg[l4:], e.Payload)
@@ -236,12 +236,12 @@ func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 		// Destination unreachable; its checksum covers the quoted
 		// datagram too (RFC 792).
 		seg[0], seg[1] = sim.ICMPDestUnreachable, sim.ICMPPortUnreachable
-		be.PutUint16(seg[2:], checksum(seg, 0))
+		be.PutUint16(seg[2:], sim.Checksum(seg, 0))
 	case protoUDP: // RFC 768
 		be.PutUint16(seg[0:], e.Src.Port())
 		be.PutUint16(seg[2:], e.Dst.Port())
 		be.PutUint16(seg[4:], uint16(len(seg)))
-		be.PutUint16(seg[6:], checksum(seg, pseudo))
+		be.PutUint16(seg[6:], sim.Checksum(seg, pseudo))
 	default: // TCP, RFC 9293
 		be.PutUint16(seg[0:], e.Src.Port())
 		be.PutUint16(seg[2:], e.Dst.Port())
@@ -249,40 +249,12 @@ func (w *Writer) frame(e *sim.Event) ([]byte, error) {
 		if e.Flags&sim.ACK != 0 {
 			be.PutUint32(seg[8:], e.TCPAck)
 		}
-		be.PutUint16(seg[12:], tcpDataOffs|tcpFlags(e.Flags))
+		// sim's flags have the header's bit values.
+		be.PutUint16(seg[12:], tcpDataOffs|uint16(e.Flags&(sim.FIN|sim.SYN|sim.RST|sim.PSH|sim.ACK)))
 		be.PutUint16(seg[14:], window)
-		be.PutUint16(seg[16:], checksum(seg, pseudo))
+		be.PutUint16(seg[16:], sim.Checksum(seg, pseudo))
 	}
 	return b, nil
-}
-
-// tcpFlags is the TCP header's flag bits for the simulated segment's.
-func tcpFlags(f sim.TCPFlags) uint16 {
-	var bits uint16
-	for _, x := range [...]struct {
-		sim sim.TCPFlags
-		bit uint16
-	}{{sim.FIN, 0x01}, {sim.SYN, 0x02}, {sim.RST, 0x04}, {sim.PSH, 0x08}, {sim.ACK, 0x10}} {
-		if f&x.sim != 0 {
-			bits |= x.bit
-		}
-	}
-	return bits
-}
-
-// checksum is the Internet checksum of data (RFC 1071), its checksum
-// field zero, added to sum (a pseudo-header's).
-func checksum(data []byte, sum uint32) uint16 {
-	for i := 0; i+1 < len(data); i += 2 {
-		sum += uint32(data[i])<<8 | uint32(data[i+1])
-	}
-	if len(data)%2 == 1 {
-		sum += uint32(data[len(data)-1]) << 8
-	}
-	for sum > 0xffff {
-		sum = sum>>16 + sum&0xffff
-	}
-	return ^uint16(sum)
 }
 
 // putMAC writes the locally administered unicast MAC of an IPv4
