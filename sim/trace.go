@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math/bits"
+	"net/netip"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -56,14 +59,49 @@ func JSONLine(e *Event) []byte { return AppendJSONLine(nil, e, true) }
 // millions of lines, and reflection made writing them cost as much as
 // simulating them.
 func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
+	return appendTail(appendHead(b, e), e, payload)
+}
+
+// appendHead writes what differs between the hops of one segment: the
+// event's number, kind, times and link.
+func appendHead(b []byte, e *Event) []byte {
 	b = append(b, `{"seq":`...)
-	b = strconv.AppendUint(b, e.Seq, 10)
+	b = appendUint(b, e.Seq)
 	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, string(e.Kind))
+	switch e.Kind {
+	case KindHop, KindStep, KindNote, KindDrop: // nothing to escape
+		b = append(b, '"')
+		b = append(b, e.Kind...)
+		b = append(b, '"')
+	default:
+		b = appendJSONString(b, string(e.Kind))
+	}
 	b = append(b, `,"depart_us":`...)
-	b = strconv.AppendInt(b, e.Depart.Microseconds(), 10)
+	b = appendInt(b, e.Depart.Microseconds())
 	b = append(b, `,"arrive_us":`...)
-	b = strconv.AppendInt(b, e.Arrive.Microseconds(), 10)
+	b = appendInt(b, e.Arrive.Microseconds())
+	// Closures, not functions: inlined, they keep b in registers.
+	str := func(key, v string) {
+		if v != "" {
+			b = append(b, `,"`...)
+			b = append(b, key...)
+			b = append(b, `":`...)
+			b = appendJSONString(b, v)
+		}
+	}
+	str("link", e.Link)
+	str("from", e.From)
+	str("to", e.To)
+	if e.Hop != 0 {
+		b = append(b, `,"hop":`...)
+		b = appendUint(b, uint64(e.Hop))
+	}
+	return b
+}
+
+// appendTail writes the rest of the object, from "hops" on, which every
+// hop of one segment shares.
+func appendTail(b []byte, e *Event, payload bool) []byte {
 	str := func(key, v string) {
 		if v != "" {
 			b = append(b, `,"`...)
@@ -77,13 +115,9 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 			b = append(b, `,"`...)
 			b = append(b, key...)
 			b = append(b, `":`...)
-			b = strconv.AppendUint(b, v, 10)
+			b = appendUint(b, v)
 		}
 	}
-	str("link", e.Link)
-	str("from", e.From)
-	str("to", e.To)
-	num("hop", uint64(e.Hop))
 	num("hops", uint64(e.Hops))
 	str("proto", e.Proto)
 	step := e.Kind == KindStep
@@ -110,7 +144,7 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	num("tcp_ack", uint64(e.TCPAck))
 	if hasAddr {
 		b = append(b, `,"len":`...)
-		b = strconv.AppendInt(b, int64(len(e.Payload)), 10)
+		b = appendUint(b, uint64(len(e.Payload)))
 	}
 	if payload && len(e.Payload) > 0 {
 		b = append(b, `,"payload":"`...)
@@ -127,6 +161,56 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	return append(b, '}')
 }
 
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// pow10 is 10ⁿ for n up to 19.
+var pow10 = func() (p [20]uint64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// appendUint appends v in decimal, as strconv.AppendUint(b, v, 10) does,
+// but straight into b: that formats into a buffer of its own and copies,
+// and a trace line has up to nine numbers.
+func appendUint(b []byte, v uint64) []byte {
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	n := bits.Len64(v) * 1233 >> 12 // ⌊log₁₀ 2^len⌋: the digits, or one more
+	if v >= pow10[n] {
+		n++
+	}
+	b = slices.Grow(b, n)
+	i := len(b) + n
+	b = b[:i]
+	for v >= 100 {
+		d := v % 100 * 2
+		v /= 100
+		i -= 2
+		b[i], b[i+1] = digitPairs[d], digitPairs[d+1]
+	}
+	if v >= 10 {
+		b[i-2], b[i-1] = digitPairs[v*2], digitPairs[v*2+1]
+	} else {
+		b[i-1] = byte('0' + v)
+	}
+	return b
+}
+
+// appendInt appends v in decimal.
+func appendInt(b []byte, v int64) []byte {
+	if v < 0 {
+		return appendUint(append(b, '-'), -uint64(v))
+	}
+	return appendUint(b, uint64(v))
+}
+
 // jsonSafe marks the ASCII bytes a JSON string holds as they are.
 var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -135,6 +219,29 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// safe8 tells whether all of the 8 bytes of x (a word of a string) are
+// jsonSafe, a word at a time: most strings in a trace have nothing to
+// escape. Each test is exact about whether any byte matches.
+func safe8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	bad := x & hi                  // not ASCII
+	bad |= (x - lo*0x20) & ^x & hi // control characters
+	v := x ^ lo*'\\'               // backslash
+	bad |= (v - lo) & ^v & hi
+	v = (x | lo*0x02) ^ lo*'>' // '<' or '>'
+	bad |= (v - lo) & ^v & hi
+	v = (x | lo*0x04) ^ lo*'&' // '"' or '&'
+	bad |= (v - lo) & ^v & hi
+	return bad == 0
+}
+
+// word reads s[i:i+8] as a little-endian word (one load).
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // appendJSONString quotes s as encoding/json does (HTML-safe, invalid
 // UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
 func appendJSONString(b []byte, s string) []byte {
@@ -142,6 +249,12 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && safe8(word(s, i)) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if jsonSafe[c] {
@@ -193,11 +306,40 @@ func appendJSONString(b []byte, s string) []byte {
 // TraceWriter writes events to w in one of the two encodings. Call Flush
 // when the run ends.
 type TraceWriter struct {
-	bw      *bufio.Writer
+	bw      *bufio.Writer // text
+	w       io.Writer     // JSON
 	json    bool
-	payload bool // JSON: include payloads
-	buf     []byte
+	payload bool   // JSON: include payloads
+	buf     []byte // JSON: lines not yet written
 	err     error
+	tails   *[tailSlots]tail // JSON without payloads: recent hops' tails
+}
+
+// jsonBuf is how much of the JSON trace is written at once.
+const jsonBuf = 1 << 16
+
+// A segment's hops share everything from "hops" on, two thirds of each
+// line; tails keeps that text of recent segments, so a segment's later
+// hops copy it instead of encoding it again. A slot holds what the text
+// was made from, and is used only if all of it is equal.
+const tailBits, tailSlots = 10, 1 << 10
+
+type tail struct {
+	key  tailKey
+	text []byte
+}
+
+// tailKey is every field appendTail writes for a hop without payload.
+type tailKey struct {
+	hops             int
+	proto            string
+	src, dst         netip.AddrPort
+	srcHost, dstHost string
+	flags            TCPFlags
+	seq, ack         uint32
+	n                int
+	conn             uint64
+	summary, msg     string
 }
 
 // NewTextTrace returns a writer of the readable encoding.
@@ -207,7 +349,30 @@ func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewW
 // says whether lines carry the segments' payloads (base64), which make
 // a trace several times larger.
 func NewJSONTrace(w io.Writer, payload bool) *TraceWriter {
-	return &TraceWriter{bw: bufio.NewWriterSize(w, 1<<16), json: true, payload: payload}
+	t := &TraceWriter{w: w, json: true, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
+	if !payload {
+		t.tails = new([tailSlots]tail)
+	}
+	return t
+}
+
+// appendJSON appends e's line, with its tail from t.tails when a hop of
+// the same segment wrote it recently.
+func (t *TraceWriter) appendJSON(b []byte, e *Event) []byte {
+	if t.tails == nil || e.Kind != KindHop || e.Host != "" || e.Text != "" || e.Step != "" || e.Reply != "" {
+		return AppendJSONLine(b, e, t.payload)
+	}
+	b = appendHead(b, e)
+	k := tailKey{e.Hops, e.Proto, e.Src, e.Dst, e.SrcHost, e.DstHost, e.Flags, e.TCPSeq, e.TCPAck, len(e.Payload), e.Conn, e.Summary, e.Msg}
+	h := (k.conn*0x9e3779b97f4a7c15 ^ uint64(k.seq)<<32 ^ uint64(k.ack) ^ uint64(k.flags)<<16 ^ uint64(k.n)) * 0xff51afd7ed558ccd
+	sl := &t.tails[h>>(64-tailBits)]
+	if sl.key == k && sl.text != nil {
+		return append(b, sl.text...)
+	}
+	n := len(b)
+	b = appendTail(b, e, false)
+	sl.key, sl.text = k, append(sl.text[:0], b[n:]...)
+	return b
 }
 
 // Event writes one event. Use it as a World subscriber.
@@ -215,9 +380,12 @@ func (t *TraceWriter) Event(e *Event) {
 	if t.err != nil {
 		return
 	}
-	if t.json {
-		t.buf = append(AppendJSONLine(t.buf[:0], e, t.payload), '\n')
-		_, t.err = t.bw.Write(t.buf)
+	if t.json { // lines go end to end in buf, written when it fills
+		t.buf = append(t.appendJSON(t.buf, e), '\n')
+		if len(t.buf) >= jsonBuf {
+			_, t.err = t.w.Write(t.buf)
+			t.buf = t.buf[:0]
+		}
 		return
 	}
 	t.bw.WriteString(TextLine(e))
@@ -226,6 +394,13 @@ func (t *TraceWriter) Event(e *Event) {
 
 // Flush writes out buffered lines and reports the first write error.
 func (t *TraceWriter) Flush() error {
+	if t.json {
+		if t.err == nil && len(t.buf) > 0 {
+			_, t.err = t.w.Write(t.buf)
+		}
+		t.buf = t.buf[:0]
+		return t.err
+	}
 	if err := t.bw.Flush(); t.err == nil {
 		t.err = err
 	}

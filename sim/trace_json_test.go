@@ -2,10 +2,13 @@ package sim
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand"
 	"net/netip"
+	"strconv"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // jsonEvent is the JSON Lines form as encoding/json writes it; the field
@@ -100,6 +103,56 @@ func TestJSONLineMatchesEncodingJSON(t *testing.T) {
 			if got, want := string(AppendJSONLine(nil, e, payload)), marshalEvent(e, payload); got != want {
 				t.Fatalf("event %d (payload %v):\n got %s\nwant %s", i, payload, got, want)
 			}
+		}
+	}
+}
+
+// TestSafe8 checks the word-at-a-time test against the table, for every
+// byte in every position.
+func TestSafe8(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			w := []byte("abcdefgh")
+			w[pos] = byte(c)
+			want := c < utf8.RuneSelf && jsonSafe[c]
+			if got := safe8(word(string(w), 0)); got != want {
+				t.Errorf("byte %#x at %d: safe8 %v, table %v", c, pos, got, want)
+			}
+		}
+	}
+	// Words of bytes near the edges, where a borrow could cross bytes.
+	edges := []byte{0, 1, 0x1f, 0x20, 0x21, '"', '#', '%', '&', '\'', ';', '<', '=', '>', '?', '[', '\\', ']', 'a', 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff}
+	rnd := rand.New(rand.NewSource(2))
+	for range 200000 {
+		var w [8]byte
+		want := true
+		for i := range w {
+			w[i] = edges[rnd.Intn(len(edges))]
+			want = want && w[i] < utf8.RuneSelf && jsonSafe[w[i]]
+		}
+		if got := safe8(word(string(w[:]), 0)); got != want {
+			t.Fatalf("% x: safe8 %v, table %v", w, got, want)
+		}
+	}
+}
+
+// TestAppendUint compares the digit writer with strconv around every
+// power of ten and on random values.
+func TestAppendUint(t *testing.T) {
+	vals := []uint64{0, math.MaxUint64, math.MaxInt64, math.MaxInt64 + 1}
+	for p := uint64(1); p <= math.MaxUint64/10; p *= 10 {
+		vals = append(vals, p-1, p, p+1, 10*p-1)
+	}
+	rnd := rand.New(rand.NewSource(3))
+	for range 10000 {
+		vals = append(vals, rnd.Uint64()>>rnd.Intn(64))
+	}
+	for _, v := range vals {
+		if got, want := string(appendUint([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
+			t.Fatalf("appendUint(%d) = %s", v, got)
+		}
+		if got, want := string(appendInt(nil, int64(v))), strconv.FormatInt(int64(v), 10); got != want {
+			t.Fatalf("appendInt(%d) = %s", int64(v), got)
 		}
 	}
 }

@@ -86,7 +86,7 @@ func Build(sc *scenario.Scenario, opts Options) (*Runtime, error) {
 	}
 	rt.ev = newEvidence(rt)
 	rt.journeys = newJourneys(rt)
-	w.SetSummarizer(summarize)
+	w.SetSummarizer((&summaries{dns: map[string]string{}}).summarize)
 	w.SetTagger(rt.journeys.tag)
 	if rt.ev.wantReplies {
 		w.Watch(rt.ev.event)
