@@ -163,14 +163,14 @@ func (w *World) forward(p *packet) {
 		it.pkt, it.link = p, l
 		return
 	}
+	// Field by field into the blank record: a literal is built on the
+	// stack first, which made this frame half a kilobyte.
 	ev := w.newEvent()
-	*ev = Event{
-		Kind: KindHop, Depart: depart, Arrive: arrive, Link: l.Name,
-		From: h.from().name, To: h.to().name, Hop: p.idx + 1, Hops: len(p.route),
-		Proto: p.proto, Src: p.src, Dst: p.dst, SrcHost: p.srcHost.name, DstHost: p.dstHost.name,
-		Flags: p.flags, TCPSeq: p.seq, TCPAck: p.ack, Payload: p.payload, Conn: p.conn, Summary: p.summary,
-		Msg: p.msg,
-	}
+	ev.Kind, ev.Depart, ev.Arrive, ev.Link = KindHop, depart, arrive, l.Name
+	ev.From, ev.To, ev.Hop, ev.Hops = h.from().name, h.to().name, p.idx+1, len(p.route)
+	ev.Proto, ev.Src, ev.Dst, ev.SrcHost, ev.DstHost = p.proto, p.src, p.dst, p.srcHost.name, p.dstHost.name
+	ev.Flags, ev.TCPSeq, ev.TCPAck, ev.Payload, ev.Conn = p.flags, p.seq, p.ack, p.payload, p.conn
+	ev.Summary, ev.Msg = p.summary, p.msg
 	if depart == w.now {
 		w.emit(ev)
 	} else {
@@ -268,10 +268,19 @@ func (w *World) tag(p *packet) {
 		return
 	}
 	p.tagged = true
-	ev := &w.scratch
-	*ev = Event{Proto: p.proto, Src: p.src, Dst: p.dst, Flags: p.flags, Payload: p.payload, Conn: p.conn}
+	ev := w.scratchOf(p)
 	p.msg = w.tagger(ev)
 	ev.Payload = nil
+}
+
+// scratchOf fills the one scratch event the tagger and summarizer are
+// given with p's segment; only those fields are ever set. Field by
+// field, not a literal: that is built on the stack, and made the frames
+// of every caller a few hundred bytes deeper.
+func (w *World) scratchOf(p *packet) *Event {
+	ev := &w.scratch
+	ev.Proto, ev.Src, ev.Dst, ev.Flags, ev.Payload, ev.Conn = p.proto, p.src, p.dst, p.flags, p.payload, p.conn
+	return ev
 }
 
 // Note records a note from outside any host, e.g. a scenario action.
@@ -284,8 +293,7 @@ func (w *World) Note(text string) {
 func (w *World) summarize(p *packet) string {
 	if w.summary != nil {
 		// One scratch event serves every call: the kernel is single-threaded here.
-		ev := &w.scratch
-		*ev = Event{Proto: p.proto, Src: p.src, Dst: p.dst, Flags: p.flags, Payload: p.payload}
+		ev := w.scratchOf(p)
 		s := w.summary(ev)
 		ev.Payload = nil
 		if s != "" {
@@ -321,28 +329,37 @@ func DefaultSummary(proto string, flags TCPFlags, payload []byte) string {
 		line = line[:i]
 	}
 	line = bytes.TrimRight(line, "\r")
-	s := printable(line, 72)
-	if len(payload) > len(line)+2 {
-		s += " …"
-	}
-	return s
+	return printable(line, 72, len(payload) > len(line)+2)
 }
 
-// printable quotes control and non-ASCII bytes and cuts s to max runes.
-func printable(b []byte, max int) string {
+// printable quotes control and non-ASCII bytes as \xNN and cuts b to
+// max bytes ("…" if cut); more adds " …" (the payload goes on). It runs
+// once per segment of a trace, so plain runs are copied whole.
+func printable(b []byte, max int, more bool) string {
+	const hex = "0123456789abcdef"
+	head := b[:min(len(b), max)]
 	var sb strings.Builder
-	n := 0
-	for _, c := range b {
-		if n >= max {
-			sb.WriteString("…")
+	sb.Grow(len(head) + len("… …"))
+	for len(head) > 0 {
+		i := 0
+		for i < len(head) && head[i] >= 0x20 && head[i] < 0x7f {
+			i++
+		}
+		sb.Write(head[:i])
+		if i == len(head) {
 			break
 		}
-		if c >= 0x20 && c < 0x7f {
-			sb.WriteByte(c)
-		} else {
-			fmt.Fprintf(&sb, "\\x%02x", c)
-		}
-		n++
+		c := head[i]
+		sb.WriteString(`\x`)
+		sb.WriteByte(hex[c>>4])
+		sb.WriteByte(hex[c&0xf])
+		head = head[i+1:]
+	}
+	if len(b) > max {
+		sb.WriteString("…")
+	}
+	if more {
+		sb.WriteString(" …")
 	}
 	return sb.String()
 }
