@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // FormatTime writes a virtual time as seconds with microseconds, the way
@@ -63,8 +64,13 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 }
 
 // appendHead writes what differs between the hops of one segment: the
-// event's number, kind, times and link.
+// event's number, kind, times, link and hop.
 func appendHead(b []byte, e *Event) []byte {
+	return appendHop(appendPlace(appendStart(b, e), e), e)
+}
+
+// appendStart writes the event's number, kind and times.
+func appendStart(b []byte, e *Event) []byte {
 	b = append(b, `{"seq":`...)
 	b = appendUint(b, e.Seq)
 	b = append(b, `,"kind":`...)
@@ -79,7 +85,11 @@ func appendHead(b []byte, e *Event) []byte {
 	b = append(b, `,"depart_us":`...)
 	b = appendInt(b, e.Depart.Microseconds())
 	b = append(b, `,"arrive_us":`...)
-	b = appendInt(b, e.Arrive.Microseconds())
+	return appendInt(b, e.Arrive.Microseconds())
+}
+
+// appendPlace writes the link and its ends.
+func appendPlace(b []byte, e *Event) []byte {
 	// Closures, not functions: inlined, they keep b in registers.
 	str := func(key, v string) {
 		if v != "" {
@@ -92,6 +102,11 @@ func appendHead(b []byte, e *Event) []byte {
 	str("link", e.Link)
 	str("from", e.From)
 	str("to", e.To)
+	return b
+}
+
+// appendHop writes the link's place on the route.
+func appendHop(b []byte, e *Event) []byte {
 	if e.Hop != 0 {
 		b = append(b, `,"hop":`...)
 		b = appendUint(b, uint64(e.Hop))
@@ -312,7 +327,8 @@ type TraceWriter struct {
 	payload bool   // JSON: include payloads
 	buf     []byte // JSON: lines not yet written
 	err     error
-	tails   *[tailSlots]tail // JSON without payloads: recent hops' tails
+	tails   *[tailSlots]tail   // JSON without payloads: recent hops' tails
+	places  *[placeSlots]place // and their links
 }
 
 // jsonBuf is how much of the JSON trace is written at once.
@@ -320,9 +336,13 @@ const jsonBuf = 1 << 16
 
 // A segment's hops share everything from "hops" on, two thirds of each
 // line; tails keeps that text of recent segments, so a segment's later
-// hops copy it instead of encoding it again. A slot holds what the text
-// was made from, and is used only if all of it is equal.
-const tailBits, tailSlots = 10, 1 << 10
+// hops copy it instead of encoding it again. places does the same for a
+// link and its ends, of which a world has a few thousand. A slot holds
+// what its text was made from, and is used only if all of it is equal.
+const (
+	tailBits, tailSlots   = 10, 1 << 10
+	placeBits, placeSlots = 10, 1 << 10
+)
 
 type tail struct {
 	key  tailKey
@@ -342,6 +362,15 @@ type tailKey struct {
 	summary, msg     string
 }
 
+type place struct {
+	link, from, to string
+	text           []byte
+}
+
+// addr is where a string's bytes are, to find its slot: names are made
+// once, so the same name comes back at the same address.
+func addr(s string) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) }
+
 // NewTextTrace returns a writer of the readable encoding.
 func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewWriter(w)} }
 
@@ -351,18 +380,27 @@ func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewW
 func NewJSONTrace(w io.Writer, payload bool) *TraceWriter {
 	t := &TraceWriter{w: w, json: true, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
 	if !payload {
-		t.tails = new([tailSlots]tail)
+		t.tails, t.places = new([tailSlots]tail), new([placeSlots]place)
 	}
 	return t
 }
 
-// appendJSON appends e's line, with its tail from t.tails when a hop of
-// the same segment wrote it recently.
+// appendJSON appends e's line, with its link and tail from t.places
+// and t.tails when a hop wrote them recently.
 func (t *TraceWriter) appendJSON(b []byte, e *Event) []byte {
 	if t.tails == nil || e.Kind != KindHop || e.Host != "" || e.Text != "" || e.Step != "" || e.Reply != "" {
 		return AppendJSONLine(b, e, t.payload)
 	}
-	b = appendHead(b, e)
+	b = appendStart(b, e)
+	p := &t.places[(addr(e.Link)^addr(e.From)>>4)*0x9e3779b97f4a7c15>>(64-placeBits)]
+	if p.link == e.Link && p.from == e.From && p.to == e.To && p.text != nil {
+		b = append(b, p.text...)
+	} else {
+		n := len(b)
+		b = appendPlace(b, e)
+		p.link, p.from, p.to, p.text = e.Link, e.From, e.To, append(p.text[:0], b[n:]...)
+	}
+	b = appendHop(b, e)
 	k := tailKey{e.Hops, e.Proto, e.Src, e.Dst, e.SrcHost, e.DstHost, e.Flags, e.TCPSeq, e.TCPAck, len(e.Payload), e.Conn, e.Summary, e.Msg}
 	h := (k.conn*0x9e3779b97f4a7c15 ^ uint64(k.seq)<<32 ^ uint64(k.ack) ^ uint64(k.flags)<<16 ^ uint64(k.n)) * 0xff51afd7ed558ccd
 	sl := &t.tails[h>>(64-tailBits)]

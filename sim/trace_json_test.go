@@ -1,11 +1,13 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"math/rand"
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -153,6 +155,64 @@ func TestAppendUint(t *testing.T) {
 		}
 		if got, want := string(appendInt(nil, int64(v))), strconv.FormatInt(int64(v), 10); got != want {
 			t.Fatalf("appendInt(%d) = %s", int64(v), got)
+		}
+	}
+}
+
+// TestTraceWriterKeptText checks that lines made with the kept links and
+// tails are those AppendJSONLine writes, for hops that share links,
+// names and segments, or differ in one field only, in any order.
+func TestTraceWriterKeptText(t *testing.T) {
+	rnd := rand.New(rand.NewSource(5))
+	names := []string{"lisa-pc", "otherisp-router", "ns.otherisp.com", "é<&>\"", strings.Clone("lisa-pc"), ""}
+	pick := func() string { return names[rnd.Intn(len(names))] }
+	addrs := []netip.AddrPort{netip.MustParseAddrPort("198.51.100.25:25"), netip.MustParseAddrPort("203.0.113.25:49152"), {}}
+	var segs []Event
+	for range 40 {
+		segs = append(segs, Event{Hops: 1 + rnd.Intn(3), Proto: []string{"tcp", "udp", "icmp"}[rnd.Intn(3)],
+			Src: addrs[rnd.Intn(3)], Dst: addrs[rnd.Intn(3)], SrcHost: pick(), DstHost: pick(),
+			Flags: TCPFlags(rnd.Intn(4)), TCPSeq: uint32(rnd.Intn(3)), TCPAck: uint32(rnd.Intn(2)),
+			Payload: make([]byte, rnd.Intn(3)), Conn: uint64(rnd.Intn(3)), Summary: pick(), Msg: pick()})
+	}
+	// Segments that differ from one of those in one field only.
+	for _, change := range []func(*Event){
+		func(e *Event) { e.Hops++ }, func(e *Event) { e.Proto += "x" }, func(e *Event) { e.Src = addrs[1] },
+		func(e *Event) { e.Dst = netip.MustParseAddrPort("[2001:db8::1]:53") }, func(e *Event) { e.SrcHost += "x" },
+		func(e *Event) { e.DstHost += "x" }, func(e *Event) { e.Flags ^= SYN }, func(e *Event) { e.TCPSeq++ },
+		func(e *Event) { e.TCPAck++ }, func(e *Event) { e.Payload = append(e.Payload, 0) }, func(e *Event) { e.Conn++ },
+		func(e *Event) { e.Summary += "x" }, func(e *Event) { e.Msg += "x" },
+	} {
+		for i := range 3 {
+			e := segs[i]
+			change(&e)
+			segs = append(segs, e)
+		}
+	}
+	var buf bytes.Buffer
+	tw := NewJSONTrace(&buf, false)
+	var want []string
+	for i := range 20000 {
+		e := segs[rnd.Intn(len(segs))]
+		e.Seq, e.Kind = uint64(i+1), KindHop
+		if rnd.Intn(20) == 0 {
+			e.Kind = []Kind{KindNote, KindDrop, KindStep}[rnd.Intn(3)]
+			e.Host, e.Text = pick(), pick()
+		}
+		e.Depart, e.Arrive = time.Duration(rnd.Int63n(1e10)), time.Duration(rnd.Int63n(1e10))
+		e.Link, e.From, e.To, e.Hop = pick()+"—"+pick(), pick(), pick(), 1+rnd.Intn(3)
+		if rnd.Intn(2) == 0 {
+			e.Link = names[0] + "—" + names[1] // the same text at another address
+		}
+		tw.Event(&e)
+		want = append(want, string(AppendJSONLine(nil, &e, false))+"\n")
+	}
+	if err := tw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.SplitAfter(buf.String(), "\n")
+	for i, w := range want {
+		if got[i] != w {
+			t.Fatalf("line %d:\n got %s\nwant %s", i+1, got[i], w)
 		}
 	}
 }
