@@ -74,18 +74,21 @@ func appendStart(b []byte, e *Event) []byte {
 	b = append(b, `{"seq":`...)
 	b = appendUint(b, e.Seq)
 	b = append(b, `,"kind":`...)
-	switch e.Kind {
-	case KindHop, KindStep, KindNote, KindDrop: // nothing to escape
-		b = append(b, '"')
-		b = append(b, e.Kind...)
-		b = append(b, '"')
-	default:
-		b = appendJSONString(b, string(e.Kind))
-	}
+	b = appendKind(b, e.Kind)
 	b = append(b, `,"depart_us":`...)
 	b = appendInt(b, e.Depart.Microseconds())
 	b = append(b, `,"arrive_us":`...)
 	return appendInt(b, e.Arrive.Microseconds())
+}
+
+func appendKind(b []byte, k Kind) []byte {
+	switch k {
+	case KindHop, KindStep, KindNote, KindDrop: // nothing to escape
+		b = append(b, '"')
+		b = append(b, k...)
+		return append(b, '"')
+	}
+	return appendJSONString(b, string(k))
 }
 
 // appendPlace writes the link and its ends.
@@ -329,6 +332,7 @@ type TraceWriter struct {
 	err     error
 	tails   *[tailSlots]tail   // JSON without payloads: recent hops' tails
 	places  *[placeSlots]place // and their links
+	start   lineStart
 }
 
 // jsonBuf is how much of the JSON trace is written at once.
@@ -388,10 +392,10 @@ func NewJSONTrace(w io.Writer, payload bool) *TraceWriter {
 // appendJSON appends e's line, with its link and tail from t.places
 // and t.tails when a hop wrote them recently.
 func (t *TraceWriter) appendJSON(b []byte, e *Event) []byte {
+	b = t.start.append(b, e)
 	if t.tails == nil || e.Kind != KindHop || e.Host != "" || e.Text != "" || e.Step != "" || e.Reply != "" {
-		return AppendJSONLine(b, e, t.payload)
+		return appendTail(appendHop(appendPlace(b, e), e), e, t.payload)
 	}
-	b = appendStart(b, e)
 	p := &t.places[(addr(e.Link)^addr(e.From)>>4)*0x9e3779b97f4a7c15>>(64-placeBits)]
 	if p.link == e.Link && p.from == e.From && p.to == e.To && p.text != nil {
 		b = append(b, p.text...)
@@ -411,6 +415,59 @@ func (t *TraceWriter) appendJSON(b []byte, e *Event) []byte {
 	b = appendTail(b, e, false)
 	sl.key, sl.text = k, append(sl.text[:0], b[n:]...)
 	return b
+}
+
+// lineStart writes what appendStart does, with the numbers from the
+// text of the line before when they follow on: the next seq is one more,
+// and many events share a time.
+type lineStart struct {
+	seq              uint64
+	seqText          []byte
+	depart, arrive   int64 // µs
+	departT, arriveT []byte
+}
+
+func (s *lineStart) append(b []byte, e *Event) []byte {
+	if e.Seq == s.seq+1 && len(s.seqText) > 0 { // add one, in decimal
+		i := len(s.seqText) - 1
+		for i >= 0 && s.seqText[i] == '9' {
+			s.seqText[i] = '0'
+			i--
+		}
+		if i < 0 {
+			s.seqText = append([]byte{'1'}, s.seqText...)
+		} else {
+			s.seqText[i]++
+		}
+	} else {
+		s.seqText = appendUint(s.seqText[:0], e.Seq)
+	}
+	s.seq = e.Seq
+	b = append(b, `{"seq":`...)
+	b = append(b, s.seqText...)
+	b = append(b, `,"kind":`...)
+	b = appendKind(b, e.Kind)
+	d, a := e.Depart.Microseconds(), e.Arrive.Microseconds()
+	switch {
+	case len(s.departT) > 0 && d == s.depart:
+	case len(s.arriveT) > 0 && d == s.arrive:
+		s.departT = append(s.departT[:0], s.arriveT...)
+	default:
+		s.departT = appendInt(s.departT[:0], d)
+	}
+	s.depart = d
+	switch {
+	case len(s.arriveT) > 0 && a == s.arrive:
+	case a == d:
+		s.arriveT = append(s.arriveT[:0], s.departT...)
+	default:
+		s.arriveT = appendInt(s.arriveT[:0], a)
+	}
+	s.arrive = a
+	b = append(b, `,"depart_us":`...)
+	b = append(b, s.departT...)
+	b = append(b, `,"arrive_us":`...)
+	return append(b, s.arriveT...)
 }
 
 // Event writes one event. Use it as a World subscriber.

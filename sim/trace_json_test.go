@@ -191,14 +191,23 @@ func TestTraceWriterKeptText(t *testing.T) {
 	var buf bytes.Buffer
 	tw := NewJSONTrace(&buf, false)
 	var want []string
-	for i := range 20000 {
+	times := []time.Duration{0, 999 * time.Microsecond, time.Millisecond, 5 * time.Second}
+	seq := uint64(0)
+	for range 20000 {
 		e := segs[rnd.Intn(len(segs))]
-		e.Seq, e.Kind = uint64(i+1), KindHop
+		seq++
+		if rnd.Intn(50) == 0 { // a gap (9, 99… carry too, as seq counts up)
+			seq += uint64(rnd.Intn(1000))
+		}
+		e.Seq, e.Kind = seq, KindHop
 		if rnd.Intn(20) == 0 {
 			e.Kind = []Kind{KindNote, KindDrop, KindStep}[rnd.Intn(3)]
 			e.Host, e.Text = pick(), pick()
 		}
 		e.Depart, e.Arrive = time.Duration(rnd.Int63n(1e10)), time.Duration(rnd.Int63n(1e10))
+		if rnd.Intn(2) == 0 { // times that repeat, as in a run
+			e.Depart, e.Arrive = times[rnd.Intn(len(times))], times[rnd.Intn(len(times))]
+		}
 		e.Link, e.From, e.To, e.Hop = pick()+"—"+pick(), pick(), pick(), 1+rnd.Intn(3)
 		if rnd.Intn(2) == 0 {
 			e.Link = names[0] + "—" + names[1] // the same text at another address

@@ -2,7 +2,6 @@ package world
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -153,12 +152,37 @@ func (rt *Runtime) serverOf(host, kind string) string {
 	return host
 }
 
-var enhancedRE = regexp.MustCompile(`^([2-5]\d\d) [245]\.\d{1,3}\.\d{1,3} `)
-
-// shortReply drops the enhanced status code of an SMTP reply, which the
-// story does not need: "250 2.0.0 Ok: queued as 0D5A4C2735" → "250 Ok: queued as 0D5A4C2735".
+// shortReply drops the enhanced status code of an SMTP reply (RFC 3463:
+// class 2, 4 or 5, then subject and detail of one to three digits),
+// which the story does not need: "250 2.0.0 Ok: queued as 0D5A4C2735" →
+// "250 Ok: queued as 0D5A4C2735".
 func shortReply(r string) string {
-	return enhancedRE.ReplaceAllString(r, "$1 ")
+	digit := func(i int) bool { return i < len(r) && r[i] >= '0' && r[i] <= '9' }
+	if len(r) < 6 || r[0] < '2' || r[0] > '5' || !digit(1) || !digit(2) || r[3] != ' ' ||
+		(r[4] != '2' && r[4] != '4' && r[4] != '5') || r[5] != '.' {
+		return r
+	}
+	i := 6
+	for part := range 2 { // subject, then detail
+		n := 0
+		for n < 3 && digit(i+n) {
+			n++
+		}
+		if n == 0 {
+			return r
+		}
+		i += n
+		if part == 0 {
+			if i >= len(r) || r[i] != '.' {
+				return r
+			}
+			i++
+		}
+	}
+	if i >= len(r) || r[i] != ' ' {
+		return r
+	}
+	return r[:4] + r[i+1:]
 }
 
 // checking tells the story of a Send/Recv press.
