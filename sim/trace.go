@@ -3,11 +3,11 @@ package sim
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/bits"
 	"net/netip"
-	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -120,6 +120,45 @@ func appendHop(b []byte, e *Event) []byte {
 // appendTail writes the rest of the object, from "hops" on, which every
 // hop of one segment shares.
 func appendTail(b []byte, e *Event, payload bool) []byte {
+	return appendRest(appendFlow(b, e), e, payload)
+}
+
+// appendFlow writes the route's length, protocol, addresses and hosts:
+// the same for every segment one way on a connection.
+func appendFlow(b []byte, e *Event) []byte {
+	// Closures, not functions: inlined, they keep b in registers.
+	str := func(key, v string) {
+		if v != "" {
+			b = append(b, `,"`...)
+			b = append(b, key...)
+			b = append(b, `":`...)
+			b = appendJSONString(b, v)
+		}
+	}
+	if e.Hops != 0 {
+		b = append(b, `,"hops":`...)
+		b = appendUint(b, uint64(e.Hops))
+	}
+	str("proto", e.Proto)
+	step := e.Kind == KindStep
+	if !step && e.Src.IsValid() { // digits, dots, colons and brackets: nothing to escape
+		b = append(b, `,"src":"`...)
+		b = e.Src.AppendTo(b)
+		b = append(b, `","dst":"`...)
+		b = e.Dst.AppendTo(b)
+		b = append(b, '"')
+	} else if step && e.Dst.IsValid() { // a step names where it went
+		b = append(b, `,"dst":"`...)
+		b = e.Dst.AppendTo(b)
+		b = append(b, '"')
+	}
+	str("src_host", e.SrcHost)
+	str("dst_host", e.DstHost)
+	return b
+}
+
+// appendRest writes the segment's own fields, and the step's or note's.
+func appendRest(b []byte, e *Event, payload bool) []byte {
 	str := func(key, v string) {
 		if v != "" {
 			b = append(b, `,"`...)
@@ -136,23 +175,7 @@ func appendTail(b []byte, e *Event, payload bool) []byte {
 			b = appendUint(b, v)
 		}
 	}
-	num("hops", uint64(e.Hops))
-	str("proto", e.Proto)
 	step := e.Kind == KindStep
-	hasAddr := !step && e.Src.IsValid()
-	if hasAddr { // digits, dots, colons and brackets: nothing to escape
-		b = append(b, `,"src":"`...)
-		b = e.Src.AppendTo(b)
-		b = append(b, `","dst":"`...)
-		b = e.Dst.AppendTo(b)
-		b = append(b, '"')
-	} else if step && e.Dst.IsValid() { // a step names where it went
-		b = append(b, `,"dst":"`...)
-		b = e.Dst.AppendTo(b)
-		b = append(b, '"')
-	}
-	str("src_host", e.SrcHost)
-	str("dst_host", e.DstHost)
 	if e.Proto == "tcp" && e.Flags != 0 && !step {
 		b = append(b, `,"flags":"`...)
 		b = e.Flags.appendTo(b)
@@ -160,7 +183,7 @@ func appendTail(b []byte, e *Event, payload bool) []byte {
 	}
 	num("tcp_seq", uint64(e.TCPSeq))
 	num("tcp_ack", uint64(e.TCPAck))
-	if hasAddr {
+	if !step && e.Src.IsValid() {
 		b = append(b, `,"len":`...)
 		b = appendUint(b, uint64(len(e.Payload)))
 	}
@@ -179,11 +202,6 @@ func appendTail(b []byte, e *Event, payload bool) []byte {
 	return append(b, '}')
 }
 
-// digitPairs holds "00" to "99".
-const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
-
 // pow10 is 10ⁿ for n up to 19.
 var pow10 = func() (p [20]uint64) {
 	p[0] = 1
@@ -193,9 +211,22 @@ var pow10 = func() (p [20]uint64) {
 	return p
 }()
 
+// eight writes x < 10⁸ as eight ASCII digits, the first in the low
+// byte, all at once: the four-digit halves go in 32-bit lanes, are split
+// into pairs in 16-bit lanes, then into digits in bytes (dividing by
+// multiplying: n*10486>>20 is n/100 below 10⁴, n*103>>10 is n/10 below
+// 100).
+func eight(x uint64) uint64 {
+	v := x/10000 | x%10000<<32
+	top := v * 10486 >> 20 & 0x7f_0000007f
+	v = top | (v-top*100)<<16
+	top = v * 103 >> 10 & 0xf_000f_000f_000f
+	v = top | (v-top*10)<<8
+	return v | 0x30303030_30303030
+}
+
 // appendUint appends v in decimal, as strconv.AppendUint(b, v, 10) does,
-// but straight into b: that formats into a buffer of its own and copies,
-// and a trace line has up to nine numbers.
+// eight digits at a time: a trace line has up to nine numbers.
 func appendUint(b []byte, v uint64) []byte {
 	if v < 10 {
 		return append(b, byte('0'+v))
@@ -204,21 +235,18 @@ func appendUint(b []byte, v uint64) []byte {
 	if v >= pow10[n] {
 		n++
 	}
-	b = slices.Grow(b, n)
-	i := len(b) + n
-	b = b[:i]
-	for v >= 100 {
-		d := v % 100 * 2
-		v /= 100
-		i -= 2
-		b[i], b[i+1] = digitPairs[d], digitPairs[d+1]
-	}
-	if v >= 10 {
-		b[i-2], b[i-1] = digitPairs[v*2], digitPairs[v*2+1]
+	var buf [24]byte
+	if v < 1e8 {
+		binary.LittleEndian.PutUint64(buf[16:], eight(v))
+	} else if v < 1e16 {
+		binary.LittleEndian.PutUint64(buf[8:], eight(v/1e8))
+		binary.LittleEndian.PutUint64(buf[16:], eight(v%1e8))
 	} else {
-		b[i-1] = byte('0' + v)
+		binary.LittleEndian.PutUint64(buf[0:], eight(v/1e16))
+		binary.LittleEndian.PutUint64(buf[8:], eight(v/1e8%1e8))
+		binary.LittleEndian.PutUint64(buf[16:], eight(v%1e8))
 	}
-	return b
+	return append(b, buf[24-n:]...)
 }
 
 // appendInt appends v in decimal.
@@ -332,6 +360,7 @@ type TraceWriter struct {
 	err     error
 	tails   *[tailSlots]tail   // JSON without payloads: recent hops' tails
 	places  *[placeSlots]place // and their links
+	flows   *[flowSlots]flow   // and the first part of tails
 	start   lineStart
 }
 
@@ -341,11 +370,14 @@ const jsonBuf = 1 << 16
 // A segment's hops share everything from "hops" on, two thirds of each
 // line; tails keeps that text of recent segments, so a segment's later
 // hops copy it instead of encoding it again. places does the same for a
-// link and its ends, of which a world has a few thousand. A slot holds
-// what its text was made from, and is used only if all of it is equal.
+// link and its ends, of which a world has a few thousand, and flows for
+// the addresses and hosts that begin a tail, which a connection's
+// segments one way share. A slot holds what its text was made from, and
+// is used only if all of it is equal.
 const (
 	tailBits, tailSlots   = 10, 1 << 10
 	placeBits, placeSlots = 10, 1 << 10
+	flowBits, flowSlots   = 10, 1 << 10
 )
 
 type tail struct {
@@ -366,6 +398,20 @@ type tailKey struct {
 	summary, msg     string
 }
 
+// flow is the first part of a tail, which a connection's segments one
+// way share.
+type flow struct {
+	key  flowKey
+	text []byte
+}
+
+type flowKey struct {
+	hops             int
+	proto            string
+	src, dst         netip.AddrPort
+	srcHost, dstHost string
+}
+
 type place struct {
 	link, from, to string
 	text           []byte
@@ -384,7 +430,7 @@ func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewW
 func NewJSONTrace(w io.Writer, payload bool) *TraceWriter {
 	t := &TraceWriter{w: w, json: true, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
 	if !payload {
-		t.tails, t.places = new([tailSlots]tail), new([placeSlots]place)
+		t.tails, t.places, t.flows = new([tailSlots]tail), new([placeSlots]place), new([flowSlots]flow)
 	}
 	return t
 }
@@ -412,7 +458,15 @@ func (t *TraceWriter) appendJSON(b []byte, e *Event) []byte {
 		return append(b, sl.text...)
 	}
 	n := len(b)
-	b = appendTail(b, e, false)
+	f := &t.flows[(addr(e.SrcHost)^addr(e.DstHost)>>4^uint64(e.Src.Port())<<16^uint64(e.Dst.Port()))*0x9e3779b97f4a7c15>>(64-flowBits)]
+	if fk := (flowKey{e.Hops, e.Proto, e.Src, e.Dst, e.SrcHost, e.DstHost}); f.key == fk && f.text != nil {
+		b = append(b, f.text...)
+	} else {
+		m := len(b)
+		b = appendFlow(b, e)
+		f.key, f.text = fk, append(f.text[:0], b[m:]...)
+	}
+	b = appendRest(b, e, false)
 	sl.key, sl.text = k, append(sl.text[:0], b[n:]...)
 	return b
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand"
 	"net/netip"
@@ -178,6 +179,8 @@ func TestTraceWriterKeptText(t *testing.T) {
 	for _, change := range []func(*Event){
 		func(e *Event) { e.Hops++ }, func(e *Event) { e.Proto += "x" }, func(e *Event) { e.Src = addrs[1] },
 		func(e *Event) { e.Dst = netip.MustParseAddrPort("[2001:db8::1]:53") }, func(e *Event) { e.SrcHost += "x" },
+		func(e *Event) { e.Src = netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), e.Src.Port()) },
+		func(e *Event) { e.Dst = netip.AddrPortFrom(netip.MustParseAddr("192.0.2.2"), e.Dst.Port()) },
 		func(e *Event) { e.DstHost += "x" }, func(e *Event) { e.Flags ^= SYN }, func(e *Event) { e.TCPSeq++ },
 		func(e *Event) { e.TCPAck++ }, func(e *Event) { e.Payload = append(e.Payload, 0) }, func(e *Event) { e.Conn++ },
 		func(e *Event) { e.Summary += "x" }, func(e *Event) { e.Msg += "x" },
@@ -224,4 +227,31 @@ func TestTraceWriterKeptText(t *testing.T) {
 			t.Fatalf("line %d:\n got %s\nwant %s", i+1, got[i], w)
 		}
 	}
+}
+
+// TestEight checks the eight-digits-at-once writer on every value below
+// 10⁵ and on every value around each power of ten after.
+func TestEight(t *testing.T) {
+	check := func(x uint64) {
+		var b [8]byte
+		for i, v := 0, eight(x); i < 8; i, v = i+1, v>>8 {
+			b[i] = byte(v)
+		}
+		if got, want := string(b[:]), fmt.Sprintf("%08d", x); got != want {
+			t.Fatalf("eight(%d) = %q", x, got)
+		}
+	}
+	for x := uint64(0); x < 1e5; x++ {
+		check(x)
+	}
+	for p := uint64(1e5); p <= 1e7; p *= 10 {
+		for x := p - 1000; x < p+1000; x++ {
+			check(x)
+		}
+	}
+	rnd := rand.New(rand.NewSource(7))
+	for range 1000000 {
+		check(uint64(rnd.Int63n(1e8)))
+	}
+	check(1e8 - 1)
 }
