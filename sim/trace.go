@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"net/netip"
 	"strconv"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // FormatTime writes a virtual time as seconds with microseconds, the way
@@ -60,105 +58,22 @@ func JSONLine(e *Event) []byte { return AppendJSONLine(nil, e, true) }
 // millions of lines, and reflection made writing them cost as much as
 // simulating them.
 func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
-	return appendTail(appendHead(b, e), e, payload)
-}
-
-// appendHead writes what differs between the hops of one segment: the
-// event's number, kind, times, link and hop.
-func appendHead(b []byte, e *Event) []byte {
-	return appendHop(appendPlace(appendStart(b, e), e), e)
-}
-
-// appendStart writes the event's number, kind and times.
-func appendStart(b []byte, e *Event) []byte {
 	b = append(b, `{"seq":`...)
 	b = appendUint(b, e.Seq)
 	b = append(b, `,"kind":`...)
-	b = appendKind(b, e.Kind)
+	switch e.Kind {
+	case KindHop, KindStep, KindNote, KindDrop: // nothing to escape
+		b = append(b, '"')
+		b = append(b, e.Kind...)
+		b = append(b, '"')
+	default:
+		b = appendJSONString(b, string(e.Kind))
+	}
 	b = append(b, `,"depart_us":`...)
 	b = appendInt(b, e.Depart.Microseconds())
 	b = append(b, `,"arrive_us":`...)
-	return appendInt(b, e.Arrive.Microseconds())
-}
-
-func appendKind(b []byte, k Kind) []byte {
-	switch k {
-	case KindHop, KindStep, KindNote, KindDrop: // nothing to escape
-		b = append(b, '"')
-		b = append(b, k...)
-		return append(b, '"')
-	}
-	return appendJSONString(b, string(k))
-}
-
-// appendPlace writes the link and its ends.
-func appendPlace(b []byte, e *Event) []byte {
+	b = appendInt(b, e.Arrive.Microseconds())
 	// Closures, not functions: inlined, they keep b in registers.
-	str := func(key, v string) {
-		if v != "" {
-			b = append(b, `,"`...)
-			b = append(b, key...)
-			b = append(b, `":`...)
-			b = appendJSONString(b, v)
-		}
-	}
-	str("link", e.Link)
-	str("from", e.From)
-	str("to", e.To)
-	return b
-}
-
-// appendHop writes the link's place on the route.
-func appendHop(b []byte, e *Event) []byte {
-	if e.Hop != 0 {
-		b = append(b, `,"hop":`...)
-		b = appendUint(b, uint64(e.Hop))
-	}
-	return b
-}
-
-// appendTail writes the rest of the object, from "hops" on, which every
-// hop of one segment shares.
-func appendTail(b []byte, e *Event, payload bool) []byte {
-	return appendRest(appendFlow(b, e), e, payload)
-}
-
-// appendFlow writes the route's length, protocol, addresses and hosts:
-// the same for every segment one way on a connection.
-func appendFlow(b []byte, e *Event) []byte {
-	// Closures, not functions: inlined, they keep b in registers.
-	str := func(key, v string) {
-		if v != "" {
-			b = append(b, `,"`...)
-			b = append(b, key...)
-			b = append(b, `":`...)
-			b = appendJSONString(b, v)
-		}
-	}
-	if e.Hops != 0 {
-		b = append(b, `,"hops":`...)
-		b = appendUint(b, uint64(e.Hops))
-	}
-	str("proto", e.Proto)
-	step := e.Kind == KindStep
-	if !step && e.Src.IsValid() { // digits, dots, colons and brackets: nothing to escape
-		b = append(b, `,"src":"`...)
-		b = e.Src.AppendTo(b)
-		b = append(b, `","dst":"`...)
-		b = e.Dst.AppendTo(b)
-		b = append(b, '"')
-	} else if step && e.Dst.IsValid() { // a step names where it went
-		b = append(b, `,"dst":"`...)
-		b = e.Dst.AppendTo(b)
-		b = append(b, '"')
-	}
-	str("src_host", e.SrcHost)
-	str("dst_host", e.DstHost)
-	return b
-}
-
-// appendRest writes the segment's own fields, and the step's or note's.
-func appendRest(b []byte, e *Event, payload bool) []byte {
 	str := func(key, v string) {
 		if v != "" {
 			b = append(b, `,"`...)
@@ -175,7 +90,27 @@ func appendRest(b []byte, e *Event, payload bool) []byte {
 			b = appendUint(b, v)
 		}
 	}
+	str("link", e.Link)
+	str("from", e.From)
+	str("to", e.To)
+	num("hop", uint64(e.Hop))
+	num("hops", uint64(e.Hops))
+	str("proto", e.Proto)
 	step := e.Kind == KindStep
+	hasAddr := !step && e.Src.IsValid()
+	if hasAddr { // digits, dots, colons and brackets: nothing to escape
+		b = append(b, `,"src":"`...)
+		b = e.Src.AppendTo(b)
+		b = append(b, `","dst":"`...)
+		b = e.Dst.AppendTo(b)
+		b = append(b, '"')
+	} else if step && e.Dst.IsValid() { // a step names where it went
+		b = append(b, `,"dst":"`...)
+		b = e.Dst.AppendTo(b)
+		b = append(b, '"')
+	}
+	str("src_host", e.SrcHost)
+	str("dst_host", e.DstHost)
 	if e.Proto == "tcp" && e.Flags != 0 && !step {
 		b = append(b, `,"flags":"`...)
 		b = e.Flags.appendTo(b)
@@ -183,7 +118,7 @@ func appendRest(b []byte, e *Event, payload bool) []byte {
 	}
 	num("tcp_seq", uint64(e.TCPSeq))
 	num("tcp_ack", uint64(e.TCPAck))
-	if !step && e.Src.IsValid() {
+	if hasAddr {
 		b = append(b, `,"len":`...)
 		b = appendUint(b, uint64(len(e.Payload)))
 	}
@@ -358,68 +293,10 @@ type TraceWriter struct {
 	payload bool   // JSON: include payloads
 	buf     []byte // JSON: lines not yet written
 	err     error
-	tails   *[tailSlots]tail   // JSON without payloads: recent hops' tails
-	places  *[placeSlots]place // and their links
-	flows   *[flowSlots]flow   // and the first part of tails
-	start   lineStart
 }
 
 // jsonBuf is how much of the JSON trace is written at once.
 const jsonBuf = 1 << 16
-
-// A segment's hops share everything from "hops" on, two thirds of each
-// line; tails keeps that text of recent segments, so a segment's later
-// hops copy it instead of encoding it again. places does the same for a
-// link and its ends, of which a world has a few thousand, and flows for
-// the addresses and hosts that begin a tail, which a connection's
-// segments one way share. A slot holds what its text was made from, and
-// is used only if all of it is equal.
-const (
-	tailBits, tailSlots   = 10, 1 << 10
-	placeBits, placeSlots = 10, 1 << 10
-	flowBits, flowSlots   = 10, 1 << 10
-)
-
-type tail struct {
-	key  tailKey
-	text []byte
-}
-
-// tailKey is every field appendTail writes for a hop without payload.
-type tailKey struct {
-	hops             int
-	proto            string
-	src, dst         netip.AddrPort
-	srcHost, dstHost string
-	flags            TCPFlags
-	seq, ack         uint32
-	n                int
-	conn             uint64
-	summary, msg     string
-}
-
-// flow is the first part of a tail, which a connection's segments one
-// way share.
-type flow struct {
-	key  flowKey
-	text []byte
-}
-
-type flowKey struct {
-	hops             int
-	proto            string
-	src, dst         netip.AddrPort
-	srcHost, dstHost string
-}
-
-type place struct {
-	link, from, to string
-	text           []byte
-}
-
-// addr is where a string's bytes are, to find its slot: names are made
-// once, so the same name comes back at the same address.
-func addr(s string) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) }
 
 // NewTextTrace returns a writer of the readable encoding.
 func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewWriter(w)} }
@@ -428,100 +305,7 @@ func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewW
 // says whether lines carry the segments' payloads (base64), which make
 // a trace several times larger.
 func NewJSONTrace(w io.Writer, payload bool) *TraceWriter {
-	t := &TraceWriter{w: w, json: true, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
-	if !payload {
-		t.tails, t.places, t.flows = new([tailSlots]tail), new([placeSlots]place), new([flowSlots]flow)
-	}
-	return t
-}
-
-// appendJSON appends e's line, with its link and tail from t.places
-// and t.tails when a hop wrote them recently.
-func (t *TraceWriter) appendJSON(b []byte, e *Event) []byte {
-	b = t.start.append(b, e)
-	if t.tails == nil || e.Kind != KindHop || e.Host != "" || e.Text != "" || e.Step != "" || e.Reply != "" {
-		return appendTail(appendHop(appendPlace(b, e), e), e, t.payload)
-	}
-	p := &t.places[(addr(e.Link)^addr(e.From)>>4)*0x9e3779b97f4a7c15>>(64-placeBits)]
-	if p.link == e.Link && p.from == e.From && p.to == e.To && p.text != nil {
-		b = append(b, p.text...)
-	} else {
-		n := len(b)
-		b = appendPlace(b, e)
-		p.link, p.from, p.to, p.text = e.Link, e.From, e.To, append(p.text[:0], b[n:]...)
-	}
-	b = appendHop(b, e)
-	k := tailKey{e.Hops, e.Proto, e.Src, e.Dst, e.SrcHost, e.DstHost, e.Flags, e.TCPSeq, e.TCPAck, len(e.Payload), e.Conn, e.Summary, e.Msg}
-	h := (k.conn*0x9e3779b97f4a7c15 ^ uint64(k.seq)<<32 ^ uint64(k.ack) ^ uint64(k.flags)<<16 ^ uint64(k.n)) * 0xff51afd7ed558ccd
-	sl := &t.tails[h>>(64-tailBits)]
-	if sl.key == k && sl.text != nil {
-		return append(b, sl.text...)
-	}
-	n := len(b)
-	f := &t.flows[(addr(e.SrcHost)^addr(e.DstHost)>>4^uint64(e.Src.Port())<<16^uint64(e.Dst.Port()))*0x9e3779b97f4a7c15>>(64-flowBits)]
-	if fk := (flowKey{e.Hops, e.Proto, e.Src, e.Dst, e.SrcHost, e.DstHost}); f.key == fk && f.text != nil {
-		b = append(b, f.text...)
-	} else {
-		m := len(b)
-		b = appendFlow(b, e)
-		f.key, f.text = fk, append(f.text[:0], b[m:]...)
-	}
-	b = appendRest(b, e, false)
-	sl.key, sl.text = k, append(sl.text[:0], b[n:]...)
-	return b
-}
-
-// lineStart writes what appendStart does, with the numbers from the
-// text of the line before when they follow on: the next seq is one more,
-// and many events share a time.
-type lineStart struct {
-	seq              uint64
-	seqText          []byte
-	depart, arrive   int64 // µs
-	departT, arriveT []byte
-}
-
-func (s *lineStart) append(b []byte, e *Event) []byte {
-	if e.Seq == s.seq+1 && len(s.seqText) > 0 { // add one, in decimal
-		i := len(s.seqText) - 1
-		for i >= 0 && s.seqText[i] == '9' {
-			s.seqText[i] = '0'
-			i--
-		}
-		if i < 0 {
-			s.seqText = append([]byte{'1'}, s.seqText...)
-		} else {
-			s.seqText[i]++
-		}
-	} else {
-		s.seqText = appendUint(s.seqText[:0], e.Seq)
-	}
-	s.seq = e.Seq
-	b = append(b, `{"seq":`...)
-	b = append(b, s.seqText...)
-	b = append(b, `,"kind":`...)
-	b = appendKind(b, e.Kind)
-	d, a := e.Depart.Microseconds(), e.Arrive.Microseconds()
-	switch {
-	case len(s.departT) > 0 && d == s.depart:
-	case len(s.arriveT) > 0 && d == s.arrive:
-		s.departT = append(s.departT[:0], s.arriveT...)
-	default:
-		s.departT = appendInt(s.departT[:0], d)
-	}
-	s.depart = d
-	switch {
-	case len(s.arriveT) > 0 && a == s.arrive:
-	case a == d:
-		s.arriveT = append(s.arriveT[:0], s.departT...)
-	default:
-		s.arriveT = appendInt(s.arriveT[:0], a)
-	}
-	s.arrive = a
-	b = append(b, `,"depart_us":`...)
-	b = append(b, s.departT...)
-	b = append(b, `,"arrive_us":`...)
-	return append(b, s.arriveT...)
+	return &TraceWriter{w: w, json: true, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
 }
 
 // Event writes one event. Use it as a World subscriber.
@@ -530,7 +314,7 @@ func (t *TraceWriter) Event(e *Event) {
 		return
 	}
 	if t.json { // lines go end to end in buf, written when it fills
-		t.buf = append(t.appendJSON(t.buf, e), '\n')
+		t.buf = append(AppendJSONLine(t.buf, e, t.payload), '\n')
 		if len(t.buf) >= jsonBuf {
 			_, t.err = t.w.Write(t.buf)
 			t.buf = t.buf[:0]

@@ -160,10 +160,11 @@ func TestAppendUint(t *testing.T) {
 	}
 }
 
-// TestTraceWriterKeptText checks that lines made with the kept links and
-// tails are those AppendJSONLine writes, for hops that share links,
-// names and segments, or differ in one field only, in any order.
-func TestTraceWriterKeptText(t *testing.T) {
+// TestTraceWriterLines checks that the JSON writer writes the lines
+// AppendJSONLine makes, whole and in order, over many of its buffers:
+// 20,000 events of hops that share links, names and segments or differ
+// in one field only, with gaps in seq and repeated times.
+func TestTraceWriterLines(t *testing.T) {
 	rnd := rand.New(rand.NewSource(5))
 	names := []string{"lisa-pc", "otherisp-router", "ns.otherisp.com", "é<&>\"", strings.Clone("lisa-pc"), ""}
 	pick := func() string { return names[rnd.Intn(len(names))] }
