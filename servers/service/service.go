@@ -134,10 +134,12 @@ var table = []Spec{
 	},
 }
 
-// byKind and byPort index the table.
+// byKind and byPort index the table. byPort is an array, not a map: a
+// traced run asks it twice per segment, and its ports are all well
+// known (below 1024, which init checks).
 var (
 	byKind = map[Kind]*Spec{}
-	byPort = map[uint16]*Spec{}
+	byPort [1024]*Spec
 )
 
 func init() {
@@ -148,6 +150,9 @@ func init() {
 		}
 		byKind[s.Kind] = s
 		for _, p := range s.Ports {
+			if int(p.Num) >= len(byPort) {
+				panic(fmt.Sprintf("service: port %d of %s is not below %d", p.Num, s.Kind, len(byPort)))
+			}
 			if o := byPort[p.Num]; o != nil && o != s {
 				panic(fmt.Sprintf("service: port %d of %s is %s's", p.Num, s.Kind, o.Kind))
 			}
@@ -181,15 +186,20 @@ func Of(k Kind) *Spec {
 }
 
 // ByPort names the service listening on a port, or nil.
-func ByPort(port uint16) *Spec { return byPort[port] }
+func ByPort(port uint16) *Spec {
+	if int(port) < len(byPort) {
+		return byPort[port]
+	}
+	return nil
+}
 
 // OfConversation names the service of a conversation between two ports:
 // the destination's if it is well known, else the source's, else nil.
 func OfConversation(src, dst uint16) *Spec {
-	if s := byPort[dst]; s != nil {
+	if s := ByPort(dst); s != nil {
 		return s
 	}
-	return byPort[src]
+	return ByPort(src)
 }
 
 // Listed returns the kinds a scenario may list for a server host, in
