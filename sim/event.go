@@ -37,26 +37,28 @@ const (
 )
 
 // appendTo appends the flags as String writes them, without allocating.
-func (f TCPFlags) appendTo(b []byte) []byte {
-	first := true
-	for _, x := range flagNames {
-		if f&x.f != 0 {
-			if !first {
-				b = append(b, ',')
+func (f TCPFlags) appendTo(b []byte) []byte { return append(b, flagText[f]...) }
+
+// flagText is every set of flags written out, "SYN,ACK": a trace writes
+// one per TCP segment.
+var flagText = func() (t [256]string) {
+	names := []struct {
+		f TCPFlags
+		s string
+	}{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}}
+	for f := range t {
+		var parts []string
+		for _, x := range names {
+			if TCPFlags(f)&x.f != 0 {
+				parts = append(parts, x.s)
 			}
-			b = append(b, x.s...)
-			first = false
 		}
+		t[f] = strings.Join(parts, ",")
 	}
-	return b
-}
+	return t
+}()
 
-var flagNames = []struct {
-	f TCPFlags
-	s string
-}{{SYN, "SYN"}, {FIN, "FIN"}, {RST, "RST"}, {PSH, "PSH"}, {ACK, "ACK"}}
-
-func (f TCPFlags) String() string { return string(f.appendTo(make([]byte, 0, 16))) }
+func (f TCPFlags) String() string { return flagText[f] }
 
 // Event is one thing that happened, in order. For a hop it describes one
 // segment (or datagram) crossing one link.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"net/netip"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -100,13 +101,13 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	hasAddr := !step && e.Src.IsValid()
 	if hasAddr { // digits, dots, colons and brackets: nothing to escape
 		b = append(b, `,"src":"`...)
-		b = e.Src.AppendTo(b)
+		b = appendAddrPort(b, e.Src)
 		b = append(b, `","dst":"`...)
-		b = e.Dst.AppendTo(b)
+		b = appendAddrPort(b, e.Dst)
 		b = append(b, '"')
 	} else if step && e.Dst.IsValid() { // a step names where it went
 		b = append(b, `,"dst":"`...)
-		b = e.Dst.AppendTo(b)
+		b = appendAddrPort(b, e.Dst)
 		b = append(b, '"')
 	}
 	str("src_host", e.SrcHost)
@@ -182,6 +183,33 @@ func appendUint(b []byte, v uint64) []byte {
 		binary.LittleEndian.PutUint64(buf[16:], eight(v%1e8))
 	}
 	return append(b, buf[24-n:]...)
+}
+
+// octets is every IPv4 octet in decimal.
+var octets = func() (t [256]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
+
+// appendAddrPort writes ap as ap.AppendTo does, IPv4 from a table: a
+// trace line has two.
+func appendAddrPort(b []byte, ap netip.AddrPort) []byte {
+	a := ap.Addr()
+	if !a.Is4() {
+		return ap.AppendTo(b)
+	}
+	v := a.As4()
+	b = append(b, octets[v[0]]...)
+	b = append(b, '.')
+	b = append(b, octets[v[1]]...)
+	b = append(b, '.')
+	b = append(b, octets[v[2]]...)
+	b = append(b, '.')
+	b = append(b, octets[v[3]]...)
+	b = append(b, ':')
+	return appendUint(b, uint64(ap.Port()))
 }
 
 // appendInt appends v in decimal.
@@ -261,6 +289,13 @@ func appendJSONString(b []byte, s string) []byte {
 			}
 			i++
 			start = i
+			continue
+		}
+		// Three bytes from E1 to EC (—, →, …) are valid when both go on
+		// 10xxxxxx, and only U+2028 and U+2029 among them need escaping.
+		if c >= 0xe1 && c <= 0xec && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			(c != 0xe2 || s[i+1] != 0x80 || s[i+2]&0xfe != 0xa8) {
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -81,7 +81,8 @@ func marshalEvent(e *Event, payload bool) string {
 func TestJSONLineMatchesEncodingJSON(t *testing.T) {
 	rnd := rand.New(rand.NewSource(1))
 	pieces := []string{"", "a", "MAIL FROM:<lisa@otherisp.com>", "\"q\"", `back\slash`, "<&>", "\x00\x01\x1f\x7f", "\b\f\n\r\t",
-		"é→ü", "\u2028\u2029", "\xff\xfe bad", "\xe2\x80", "…", "emoji 😀"}
+		"é→ü", "\u2028\u2029", "\xff\xfe bad", "\xe2\x80", "…", "emoji 😀", "a—b", "\xe2\x80\xa8", "\xe2\x80\xaa",
+		"\xed\xa0\x80", "\xe0\x80\x80", "\xe0\xa0\x80", "\xec\xbf\xbf", "\xe1\x80", "\xe2\x28\xa1", "\xef\xbf\xbf"}
 	str := func() string {
 		s := ""
 		for n := rnd.Intn(4); n > 0; n-- {
@@ -255,4 +256,23 @@ func TestEight(t *testing.T) {
 		check(uint64(rnd.Int63n(1e8)))
 	}
 	check(1e8 - 1)
+}
+
+// TestAppendAddrPort compares the IPv4 writer with netip's on random
+// addresses and ports, and the edges; others go to netip itself.
+func TestAppendAddrPort(t *testing.T) {
+	aps := []netip.AddrPort{{}, netip.MustParseAddrPort("0.0.0.0:0"), netip.MustParseAddrPort("255.255.255.255:65535"),
+		netip.MustParseAddrPort("[::ffff:198.51.100.1]:25"), netip.MustParseAddrPort("[2001:db8::1]:53"),
+		netip.MustParseAddrPort("[fe80::1%eth0]:110")}
+	rnd := rand.New(rand.NewSource(8))
+	for range 100000 {
+		var a [4]byte
+		rnd.Read(a[:])
+		aps = append(aps, netip.AddrPortFrom(netip.AddrFrom4(a), uint16(rnd.Intn(65536))))
+	}
+	for _, ap := range aps {
+		if got, want := string(appendAddrPort([]byte("x"), ap)), string(ap.AppendTo([]byte("x"))); got != want {
+			t.Fatalf("%v: %q, want %q", ap, got, want)
+		}
+	}
 }
