@@ -84,6 +84,7 @@ fuzz:
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzServeUDP ./servers/dns
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzRoundTrip ./servers/dns
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzParse ./sim/scenario
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzJSONString ./sim
 
 clean:
 	rm -rf bin web

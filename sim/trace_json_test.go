@@ -276,3 +276,22 @@ func TestAppendAddrPort(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJSONString checks the string encoder against encoding/json on any
+// bytes: the word-at-a-time scan and the three-byte shortcut must agree
+// with it on every escape, invalid sequence and line separator.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "lisa-pc—otherisp-router", "MAIL FROM:<lisa@otherisp.com>", "<&>\"\\", "\u2028\u2029",
+		"\xed\xa0\x80", "\xe0\x80\x80", "\xe2\x80", "emoji 😀", "\x00\x1f\x7f\x80\xff", "12345678<12345678"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Fatalf("%q: %s, want %s", s, got[1:], want)
+		}
+	})
+}
