@@ -74,29 +74,26 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	b = appendInt(b, e.Depart.Microseconds())
 	b = append(b, `,"arrive_us":`...)
 	b = appendInt(b, e.Arrive.Microseconds())
-	// Closures, not functions: inlined, they keep b in registers.
-	str := func(key, v string) {
+	// Closures, not functions: inlined, they keep b in registers. A
+	// field starts `,"key":`, written in one piece.
+	str := func(field, v string) {
 		if v != "" {
-			b = append(b, `,"`...)
-			b = append(b, key...)
-			b = append(b, `":`...)
+			b = append(b, field...)
 			b = appendJSONString(b, v)
 		}
 	}
-	num := func(key string, v uint64) {
+	num := func(field string, v uint64) {
 		if v != 0 {
-			b = append(b, `,"`...)
-			b = append(b, key...)
-			b = append(b, `":`...)
+			b = append(b, field...)
 			b = appendUint(b, v)
 		}
 	}
-	str("link", e.Link)
-	str("from", e.From)
-	str("to", e.To)
-	num("hop", uint64(e.Hop))
-	num("hops", uint64(e.Hops))
-	str("proto", e.Proto)
+	str(`,"link":`, e.Link)
+	str(`,"from":`, e.From)
+	str(`,"to":`, e.To)
+	num(`,"hop":`, uint64(e.Hop))
+	num(`,"hops":`, uint64(e.Hops))
+	str(`,"proto":`, e.Proto)
 	step := e.Kind == KindStep
 	hasAddr := !step && e.Src.IsValid()
 	if hasAddr { // digits, dots, colons and brackets: nothing to escape
@@ -110,15 +107,15 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 		b = appendAddrPort(b, e.Dst)
 		b = append(b, '"')
 	}
-	str("src_host", e.SrcHost)
-	str("dst_host", e.DstHost)
+	str(`,"src_host":`, e.SrcHost)
+	str(`,"dst_host":`, e.DstHost)
 	if e.Proto == "tcp" && e.Flags != 0 && !step {
 		b = append(b, `,"flags":"`...)
 		b = e.Flags.appendTo(b)
 		b = append(b, '"')
 	}
-	num("tcp_seq", uint64(e.TCPSeq))
-	num("tcp_ack", uint64(e.TCPAck))
+	num(`,"tcp_seq":`, uint64(e.TCPSeq))
+	num(`,"tcp_ack":`, uint64(e.TCPAck))
 	if hasAddr {
 		b = append(b, `,"len":`...)
 		b = appendUint(b, uint64(len(e.Payload)))
@@ -128,13 +125,13 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 		b = base64.StdEncoding.AppendEncode(b, e.Payload)
 		b = append(b, '"')
 	}
-	num("conn", e.Conn)
-	str("summary", e.Summary)
-	str("host", e.Host)
-	str("text", e.Text)
-	str("msg", e.Msg)
-	str("step", e.Step)
-	str("reply", e.Reply)
+	num(`,"conn":`, e.Conn)
+	str(`,"summary":`, e.Summary)
+	str(`,"host":`, e.Host)
+	str(`,"text":`, e.Text)
+	str(`,"msg":`, e.Msg)
+	str(`,"step":`, e.Step)
+	str(`,"reply":`, e.Reply)
 	return append(b, '}')
 }
 
@@ -251,9 +248,33 @@ func word(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// plain tells whether s holds only bytes a JSON string keeps as they
+// are, a word at a time; the last word may overlap the one before.
+func plain(s string) bool {
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c >= utf8.RuneSelf || !jsonSafe[c] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i+8 <= len(s); i += 8 {
+		if !safe8(word(s, i)) {
+			return false
+		}
+	}
+	return safe8(word(s, len(s)-8))
+}
+
 // appendJSONString quotes s as encoding/json does (HTML-safe, invalid
 // UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
 func appendJSONString(b []byte, s string) []byte {
+	if plain(s) { // most of a trace's strings: copied whole
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
