@@ -67,6 +67,17 @@ func (h *Host) Go(name string, fn func()) {
 	h.w.Go(h.name+": "+name, fn)
 }
 
+// GoAfter starts fn on this host after d of virtual time, as a goroutine
+// of the simulation. Until then nothing of it runs or waits: a queue of
+// messages waiting to be retried keeps no goroutines, nor their stacks.
+func (h *Host) GoAfter(d time.Duration, name string, fn func()) {
+	w := h.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.spawnLocked(w.now+d, h.name+": "+name, fn)
+	w.kick()
+}
+
 // Rand is the host's seeded random source. It is made on first use,
 // and its state is kept only while it is drawn from often (rand.go).
 // Its seed depends on the host's name only, so when does not matter.

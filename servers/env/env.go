@@ -50,6 +50,26 @@ type Env interface {
 	WallDeadline(t time.Time, timeouts ...time.Duration) time.Time
 }
 
+// GoAfter starts fn in a new goroutine after d of (virtual) time: with
+// the Env's own GoAfter if it has one (a simulated host schedules it, and
+// nothing waits meanwhile), else in a goroutine that sleeps first.
+func GoAfter(e Env, d time.Duration, name string, fn func()) {
+	if d <= 0 {
+		e.Go(name, fn)
+		return
+	}
+	if a, ok := e.(interface {
+		GoAfter(time.Duration, string, func())
+	}); ok {
+		a.GoAfter(d, name, fn)
+		return
+	}
+	e.Go(name, func() {
+		e.Sleep(d)
+		fn()
+	})
+}
+
 // headerReaders lends the 4 KiB buffered readers that reading a
 // message's header needs (mail.ReadMessage takes a *bufio.Reader of that
 // size as it is), instead of allocating one for every message sent,

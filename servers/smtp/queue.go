@@ -77,7 +77,14 @@ func (s *Server) enqueue(j *job) {
 	s.queue[j.key()] = j
 	s.ids[j.id]++
 	s.mu.Unlock()
-	s.env.Go("smtp-queue "+j.key(), func() {
+	s.attemptAfter(j, 0)
+}
+
+// attemptAfter makes j's next attempt after d, in a goroutine of its
+// own. A job waiting to be retried has none: a sleeping goroutine kept a
+// stack of several KB for every queued message.
+func (s *Server) attemptAfter(j *job, d time.Duration) {
+	env.GoAfter(s.env, d, "smtp-queue "+j.key(), func() {
 		// Counted only once running (a closed simulation never starts
 		// it), and never after Close, which waits for the count.
 		s.mu.Lock()
@@ -92,84 +99,83 @@ func (s *Server) enqueue(j *job) {
 	})
 }
 
-// run delivers j, retrying with backoff in virtual time until every
-// recipient is delivered, has failed for good, or the lifetime is over.
+// run makes one attempt to deliver j and, while recipients are left and
+// the lifetime is not over, sets the next one with backoff in virtual
+// time.
 func (s *Server) run(j *job) {
-	for {
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			return
-		}
-		j.attempts++
-		j.next = time.Time{}
+	s.mu.Lock()
+	if s.closed {
 		s.mu.Unlock()
-		if j.attempts > 1 {
-			s.cfg.Track.Report(env.Step{Kind: env.StepRetry, QueueID: j.id, To: j.dest, Rcpts: addrStrings(j.rcpts),
-				Detail: fmt.Sprintf("attempt %d", j.attempts)})
-		}
-
-		var errs []*DeliveryError
-		if j.dest == lmtpDest {
-			errs = s.attemptLMTP(j)
-		} else {
-			errs = s.attemptRemote(j)
-		}
-
-		now := s.env.Now()
-		expired := !now.Before(j.created.Add(s.cfg.Lifetime))
-		var failed, still []failure
-		var waiting []address
-		var lastErr *DeliveryError
-		for i, e := range errs {
-			switch {
-			case e == nil:
-			case e.Temporary() && !expired:
-				waiting = append(waiting, j.rcpts[i])
-				still = append(still, failure{j.rcpts[i], e})
-				lastErr = e
-			default:
-				failed = append(failed, failure{j.rcpts[i], e})
-			}
-		}
-		if len(failed) > 0 {
-			giveUp := ""
-			if expired {
-				giveUp = fmt.Sprintf("message could not be delivered for %s", postfixAge(s.cfg.Lifetime))
-			}
-			s.bounce(j.id, j.from, failed, j.data, j.created, giveUp)
-		}
-		if len(waiting) == 0 {
-			s.mu.Lock()
-			delete(s.queue, j.key())
-			if s.ids[j.id]--; s.ids[j.id] == 0 {
-				delete(s.ids, j.id)
-			}
-			s.mu.Unlock()
-			return
-		}
-
-		if w := s.cfg.WarnAfter; w > 0 && !j.warned && !now.Before(j.created.Add(w)) {
-			j.warned = true
-			s.warnDelayed(j, still)
-		}
-		delay := s.backoff(j.attempts)
-		if rest := j.created.Add(s.cfg.Lifetime).Sub(now); delay > rest {
-			delay = rest // one last try when the lifetime ends
-		}
-		if rest := j.created.Add(s.cfg.WarnAfter).Sub(now); s.cfg.WarnAfter > 0 && !j.warned && rest > 0 && delay > rest {
-			delay = rest // a try when the delay warning is due
-		}
-		s.mu.Lock()
-		j.rcpts = waiting
-		j.lastErr = lastErr.Error()
-		j.next = now.Add(delay)
-		s.mu.Unlock()
-		s.env.Logf("deferred %s: %s; retry in %s", j.id, lastErr.Error(), fmtDuration(delay))
-		s.cfg.Track.Report(env.Step{Kind: env.StepDeferred, QueueID: j.id, To: j.dest, Rcpts: addrStrings(waiting),
-			Reply: lastErr.Reply, Detail: lastErr.Error(), Retry: delay})
-		s.env.Sleep(delay)
+		return
 	}
+	j.attempts++
+	j.next = time.Time{}
+	s.mu.Unlock()
+	if j.attempts > 1 {
+		s.cfg.Track.Report(env.Step{Kind: env.StepRetry, QueueID: j.id, To: j.dest, Rcpts: addrStrings(j.rcpts),
+			Detail: fmt.Sprintf("attempt %d", j.attempts)})
+	}
+
+	var errs []*DeliveryError
+	if j.dest == lmtpDest {
+		errs = s.attemptLMTP(j)
+	} else {
+		errs = s.attemptRemote(j)
+	}
+
+	now := s.env.Now()
+	expired := !now.Before(j.created.Add(s.cfg.Lifetime))
+	var failed, still []failure
+	var waiting []address
+	var lastErr *DeliveryError
+	for i, e := range errs {
+		switch {
+		case e == nil:
+		case e.Temporary() && !expired:
+			waiting = append(waiting, j.rcpts[i])
+			still = append(still, failure{j.rcpts[i], e})
+			lastErr = e
+		default:
+			failed = append(failed, failure{j.rcpts[i], e})
+		}
+	}
+	if len(failed) > 0 {
+		giveUp := ""
+		if expired {
+			giveUp = fmt.Sprintf("message could not be delivered for %s", postfixAge(s.cfg.Lifetime))
+		}
+		s.bounce(j.id, j.from, failed, j.data, j.created, giveUp)
+	}
+	if len(waiting) == 0 {
+		s.mu.Lock()
+		delete(s.queue, j.key())
+		if s.ids[j.id]--; s.ids[j.id] == 0 {
+			delete(s.ids, j.id)
+		}
+		s.mu.Unlock()
+		return
+	}
+
+	if w := s.cfg.WarnAfter; w > 0 && !j.warned && !now.Before(j.created.Add(w)) {
+		j.warned = true
+		s.warnDelayed(j, still)
+	}
+	delay := s.backoff(j.attempts)
+	if rest := j.created.Add(s.cfg.Lifetime).Sub(now); delay > rest {
+		delay = rest // one last try when the lifetime ends
+	}
+	if rest := j.created.Add(s.cfg.WarnAfter).Sub(now); s.cfg.WarnAfter > 0 && !j.warned && rest > 0 && delay > rest {
+		delay = rest // a try when the delay warning is due
+	}
+	s.mu.Lock()
+	j.rcpts = waiting
+	j.lastErr = lastErr.Error()
+	j.next = now.Add(delay)
+	s.mu.Unlock()
+	s.env.Logf("deferred %s: %s; retry in %s", j.id, lastErr.Error(), fmtDuration(delay))
+	s.cfg.Track.Report(env.Step{Kind: env.StepDeferred, QueueID: j.id, To: j.dest, Rcpts: addrStrings(waiting),
+		Reply: lastErr.Reply, Detail: lastErr.Error(), Retry: delay})
+	s.attemptAfter(j, delay)
 }
 
 func addrStrings(as []address) []string {
