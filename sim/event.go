@@ -36,11 +36,8 @@ const (
 	ACK
 )
 
-// appendTo appends the flags as String writes them, without allocating.
-func (f TCPFlags) appendTo(b []byte) []byte { return append(b, flagText[f]...) }
-
-// flagText is every set of flags written out, "SYN,ACK": a trace writes
-// one per TCP segment.
+// flagText is every set of flags written out, as String gives them,
+// "SYN,ACK": a trace writes one per TCP segment.
 var flagText = func() (t [256]string) {
 	names := []struct {
 		f TCPFlags
@@ -338,7 +335,6 @@ func DefaultSummary(proto string, flags TCPFlags, payload []byte) string {
 // max bytes ("…" if cut); more adds " …" (the payload goes on). It runs
 // once per segment of a trace, so plain runs are copied whole.
 func printable(b []byte, max int, more bool) string {
-	const hex = "0123456789abcdef"
 	head := b[:min(len(b), max)]
 	var sb strings.Builder
 	sb.Grow(len(head) + len("… …"))
@@ -353,8 +349,8 @@ func printable(b []byte, max int, more bool) string {
 		}
 		c := head[i]
 		sb.WriteString(`\x`)
-		sb.WriteByte(hex[c>>4])
-		sb.WriteByte(hex[c&0xf])
+		sb.WriteByte(hexDigits[c>>4])
+		sb.WriteByte(hexDigits[c&0xf])
 		head = head[i+1:]
 	}
 	if len(b) > max {

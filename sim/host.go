@@ -71,11 +71,7 @@ func (h *Host) Go(name string, fn func()) {
 // of the simulation. Until then nothing of it runs or waits: a queue of
 // messages waiting to be retried keeps no goroutines, nor their stacks.
 func (h *Host) GoAfter(d time.Duration, name string, fn func()) {
-	w := h.w
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.spawnLocked(w.now+d, h.name+": "+name, fn)
-	w.kick()
+	h.w.GoAfter(d, h.name+": "+name, fn)
 }
 
 // Rand is the host's seeded random source. It is made on first use,

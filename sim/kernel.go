@@ -423,10 +423,14 @@ func (w *World) failLocked(err error) {
 }
 
 // Go starts fn now, as a goroutine of the simulation.
-func (w *World) Go(name string, fn func()) {
+func (w *World) Go(name string, fn func()) { w.GoAfter(0, name, fn) }
+
+// GoAfter starts fn after d of virtual time, as a goroutine of the
+// simulation. Until then nothing of it runs or waits.
+func (w *World) GoAfter(d time.Duration, name string, fn func()) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.spawnLocked(w.now, name, fn)
+	w.spawnLocked(w.now+d, name, fn)
 	w.kick()
 }
 

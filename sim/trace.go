@@ -111,7 +111,7 @@ func AppendJSONLine(b []byte, e *Event, payload bool) []byte {
 	str(`,"dst_host":`, e.DstHost)
 	if e.Proto == "tcp" && e.Flags != 0 && !step {
 		b = append(b, `,"flags":"`...)
-		b = e.Flags.appendTo(b)
+		b = append(b, e.Flags.String()...)
 		b = append(b, '"')
 	}
 	num(`,"tcp_seq":`, uint64(e.TCPSeq))
@@ -217,6 +217,8 @@ func appendInt(b []byte, v int64) []byte {
 	return appendUint(b, uint64(v))
 }
 
+const hexDigits = "0123456789abcdef"
+
 // jsonSafe marks the ASCII bytes a JSON string holds as they are.
 var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -275,7 +277,6 @@ func appendJSONString(b []byte, s string) []byte {
 		b = append(b, s...)
 		return append(b, '"')
 	}
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -306,7 +307,7 @@ func appendJSONString(b []byte, s string) []byte {
 			case '\t':
 				b = append(b, '\\', 't')
 			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 			}
 			i++
 			start = i
@@ -329,7 +330,7 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		if r == '\u2028' || r == '\u2029' {
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
 			i += size
 			start = i
 			continue
@@ -344,10 +345,9 @@ func appendJSONString(b []byte, s string) []byte {
 // when the run ends.
 type TraceWriter struct {
 	bw      *bufio.Writer // text
-	w       io.Writer     // JSON
-	json    bool
-	payload bool   // JSON: include payloads
-	buf     []byte // JSON: lines not yet written
+	w       io.Writer     // JSON (nil for text)
+	payload bool          // JSON: include payloads
+	buf     []byte        // JSON: lines not yet written
 	err     error
 }
 
@@ -361,7 +361,7 @@ func NewTextTrace(w io.Writer) *TraceWriter { return &TraceWriter{bw: bufio.NewW
 // says whether lines carry the segments' payloads (base64), which make
 // a trace several times larger.
 func NewJSONTrace(w io.Writer, payload bool) *TraceWriter {
-	return &TraceWriter{w: w, json: true, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
+	return &TraceWriter{w: w, payload: payload, buf: make([]byte, 0, jsonBuf+1<<12)}
 }
 
 // Event writes one event. Use it as a World subscriber.
@@ -369,7 +369,7 @@ func (t *TraceWriter) Event(e *Event) {
 	if t.err != nil {
 		return
 	}
-	if t.json { // lines go end to end in buf, written when it fills
+	if t.w != nil { // JSON: lines go end to end in buf, written when it fills
 		t.buf = append(AppendJSONLine(t.buf, e, t.payload), '\n')
 		if len(t.buf) >= jsonBuf {
 			_, t.err = t.w.Write(t.buf)
@@ -383,7 +383,7 @@ func (t *TraceWriter) Event(e *Event) {
 
 // Flush writes out buffered lines and reports the first write error.
 func (t *TraceWriter) Flush() error {
-	if t.json {
+	if t.w != nil {
 		if t.err == nil && len(t.buf) > 0 {
 			_, t.err = t.w.Write(t.buf)
 		}

@@ -76,10 +76,9 @@ func marshalEvent(e *Event, payload bool) string {
 	return string(b)
 }
 
-// TestJSONLineMatchesEncodingJSON compares the hand-written encoder with
-// encoding/json on hops, notes and drops with awkward strings.
-func TestJSONLineMatchesEncodingJSON(t *testing.T) {
-	rnd := rand.New(rand.NewSource(1))
+// randomEvent is an event of any kind with awkward strings (escapes,
+// invalid and three-byte UTF-8, line separators) and numbers.
+func randomEvent(rnd *rand.Rand, seq uint64) *Event {
 	pieces := []string{"", "a", "MAIL FROM:<lisa@otherisp.com>", "\"q\"", `back\slash`, "<&>", "\x00\x01\x1f\x7f", "\b\f\n\r\t",
 		"é→ü", "\u2028\u2029", "\xff\xfe bad", "\xe2\x80", "…", "emoji 😀", "a—b", "\xe2\x80\xa8", "\xe2\x80\xaa",
 		"\xed\xa0\x80", "\xe0\x80\x80", "\xe0\xa0\x80", "\xec\xbf\xbf", "\xe1\x80", "\xe2\x28\xa1", "\xef\xbf\xbf"}
@@ -90,19 +89,25 @@ func TestJSONLineMatchesEncodingJSON(t *testing.T) {
 		}
 		return s
 	}
-	src := netip.MustParseAddrPort("198.51.100.25:25")
-	dst := netip.MustParseAddrPort("203.0.113.25:49152")
-	for i := 0; i < 2000; i++ {
-		e := &Event{Seq: uint64(i + 1), Kind: []Kind{KindHop, KindNote, KindDrop, KindStep}[i%4],
-			Depart: time.Duration(rnd.Int63n(1e12)), Arrive: time.Duration(rnd.Int63n(1e12)),
-			Link: str(), From: str(), To: str(), Hop: rnd.Intn(3), Hops: rnd.Intn(4),
-			Proto: []string{"", "tcp", "udp"}[rnd.Intn(3)], SrcHost: str(), DstHost: str(),
-			Flags: TCPFlags(rnd.Intn(32)), TCPSeq: uint32(rnd.Intn(3)) * rnd.Uint32(), TCPAck: uint32(rnd.Intn(2)) * rnd.Uint32(),
-			Payload: []byte(str()), Conn: uint64(rnd.Intn(5)), Summary: str(), Host: str(), Text: str(),
-			Msg: str(), Step: str(), Reply: str()}
-		if rnd.Intn(3) > 0 {
-			e.Src, e.Dst = src, dst
-		}
+	e := &Event{Seq: seq, Kind: []Kind{KindHop, KindNote, KindDrop, KindStep}[rnd.Intn(4)],
+		Depart: time.Duration(rnd.Int63n(1e12)), Arrive: time.Duration(rnd.Int63n(1e12)),
+		Link: str(), From: str(), To: str(), Hop: rnd.Intn(3), Hops: rnd.Intn(4),
+		Proto: []string{"", "tcp", "udp"}[rnd.Intn(3)], SrcHost: str(), DstHost: str(),
+		Flags: TCPFlags(rnd.Intn(32)), TCPSeq: uint32(rnd.Intn(3)) * rnd.Uint32(), TCPAck: uint32(rnd.Intn(2)) * rnd.Uint32(),
+		Payload: []byte(str()), Conn: uint64(rnd.Intn(5)), Summary: str(), Host: str(), Text: str(),
+		Msg: str(), Step: str(), Reply: str()}
+	if rnd.Intn(3) > 0 {
+		e.Src, e.Dst = netip.MustParseAddrPort("198.51.100.25:25"), netip.MustParseAddrPort("203.0.113.25:49152")
+	}
+	return e
+}
+
+// TestJSONLineMatchesEncodingJSON compares the hand-written encoder with
+// encoding/json on hops, notes and drops with awkward strings.
+func TestJSONLineMatchesEncodingJSON(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	for i := range 2000 {
+		e := randomEvent(rnd, uint64(i+1))
 		for _, payload := range []bool{false, true} {
 			if got, want := string(AppendJSONLine(nil, e, payload)), marshalEvent(e, payload); got != want {
 				t.Fatalf("event %d (payload %v):\n got %s\nwant %s", i, payload, got, want)
@@ -162,71 +167,28 @@ func TestAppendUint(t *testing.T) {
 }
 
 // TestTraceWriterLines checks that the JSON writer writes the lines
-// AppendJSONLine makes, whole and in order, over many of its buffers:
-// 20,000 events of hops that share links, names and segments or differ
-// in one field only, with gaps in seq and repeated times.
+// AppendJSONLine makes, whole and in order, over many of its buffers and
+// with lines larger than one (a 100 KB payload).
 func TestTraceWriterLines(t *testing.T) {
-	rnd := rand.New(rand.NewSource(5))
-	names := []string{"lisa-pc", "otherisp-router", "ns.otherisp.com", "é<&>\"", strings.Clone("lisa-pc"), ""}
-	pick := func() string { return names[rnd.Intn(len(names))] }
-	addrs := []netip.AddrPort{netip.MustParseAddrPort("198.51.100.25:25"), netip.MustParseAddrPort("203.0.113.25:49152"), {}}
-	var segs []Event
-	for range 40 {
-		segs = append(segs, Event{Hops: 1 + rnd.Intn(3), Proto: []string{"tcp", "udp", "icmp"}[rnd.Intn(3)],
-			Src: addrs[rnd.Intn(3)], Dst: addrs[rnd.Intn(3)], SrcHost: pick(), DstHost: pick(),
-			Flags: TCPFlags(rnd.Intn(4)), TCPSeq: uint32(rnd.Intn(3)), TCPAck: uint32(rnd.Intn(2)),
-			Payload: make([]byte, rnd.Intn(3)), Conn: uint64(rnd.Intn(3)), Summary: pick(), Msg: pick()})
-	}
-	// Segments that differ from one of those in one field only.
-	for _, change := range []func(*Event){
-		func(e *Event) { e.Hops++ }, func(e *Event) { e.Proto += "x" }, func(e *Event) { e.Src = addrs[1] },
-		func(e *Event) { e.Dst = netip.MustParseAddrPort("[2001:db8::1]:53") }, func(e *Event) { e.SrcHost += "x" },
-		func(e *Event) { e.Src = netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), e.Src.Port()) },
-		func(e *Event) { e.Dst = netip.AddrPortFrom(netip.MustParseAddr("192.0.2.2"), e.Dst.Port()) },
-		func(e *Event) { e.DstHost += "x" }, func(e *Event) { e.Flags ^= SYN }, func(e *Event) { e.TCPSeq++ },
-		func(e *Event) { e.TCPAck++ }, func(e *Event) { e.Payload = append(e.Payload, 0) }, func(e *Event) { e.Conn++ },
-		func(e *Event) { e.Summary += "x" }, func(e *Event) { e.Msg += "x" },
-	} {
-		for i := range 3 {
-			e := segs[i]
-			change(&e)
-			segs = append(segs, e)
+	for _, payload := range []bool{false, true} {
+		rnd := rand.New(rand.NewSource(5))
+		var buf bytes.Buffer
+		tw := NewJSONTrace(&buf, payload)
+		var want strings.Builder
+		for i := range 3000 {
+			e := randomEvent(rnd, uint64(i+1))
+			if i%1000 == 999 {
+				e.Payload = bytes.Repeat([]byte("DATA\r\n"), 100000/6)
+			}
+			tw.Event(e)
+			want.Write(AppendJSONLine(nil, e, payload))
+			want.WriteByte('\n')
 		}
-	}
-	var buf bytes.Buffer
-	tw := NewJSONTrace(&buf, false)
-	var want []string
-	times := []time.Duration{0, 999 * time.Microsecond, time.Millisecond, 5 * time.Second}
-	seq := uint64(0)
-	for range 20000 {
-		e := segs[rnd.Intn(len(segs))]
-		seq++
-		if rnd.Intn(50) == 0 { // a gap (9, 99… carry too, as seq counts up)
-			seq += uint64(rnd.Intn(1000))
+		if err := tw.Flush(); err != nil {
+			t.Fatal(err)
 		}
-		e.Seq, e.Kind = seq, KindHop
-		if rnd.Intn(20) == 0 {
-			e.Kind = []Kind{KindNote, KindDrop, KindStep}[rnd.Intn(3)]
-			e.Host, e.Text = pick(), pick()
-		}
-		e.Depart, e.Arrive = time.Duration(rnd.Int63n(1e10)), time.Duration(rnd.Int63n(1e10))
-		if rnd.Intn(2) == 0 { // times that repeat, as in a run
-			e.Depart, e.Arrive = times[rnd.Intn(len(times))], times[rnd.Intn(len(times))]
-		}
-		e.Link, e.From, e.To, e.Hop = pick()+"—"+pick(), pick(), pick(), 1+rnd.Intn(3)
-		if rnd.Intn(2) == 0 {
-			e.Link = names[0] + "—" + names[1] // the same text at another address
-		}
-		tw.Event(&e)
-		want = append(want, string(AppendJSONLine(nil, &e, false))+"\n")
-	}
-	if err := tw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	got := strings.SplitAfter(buf.String(), "\n")
-	for i, w := range want {
-		if got[i] != w {
-			t.Fatalf("line %d:\n got %s\nwant %s", i+1, got[i], w)
+		if buf.String() != want.String() {
+			t.Fatalf("payload %v: the trace differs from the lines (%d bytes, want %d)", payload, buf.Len(), want.Len())
 		}
 	}
 }

@@ -28,6 +28,10 @@ type Env interface {
 	Sleep(d time.Duration)
 	// Go starts fn in a new goroutine the world knows about.
 	Go(name string, fn func())
+	// GoAfter starts fn in a new goroutine after d of (virtual) time. A
+	// simulated host schedules it, and nothing of it waits meanwhile: a
+	// queue of messages waiting to be retried keeps no goroutines.
+	GoAfter(d time.Duration, name string, fn func())
 	// Dial opens a connection from this host, as net.Dialer.DialContext.
 	Dial(ctx context.Context, network, address string) (net.Conn, error)
 	// Rand is this host's seeded random source. Use it only from
@@ -48,26 +52,6 @@ type Env interface {
 	// itself on real sockets. The zero time stays zero. Code of our own
 	// uses Deadline; libraries get their conns wrapped in WallClockConn.
 	WallDeadline(t time.Time, timeouts ...time.Duration) time.Time
-}
-
-// GoAfter starts fn in a new goroutine after d of (virtual) time: with
-// the Env's own GoAfter if it has one (a simulated host schedules it, and
-// nothing waits meanwhile), else in a goroutine that sleeps first.
-func GoAfter(e Env, d time.Duration, name string, fn func()) {
-	if d <= 0 {
-		e.Go(name, fn)
-		return
-	}
-	if a, ok := e.(interface {
-		GoAfter(time.Duration, string, func())
-	}); ok {
-		a.GoAfter(d, name, fn)
-		return
-	}
-	e.Go(name, func() {
-		e.Sleep(d)
-		fn()
-	})
 }
 
 // headerReaders lends the 4 KiB buffered readers that reading a

@@ -59,6 +59,16 @@ func (l *Loopback) Sleep(d time.Duration) {
 
 func (l *Loopback) Go(name string, fn func()) { go fn() }
 
+// GoAfter sleeps d on the fake clock in a new goroutine, then runs fn.
+func (l *Loopback) GoAfter(d time.Duration, name string, fn func()) {
+	go func() {
+		if d > 0 {
+			l.Sleep(d)
+		}
+		fn()
+	}()
+}
+
 func (l *Loopback) Dial(ctx context.Context, network, address string) (net.Conn, error) {
 	var d net.Dialer
 	return d.DialContext(ctx, network, address)

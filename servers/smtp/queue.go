@@ -84,7 +84,7 @@ func (s *Server) enqueue(j *job) {
 // own. A job waiting to be retried has none: a sleeping goroutine kept a
 // stack of several KB for every queued message.
 func (s *Server) attemptAfter(j *job, d time.Duration) {
-	env.GoAfter(s.env, d, "smtp-queue "+j.key(), func() {
+	s.env.GoAfter(d, "smtp-queue "+j.key(), func() {
 		// Counted only once running (a closed simulation never starts
 		// it), and never after Close, which waits for the count.
 		s.mu.Lock()

@@ -40,6 +40,16 @@ func (g *gatedEnv) Sleep(d time.Duration) {
 	g.Loopback.Sleep(d)
 }
 
+// GoAfter sleeps through the gate, as the queue's retries do.
+func (g *gatedEnv) GoAfter(d time.Duration, name string, fn func()) {
+	go func() {
+		if d > 0 {
+			g.Sleep(d)
+		}
+		fn()
+	}()
+}
+
 // nextSleep waits for the queue to ask for a delay.
 func (g *gatedEnv) nextSleep(t *testing.T) time.Duration {
 	t.Helper()

@@ -46,6 +46,11 @@ func TestDNSSummariesKept(t *testing.T) {
 		}
 	}
 	msgs = append(msgs, []byte{0xab, 0xcd, 1, 2, 3}, []byte{0x12, 0x34, 1, 2, 3}, []byte{1}) // malformed
+	// A question whose name is a pointer into the ID: "a" or "b", read
+	// from the ID's second byte (as a datagram from outside might be).
+	for _, id := range []byte{'a', 'b', 'a'} {
+		msgs = append(msgs, []byte{1, id, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x00, 0, 1, 0, 1})
+	}
 	dns := service.OfConversation(53, 53)
 	c := &summaries{dns: map[string]string{}}
 	src, dst := netip.MustParseAddrPort("198.51.100.100:49152"), netip.MustParseAddrPort("198.51.100.53:53")
