@@ -149,7 +149,8 @@ func (g *Game) tag(dst *ebiten.Image, label, where string, lx, ly float64, alpha
 // wherever it covers least.
 func (g *Game) placeTag(dst *ebiten.Image, lx, ly, w, h float64) (float64, float64) {
 	mr := g.mapRect()
-	near := [][2]float64{{lx + 16, ly - 9}, {lx - 16 - w, ly - 9}, {lx + 16, ly - 9 - h - 4}, {lx - 16 - w, ly - 9 - h - 4}, {lx - w/2, ly - 14 - h}, {lx + 16, ly + 14}}
+	near := [][2]float64{{lx + 16, ly - 9}, {lx - 16 - w, ly - 9}, {lx + 16, ly - 9 - h - 4}, {lx - 16 - w, ly - 9 - h - 4}, {lx - w/2, ly - 14 - h}, {lx + 16, ly + 14},
+		{lx + 40, ly - 9 - h - 4}, {lx - 40 - w, ly - 9 - h - 4}} // past a name beside the letter
 	far := [][2]float64{{lx - w/2, ly + 58}, {lx - w/2, ly - 14 - 2*h - 8}, {lx - w/2, ly + 58 + h + 4}, {lx - w/2, ly - 14 - 3*h - 12}}
 	best, bestCost := near[0], math.Inf(1)
 	for i, c := range append(near, far...) {
@@ -223,10 +224,14 @@ func (g *Game) tagCover(r image.Rectangle) float64 {
 		cover += 3 * area(r.Intersect(p))
 	}
 	for _, p := range g.gfx.nodeRects {
-		cover += area(r.Intersect(p))
+		cover += area(r.Intersect(p.Inset(-nameMargin)))
 	}
 	return cover
 }
+
+// nameMargin keeps tags a few pixels clear of names and icons: a tag
+// touching a name hid its last letter.
+const nameMargin = 3
 
 // arrowHead draws a small filled triangle at (x, y) pointing along (dx, dy).
 func arrowHead(dst *ebiten.Image, x, y, dx, dy float64, c color.Color) {
