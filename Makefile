@@ -85,6 +85,7 @@ fuzz:
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzRoundTrip ./servers/dns
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzParse ./sim/scenario
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzJSONString ./sim
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzShortReply ./servers/world
 
 clean:
 	rm -rf bin web

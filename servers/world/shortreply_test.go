@@ -27,3 +27,17 @@ func TestShortReply(t *testing.T) {
 		}
 	}
 }
+
+// FuzzShortReply compares shortReply with the expression it replaced on
+// any reply.
+func FuzzShortReply(f *testing.F) {
+	re := regexp.MustCompile(`^([2-5]\d\d) [245]\.\d{1,3}\.\d{1,3} `)
+	for _, r := range []string{"250 2.0.0 Ok: queued as 0D5A4C2735", "550 5.1.1 <bob@x>: no", "250 Ok", "421 4.4.2 ", "250 2.000.0 x"} {
+		f.Add(r)
+	}
+	f.Fuzz(func(t *testing.T, r string) {
+		if got, want := shortReply(r), re.ReplaceAllString(r, "$1 "); got != want {
+			t.Fatalf("%q: %q, want %q", r, got, want)
+		}
+	})
+}
