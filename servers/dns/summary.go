@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,22 @@ import (
 
 // maxSummarized is how many answer records a summary spells out.
 const maxSummarized = 3
+
+// SummaryKey is what Summarize reads of a message: all of it but the ID,
+// which no summary shows, so messages that differ only in their ID can
+// share one. ok is false when the message holds a name compression
+// pointer to offset 0 or 1 (RFC 1035 §4.1.4), which reads labels from
+// the ID: our servers never write one, a datagram from outside might.
+func SummaryKey(payload []byte) (key []byte, ok bool) {
+	if len(payload) < 2 {
+		return nil, false
+	}
+	key = payload[2:]
+	if bytes.Contains(key, []byte{0xc0, 0x00}) || bytes.Contains(key, []byte{0xc0, 0x01}) {
+		return nil, false
+	}
+	return key, true
+}
 
 // Summarize describes a DNS message in one short line for the trace and
 // the window: "MX? comentum.com" for a query; "MX comentum.com → 10

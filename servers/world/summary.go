@@ -1,8 +1,7 @@
 package world
 
 import (
-	"bytes"
-
+	"mailsim/servers/dns"
 	"mailsim/servers/service"
 	"mailsim/sim"
 )
@@ -25,28 +24,20 @@ func (c *summaries) summarize(e *sim.Event) string {
 	if s == nil {
 		return ""
 	}
-	if s.Kind != service.DNS || e.Proto != "udp" || len(e.Payload) < 2 {
+	if s.Kind != service.DNS || e.Proto != "udp" {
 		return s.Summarize(e.Proto, e.Payload)
 	}
-	key := e.Payload[2:] // all but the ID, which no summary shows
+	key, ok := dns.SummaryKey(e.Payload)
+	if !ok {
+		return s.Summarize(e.Proto, e.Payload)
+	}
 	if v, ok := c.dns[string(key)]; ok {
 		return v
 	}
 	v := s.Summarize(e.Proto, e.Payload)
-	if pointsAtID(key) {
-		return v // its names may be read from the ID: not the same for another ID
-	}
 	if len(c.dns) >= maxDNSSummaries {
 		clear(c.dns)
 	}
 	c.dns[string(key)] = v
 	return v
-}
-
-// pointsAtID tells whether a message (without its ID) holds a name
-// compression pointer to offset 0 or 1 (RFC 1035 §4.1.4), which would
-// read labels from the ID. Our servers never write one; a datagram from
-// outside (mailsim serve) might.
-func pointsAtID(key []byte) bool {
-	return bytes.Contains(key, []byte{0xc0, 0x00}) || bytes.Contains(key, []byte{0xc0, 0x01})
 }
