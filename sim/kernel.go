@@ -17,11 +17,12 @@ type item struct {
 	seq uint64
 	// One of these says what to do; the typed ones spare the hot paths a
 	// closure allocation.
-	fn   func()
-	wake *waiter // hand control to this goroutine
-	emit *Event  // publish this hop event
-	pkt  *packet // this packet reaches the far end of link
-	link *Link
+	fn    func()
+	wake  *waiter // hand control to this goroutine
+	emit  *Event  // publish this hop event
+	pkt   *packet // this packet reaches the far end of link
+	link  *Link
+	timer *pendingRead // a read deadline may have passed
 }
 
 // itemHeap orders the kernel's items by (at, seq), a 4-ary heap whose
@@ -63,10 +64,15 @@ func heapPop(h *itemHeap) *item {
 	s[n] = heapEntry{}
 	s = s[:n]
 	*h = s
-	if n == 0 {
-		return top
+	if n > 0 {
+		s.down(0, last)
 	}
-	i := 0
+	return top
+}
+
+// down puts e at i, or as far below as its order takes it.
+func (s itemHeap) down(i int, e heapEntry) {
+	n := len(s)
 	for {
 		c := 4*i + 1
 		if c >= n {
@@ -78,14 +84,23 @@ func heapPop(h *itemHeap) *item {
 				m = k
 			}
 		}
-		if !s[m].before(&last) {
+		if !s[m].before(&e) {
 			break
 		}
 		s[i] = s[m]
 		i = m
 	}
-	s[i] = last
-	return top
+	s[i] = e
+}
+
+// heapify orders s as a heap, from the last parent up.
+func (s itemHeap) heapify() {
+	if len(s) < 2 {
+		return
+	}
+	for i := (len(s) - 2) / 4; i >= 0; i-- {
+		s.down(i, s[i])
+	}
 }
 
 // waiter is a goroutine blocked on a sim primitive, and while it holds
@@ -141,6 +156,8 @@ func (w *World) run(it *item) {
 		if !w.closing { // in flight when the world closed: gone
 			w.arrive(it.pkt, it.link)
 		}
+	case it.timer != nil:
+		w.fire(it.timer)
 	default:
 		it.fn()
 	}

@@ -572,8 +572,8 @@ func (c *tcpConn) Close() error {
 		c.h.unregister(connKey{c.local, c.remote})
 	}
 	c.wakeAll()
-	c.rtimer.stop() // nobody reads a closed conn
-	c.wtimer.stop()
+	c.rtimer.stop(w) // nobody reads a closed conn
+	c.wtimer.stop(w)
 	return nil
 }
 

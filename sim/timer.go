@@ -33,31 +33,71 @@ func (t *readTimer) arm(w *World, d deadline, reader blocked) {
 	if !d.set || (t.p != nil && t.p.reader != nil && t.p.at <= d.at) {
 		return
 	}
-	t.stop() // superseded by an earlier timer
+	t.stop(w) // superseded by an earlier timer
 	p := &pendingRead{at: d.at, reader: reader}
 	t.p = p
-	w.schedule(p.at, func() {
-		if p.reader == nil {
-			return
-		}
-		r := p.reader.blockedReader()
-		p.reader = nil
-		if r == nil {
-			return // nobody is blocked; the next read arms a timer again
-		}
-		if w.now >= p.at {
-			w.wakeNow(r) // the read sees its deadline passed and fails
-		}
-	})
+	w.push(p.at).timer = p
+}
+
+// fire runs a timer's item: the reader blocked on its conn, if any, sees
+// its deadline passed. w.mu must be held.
+func (w *World) fire(p *pendingRead) {
+	if p.reader == nil {
+		w.stale-- // stopped, and not yet dropped by compact
+		return
+	}
+	r := p.reader.blockedReader()
+	p.reader = nil
+	if r == nil {
+		return // nobody is blocked; the next read arms a timer again
+	}
+	if w.now >= p.at {
+		w.wakeNow(r) // the read sees its deadline passed and fails
+	}
 }
 
 // stop forgets the pending item, if any: it will do nothing when it
-// comes. w.mu must be held.
-func (t *readTimer) stop() {
-	if t.p != nil {
-		t.p.reader = nil
-		t.p = nil
+// comes. Servers set deadlines minutes ahead and close their conns long
+// before, so most of the queue would soon be such items: once they are
+// half of it, compact drops them. w.mu must be held.
+func (t *readTimer) stop(w *World) {
+	p := t.p
+	if p == nil {
+		return
 	}
+	t.p = nil
+	if p.reader == nil {
+		return // fired: its item is gone
+	}
+	p.reader = nil
+	w.stale++
+	if w.stale >= compactMin && 2*w.stale >= len(w.items) {
+		w.compact()
+	}
+}
+
+// compactMin is how many stopped timers the queue may hold before it is
+// compacted at all: below that, compacting costs more than it saves.
+const compactMin = 1024
+
+// compact drops the items of stopped timers from the queue. Items come
+// out by (at, seq) alone, so the others keep their order. w.mu must be
+// held.
+func (w *World) compact() {
+	s := w.items
+	n := 0
+	for _, e := range s {
+		if p := e.it.timer; p != nil && p.reader == nil {
+			w.free.keep(e.it)
+			continue
+		}
+		s[n] = e
+		n++
+	}
+	clear(s[n:])
+	w.items = s[:n]
+	w.items.heapify()
+	w.stale = 0
 }
 
 // timeouts are a conn's deadlines, in virtual time.

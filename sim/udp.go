@@ -199,7 +199,7 @@ func (c *udpConn) Close() error {
 	if c.reader != nil {
 		w.wake(c.reader)
 	}
-	c.rtimer.stop() // nobody reads a closed conn
+	c.rtimer.stop(w) // nobody reads a closed conn
 	return nil
 }
 

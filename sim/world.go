@@ -50,6 +50,7 @@ type World struct {
 	now     time.Duration
 	seq     uint64
 	items   itemHeap
+	stale   int // items of stopped read timers still in items (compact)
 	running map[int64]*waiter
 	tokens  int
 	quiet   chan struct{}
