@@ -262,6 +262,52 @@ func TestStallIsReported(t *testing.T) {
 	}
 }
 
+// An accepted conn handed to Host.Go, not to a plain go statement, is
+// never touched before the kernel moves on, and the kernel waits for
+// that: the stall names it and says how to serve it.
+func TestUntouchedConnIsReported(t *testing.T) {
+	w := New(Config{Seed: 1, StallTimeout: 200 * time.Millisecond})
+	client, _ := w.AddHost("client", mustAddr("198.51.100.10"))
+	server, _ := w.AddHost("server", mustAddr("203.0.113.25"))
+	if _, err := w.Connect("client", "server", time.Millisecond, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Build(); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := server.Listen("tcp", ":25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, 1)
+	server.Go("server", func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		accepted <- c
+		server.Go("conn", func() { c.Close() })
+		ln.Accept()
+	})
+	client.Go("client", func() {
+		c, err := client.Dial(context.Background(), "tcp", "server:25")
+		if err == nil {
+			c.Read(make([]byte, 1))
+		}
+	})
+	err = w.RunUntil(time.Second)
+	var se *StallError
+	if !errors.As(err, &se) || se.Untouched != 1 || !strings.Contains(err.Error(), "1 accepted connection(s) never touched") || !strings.Contains(err.Error(), "plain go statement") {
+		t.Fatalf("got %v, want a StallError naming the untouched conn", err)
+	}
+	if strings.Contains(err.Error(), "never started") {
+		t.Errorf("%v: no goroutine failed to start", err)
+	}
+	// Touched at last, from outside, the conn lets the world close.
+	go (<-accepted).Close()
+	w.Close()
+}
+
 // A deadline moved while a read is blocked takes effect: later (as
 // servers do before every read) and earlier.
 func TestDeadlineMovedWhileBlocked(t *testing.T) {

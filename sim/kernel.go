@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -480,15 +481,28 @@ func (w *World) sleep(d time.Duration, what string) {
 }
 
 // StallError reports goroutines that were handed control and never gave
-// it back by blocking on a sim primitive.
+// it back by blocking on a sim primitive, and accepted conns nobody
+// touched.
 type StallError struct {
 	At         time.Duration
 	Goroutines []string
+	Untouched  int // accepted conns no goroutine touched
+	Unstarted  int // goroutines launched that never registered
 }
 
 func (e *StallError) Error() string {
-	return fmt.Sprintf("simulation stalled at %s: %s never blocked on a simulated conn, listener, timer or queue (a plain channel, mutex or busy loop hides it from the kernel)",
-		fmtDur(e.At), strings.Join(e.Goroutines, "; "))
+	var parts []string
+	if len(e.Goroutines) > 0 || e.Unstarted > 0 {
+		who := e.Goroutines
+		if e.Unstarted > 0 {
+			who = append(slices.Clip(who), fmt.Sprintf("%d goroutine(s) that never started", e.Unstarted))
+		}
+		parts = append(parts, strings.Join(who, "; ")+" never blocked on a simulated conn, listener, timer or queue (a plain channel, mutex or busy loop hides it from the kernel)")
+	}
+	if e.Untouched > 0 {
+		parts = append(parts, fmt.Sprintf("%d accepted connection(s) never touched: the kernel waits for the goroutine that serves one to touch it first (serve it with a plain go statement, as go-smtp does; Host.Go starts only after that wait)", e.Untouched))
+	}
+	return fmt.Sprintf("simulation stalled at %s: %s", fmtDur(e.At), strings.Join(parts, "; "))
 }
 
 // waitQuiet blocks until every goroutine the last step woke is blocked
@@ -534,11 +548,8 @@ func (w *World) waitQuiet() error {
 		for _, g := range w.running {
 			names = append(names, g.String())
 		}
-		if w.tokens > 0 {
-			names = append(names, fmt.Sprintf("%d goroutine(s) or connection(s) never started", w.tokens))
-		}
 		sort.Strings(names)
-		return &StallError{At: w.now, Goroutines: names}
+		return &StallError{At: w.now, Goroutines: names, Untouched: w.untouched, Unstarted: w.tokens - w.untouched}
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			// moves on.
 			c.token = true
 			w.tokens++
+			w.untouched++
 			return c, nil
 		}
 		wt := w.newWaiter("accept ", l)

@@ -122,6 +122,7 @@ func (c *tcpConn) enter() (done func()) {
 	if c.token {
 		c.token = false
 		w.tokens--
+		w.untouched--
 		gid := goid()
 		if _, ok := w.running[gid]; !ok && !w.closed {
 			// A fresh goroutine (go-smtp's per-connection one) adopts the

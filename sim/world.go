@@ -53,11 +53,14 @@ type World struct {
 	stale   int // items of stopped read timers still in items (compact)
 	running map[int64]*waiter
 	tokens  int
-	quiet   chan struct{}
-	kickCh  chan struct{}
-	signals []chan struct{} // empty wake-up channels for waiters (signal)
-	workers []*worker       // goroutines waiting for a job (launch)
-	packets stock[packet]   // delivered TCP segments' packets, to reuse
+	// untouched counts the tokens of accepted conns no goroutine has
+	// touched yet; the rest are goroutines not yet started.
+	untouched int
+	quiet     chan struct{}
+	kickCh    chan struct{}
+	signals   []chan struct{} // empty wake-up channels for waiters (signal)
+	workers   []*worker       // goroutines waiting for a job (launch)
+	packets   stock[packet]   // delivered TCP segments' packets, to reuse
 	// routeGen counts topology changes from 1; a conn's cached route is
 	// good while it was found in this generation.
 	routeGen uint64
