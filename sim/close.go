@@ -76,6 +76,7 @@ func (w *World) Close() error {
 	w.rands.setAside()
 	w.closed = true
 	w.items, w.free, w.pending, w.dirty, w.evFree = nil, nil, nil, nil, nil
+	w.stale, w.untouched = 0, 0
 	w.subsMu.Lock()
 	w.subs = nil
 	w.subsMu.Unlock()
@@ -97,6 +98,7 @@ func (w *World) drain() error {
 		}
 		w.pending = nil
 		if len(w.items) == 0 {
+			w.settle(maxDuration)
 			return nil
 		}
 		it := heapPop(&w.items)

@@ -305,7 +305,9 @@ func TestUntouchedConnIsReported(t *testing.T) {
 	}
 	// Touched at last, from outside, the conn lets the world close.
 	go (<-accepted).Close()
-	w.Close()
+	if err := w.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
 }
 
 // A deadline moved while a read is blocked takes effect: later (as

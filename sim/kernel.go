@@ -5,7 +5,6 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -492,15 +491,17 @@ type StallError struct {
 
 func (e *StallError) Error() string {
 	var parts []string
-	if len(e.Goroutines) > 0 || e.Unstarted > 0 {
-		who := e.Goroutines
-		if e.Unstarted > 0 {
-			who = append(slices.Clip(who), fmt.Sprintf("%d goroutine(s) that never started", e.Unstarted))
-		}
-		parts = append(parts, strings.Join(who, "; ")+" never blocked on a simulated conn, listener, timer or queue (a plain channel, mutex or busy loop hides it from the kernel)")
+	if len(e.Goroutines) > 0 {
+		parts = append(parts, strings.Join(e.Goroutines, "; ")+" never blocked on a simulated conn, listener, timer or queue (a plain channel, mutex or busy loop hides it from the kernel)")
+	}
+	if e.Unstarted > 0 {
+		parts = append(parts, fmt.Sprintf("%d goroutine(s) started by the kernel never took their turn", e.Unstarted))
 	}
 	if e.Untouched > 0 {
 		parts = append(parts, fmt.Sprintf("%d accepted connection(s) never touched: the kernel waits for the goroutine that serves one to touch it first (serve it with a plain go statement, as go-smtp does; Host.Go starts only after that wait)", e.Untouched))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "a goroutine running the kernel's items never finished them")
 	}
 	return fmt.Sprintf("simulation stalled at %s: %s", fmtDur(e.At), strings.Join(parts, "; "))
 }

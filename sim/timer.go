@@ -81,13 +81,15 @@ func (t *readTimer) stop(w *World) {
 const compactMin = 1024
 
 // compact drops the items of stopped timers from the queue. Items come
-// out by (at, seq) alone, so the others keep their order. w.mu must be
-// held.
+// out by (at, seq) alone, so the others keep their order. A dropped item
+// would have moved the clock when it came out: once the queue runs dry,
+// the clock still goes to the last of them (settle). w.mu must be held.
 func (w *World) compact() {
 	s := w.items
 	n := 0
 	for _, e := range s {
 		if p := e.it.timer; p != nil && p.reader == nil {
+			w.dropped = max(w.dropped, e.at)
 			w.free.keep(e.it)
 			continue
 		}
@@ -147,3 +149,13 @@ func (w *World) deadlineAt(t time.Time) deadline {
 // fromWallClock reports whether t carries a monotonic clock reading,
 // which only time.Now() (and times computed from it) have.
 func fromWallClock(t time.Time) bool { return t != t.Round(0) }
+
+// settle moves the clock, once the queue has run dry, to the last item
+// compact dropped, as running those items would have, if limit allows:
+// Step and Close leave the clock where they did before compaction.
+// w.mu must be held.
+func (w *World) settle(limit time.Duration) {
+	if len(w.items) == 0 && w.dropped > w.now && w.dropped <= limit {
+		w.now = w.dropped
+	}
+}

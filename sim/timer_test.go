@@ -52,10 +52,87 @@ func TestClosedConnsLeaveNoTimers(t *testing.T) {
 		t.Fatalf("%d conns served, want %d", served, conns)
 	}
 	w.mu.Lock()
-	queued, stale := len(w.items), w.stale
+	queued, stale, counted := len(w.items), w.stale, stoppedTimers(w)
 	w.mu.Unlock()
 	if queued > 2*compactMin || stale > compactMin {
 		t.Errorf("after %d closed conns: %d items queued, %d of them stopped timers", conns, queued, stale)
+	}
+	if stale != counted {
+		t.Errorf("the world counts %d stopped timers; the queue holds %d", stale, counted)
+	}
+	// The rest come out in their own time.
+	if err := w.RunUntil(2 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stale != 0 || stoppedTimers(w) != 0 {
+		t.Errorf("after every deadline: %d stopped timers counted, %d queued", w.stale, stoppedTimers(w))
+	}
+}
+
+// stoppedTimers counts the items of stopped timers in w's queue.
+func stoppedTimers(w *World) int {
+	n := 0
+	for _, e := range w.items {
+		if p := e.it.timer; p != nil && p.reader == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Dropping stopped timers does not move the clock: stepped until
+// nothing is left, a world ends at the time of its last item, dropped
+// or not, as it did when every one of them came out in turn.
+func TestStepEndsAtLastDroppedTimer(t *testing.T) {
+	ends := map[bool]time.Duration{}
+	for _, compacting := range []bool{true, false} {
+		w, client, server := twoISPs(t, 1)
+		if !compacting {
+			w.stale = -1 << 40 // never reaches compactMin
+		}
+		ln, err := server.Listen("tcp", ":25")
+		if err != nil {
+			t.Fatal(err)
+		}
+		server.Go("server", func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.SetReadDeadline(server.Deadline(time.Hour))
+				c.Read(make([]byte, 1))
+				c.Close()
+			}
+		})
+		client.Go("client", func() {
+			for range 2 * compactMin {
+				c, err := client.Dial(context.Background(), "tcp", "server:25")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				c.Write([]byte{1})
+				io.Copy(io.Discard, c)
+				c.Close()
+			}
+			ln.Close()
+		})
+		for {
+			more, err := w.Step()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !more {
+				break
+			}
+		}
+		ends[compacting] = w.Now()
+	}
+	if ends[true] != ends[false] || ends[true] < time.Hour {
+		t.Errorf("stepped to the end: at %v compacting, %v not", ends[true], ends[false])
 	}
 }
 

@@ -50,7 +50,8 @@ type World struct {
 	now     time.Duration
 	seq     uint64
 	items   itemHeap
-	stale   int // items of stopped read timers still in items (compact)
+	stale   int           // items of stopped read timers still in items (compact)
+	dropped time.Duration // the time of the last item compact dropped
 	running map[int64]*waiter
 	tokens  int
 	// untouched counts the tokens of accepted conns no goroutine has
@@ -213,6 +214,7 @@ func (w *World) step(limit time.Duration) (bool, error) {
 		return false, ErrStopped
 	}
 	if len(w.items) == 0 || w.items[0].at > limit {
+		w.settle(limit)
 		return false, nil
 	}
 	it := heapPop(&w.items)
