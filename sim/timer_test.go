@@ -16,40 +16,12 @@ import (
 func TestClosedConnsLeaveNoTimers(t *testing.T) {
 	const conns = 3000
 	w, client, server := twoISPs(t, 1)
-	ln, err := server.Listen("tcp", ":25")
-	if err != nil {
-		t.Fatal(err)
-	}
-	server.Go("server", func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.SetReadDeadline(server.Deadline(time.Hour))
-			c.Read(make([]byte, 1))
-			c.Close()
-		}
-	})
-	served := 0
-	client.Go("client", func() {
-		for range conns {
-			c, err := client.Dial(context.Background(), "tcp", "server:25")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			c.Write([]byte{1})
-			io.Copy(io.Discard, c) // until the server closes
-			c.Close()
-			served++
-		}
-	})
+	served := closedConns(t, client, server, conns)
 	if err := w.RunUntil(30 * time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if served != conns {
-		t.Fatalf("%d conns served, want %d", served, conns)
+	if *served != conns {
+		t.Fatalf("%d conns served, want %d", *served, conns)
 	}
 	w.mu.Lock()
 	queued, stale, counted := len(w.items), w.stale, stoppedTimers(w)
@@ -69,6 +41,45 @@ func TestClosedConnsLeaveNoTimers(t *testing.T) {
 	if w.stale != 0 || stoppedTimers(w) != 0 {
 		t.Errorf("after every deadline: %d stopped timers counted, %d queued", w.stale, stoppedTimers(w))
 	}
+}
+
+// closedConns has client open n conns to server, one after another; the
+// server sets a read deadline an hour ahead on each, as go-smtp does
+// (five minutes), and closes it after one byte, long before. It counts
+// the conns served, and the server stops listening after the last.
+func closedConns(t *testing.T, client, server *Host, n int) *int {
+	t.Helper()
+	ln, err := server.Listen("tcp", ":25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	server.Go("server", func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.SetReadDeadline(server.Deadline(time.Hour))
+			c.Read(make([]byte, 1))
+			c.Close()
+		}
+	})
+	served := new(int)
+	client.Go("client", func() {
+		for range n {
+			c, err := client.Dial(context.Background(), "tcp", "server:25")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			c.Write([]byte{1})
+			io.Copy(io.Discard, c) // until the server closes
+			c.Close()
+			*served++
+		}
+		ln.Close()
+	})
+	return served
 }
 
 // stoppedTimers counts the items of stopped timers in w's queue.
@@ -92,34 +103,7 @@ func TestStepEndsAtLastDroppedTimer(t *testing.T) {
 		if !compacting {
 			w.stale = -1 << 40 // never reaches compactMin
 		}
-		ln, err := server.Listen("tcp", ":25")
-		if err != nil {
-			t.Fatal(err)
-		}
-		server.Go("server", func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				c.SetReadDeadline(server.Deadline(time.Hour))
-				c.Read(make([]byte, 1))
-				c.Close()
-			}
-		})
-		client.Go("client", func() {
-			for range 2 * compactMin {
-				c, err := client.Dial(context.Background(), "tcp", "server:25")
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				c.Write([]byte{1})
-				io.Copy(io.Discard, c)
-				c.Close()
-			}
-			ln.Close()
-		})
+		closedConns(t, client, server, 2*compactMin)
 		for {
 			more, err := w.Step()
 			if err != nil {
