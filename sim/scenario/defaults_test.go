@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func mustParse(t *testing.T, src string) *Scenario {
@@ -185,5 +186,50 @@ func TestSelfMerge(t *testing.T) {
 	_, err := Parse("m.yaml", []byte("isps: {x: &a {<<: *a}}\n"))
 	if err == nil || !strings.Contains(err.Error(), "merge keys (<<) nest more than") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestNormAddr(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"bob@comentum.com", "bob@comentum.com"},
+		{"Bob@Comentum.COM", "Bob@comentum.com"},
+		{"bob@ÉCOLE.example", "bob@école.example"},
+		{"a@b@C.example", "a@b@c.example"},
+		{"postmaster", "postmaster"},
+	} {
+		if got := normAddr(c.in); got != c.want {
+			t.Errorf("normAddr(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	var got string
+	if n := testing.AllocsPerRun(100, func() { got = normAddr("bob@comentum.com") }); n != 0 || got != "bob@comentum.com" {
+		t.Errorf("an address already in normal form costs %v allocations", n)
+	}
+}
+
+// TestAddressesInterned checks that the addresses of a timeline are kept
+// once each, not once per action: a load names each one many times.
+func TestAddressesInterned(t *testing.T) {
+	s, err := Load("../../scenarios/classroom.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]*byte{}
+	n := 0
+	for _, a := range s.Timeline {
+		if a.Mail == nil {
+			continue
+		}
+		for _, addr := range append([]string{a.Mail.From}, a.Mail.To...) {
+			n++
+			if p, ok := seen[addr]; !ok {
+				seen[addr] = unsafe.StringData(addr)
+			} else if p != unsafe.StringData(addr) {
+				t.Fatalf("%s: a second copy of %s", a.Pos, addr)
+			}
+		}
+	}
+	if n <= len(seen) {
+		t.Fatalf("%d addresses, %d distinct: the test shows nothing", n, len(seen))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mailsim/servers/service"
 )
@@ -261,13 +262,19 @@ func (s *Scenario) Mailbox(addr string) (isp, login string, ok bool) {
 	return "", "", false
 }
 
-// normAddr lower-cases the domain part of a mail address.
+// normAddr lower-cases the domain part of a mail address; an address
+// already in that form comes back as it is, without a copy.
 func normAddr(a string) string {
 	at := strings.LastIndexByte(a, '@')
 	if at < 0 {
 		return a
 	}
-	return a[:at+1] + strings.ToLower(a[at+1:])
+	for i := at + 1; i < len(a); i++ {
+		if c := a[i]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			return a[:at+1] + strings.ToLower(a[at+1:])
+		}
+	}
+	return a
 }
 
 // MarshalText writes the position as "file:line:col", keeping JSON dumps short.

@@ -67,8 +67,9 @@ type decoder struct {
 	// first of them is.
 	dropped      int
 	firstDropped Pos
-	hintWork     int            // left of hintBudget
-	counts       map[string]int // see limits
+	hintWork     int               // left of hintBudget
+	counts       map[string]int    // see limits
+	strs         map[string]string // see intern
 }
 
 // maxMergeDepth bounds nested merge keys (<<).
@@ -459,7 +460,21 @@ func (d *decoder) email(n *yaml.Node) (string, bool) {
 		d.errf(n, "", "expected %s, got %q", want, s)
 		return "", false
 	}
-	return normAddr(s), true
+	return d.intern(normAddr(s)), true
+}
+
+// intern returns the one copy of s kept for this file: a load's timeline
+// names each address many times, and every copy would stay live for the
+// whole run.
+func (d *decoder) intern(s string) string {
+	if t, ok := d.strs[s]; ok {
+		return t
+	}
+	if d.strs == nil {
+		d.strs = map[string]string{}
+	}
+	d.strs[s] = s
+	return s
 }
 
 // stringList reads one string or a list of strings.
