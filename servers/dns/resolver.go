@@ -34,7 +34,7 @@ type Resolver struct {
 	Local *Authoritative
 
 	mu    sync.Mutex
-	cache map[cacheKey]*cacheEntry
+	cache map[cacheKey]cached
 	puts  int // since the last sweep of expired entries
 	stats ResolverStats
 }
