@@ -30,9 +30,9 @@ func tuneRuntime() {
 // more per event than a 1x one. 230 keeps the 1x load near 285 MiB of
 // RSS (its live heap peaks near 85 MiB) and costs 3-5% less time than
 // 170, side by side. Past gcRoomy of live heap the pace falls, never
-// under 100, so the headroom stays near 1.6 GiB: the 10x load (about
-// 780 MiB live) runs at 200 and peaks at 2.4-2.6 GB of RSS, under the
-// 3 GB it must stay below.
+// under 100, so the headroom stays near 1.6 GiB: the 10x load passes
+// gcRoomy only near its end (733-740 MiB live) and peaks at 2.2-2.6 GB
+// of RSS, under the 3 GB it must stay below.
 const (
 	gcPercent = 230
 	gcRoomy   = 712 << 20 // gcPercent% of it is 1.6 GiB
