@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"mailsim/servers/env"
 	"mailsim/servers/service"
@@ -72,6 +74,32 @@ type journeys struct {
 	byQueue map[string]*Journey // "host queueid"
 	log     stepLog
 	flows   map[flowKey]string // TCP stream → journey whose data it is carrying
+	names   strArena           // journeys' ids and queue keys
+}
+
+// strArena keeps strings that live as long as the run end to end in
+// large blocks, so that they are not an object each for the collector to
+// mark (a journey's id and queue keys were five a message).
+type strArena struct{ cur []byte }
+
+// join returns the parts joined, kept in the arena. A string shares its
+// block's bytes, which are never written again.
+func (a *strArena) join(parts ...string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n == 0 {
+		return ""
+	}
+	if cap(a.cur)-len(a.cur) < n {
+		a.cur = make([]byte, 0, max(textBlock, n))
+	}
+	start := len(a.cur)
+	for _, p := range parts {
+		a.cur = append(a.cur, p...)
+	}
+	return unsafe.String(&a.cur[start], n)
 }
 
 type flowKey struct {
@@ -303,7 +331,7 @@ func (j *journeys) add(st Step, xs ...*Journey) {
 
 // newJourney registers a message. j.mu must be held.
 func (j *journeys) newJourney(msgID, subject, from string, to []string) *Journey {
-	x := &Journey{ID: fmt.Sprintf("M%d", len(j.list)+1), MessageID: msgID, Subject: subject, From: from, To: append([]string(nil), to...)}
+	x := &Journey{ID: j.names.join("M", strconv.Itoa(len(j.list)+1)), MessageID: msgID, Subject: subject, From: from, To: append([]string(nil), to...)}
 	j.list = append(j.list, x)
 	if msgID != "" {
 		j.byMsgID[msgID] = x
@@ -313,10 +341,10 @@ func (j *journeys) newJourney(msgID, subject, from string, to []string) *Journey
 
 // addQueue maps a server's queue id to x. j.mu must be held.
 func (j *journeys) addQueue(x *Journey, host, id string) {
-	key := host + " " + id
-	if j.byQueue[key] == x {
+	if j.byQueue[host+" "+id] == x {
 		return
 	}
+	key := j.names.join(host, " ", id)
 	j.byQueue[key] = x
 	x.QueueIDs = append(x.QueueIDs, key)
 }

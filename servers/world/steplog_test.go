@@ -78,3 +78,22 @@ func TestStepLogTextBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestStrArena checks that strings joined into the arena keep their
+// bytes as later ones fill their block and the next.
+func TestStrArena(t *testing.T) {
+	var a strArena
+	var got, want []string
+	for i := range 3 * textBlock / 20 {
+		host, id := fmt.Sprintf("smtp.isp%02d.example", i%97), fmt.Sprintf("%08X", i)
+		got = append(got, a.join(host, " ", id))
+		want = append(want, host+" "+id)
+	}
+	got = append(got, a.join(strings.Repeat("x", textBlock+1)), a.join(), a.join("", ""))
+	want = append(want, strings.Repeat("x", textBlock+1), "", "")
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("string %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+}
