@@ -3,6 +3,7 @@ package dns
 import (
 	"sort"
 	"time"
+	"unsafe"
 
 	mdns "github.com/miekg/dns"
 )
@@ -107,12 +108,17 @@ func (r *Resolver) put(now time.Time, key cacheKey, kind string, rrs, soa []mdns
 		delete(r.cache, key)
 		return
 	}
-	wire, err := packRRs(rrs, soa)
+	buf, err := packRRs(key.name, rrs, soa)
 	if err != nil {
 		delete(r.cache, key) // not to be cached: it could not be read back
 		return
 	}
-	r.cache[key] = cached{kind: kind, wire: wire, nrr: len(rrs), expires: now.Add(time.Duration(ttl) * time.Second)}
+	// The key's name shares the entry's bytes (never written again): one
+	// object an entry, not two.
+	if n := len(key.name); n > 0 {
+		key.name = unsafe.String(&buf[0], n)
+	}
+	r.cache[key] = cached{kind: kind, wire: buf[len(key.name):], nrr: len(rrs), expires: now.Add(time.Duration(ttl) * time.Second)}
 	// Expired entries go when looked up again; a resolver that asks for
 	// ever new names would keep them all. A sweep once the puts since
 	// the last one are half the cache (as many as survived it) keeps the
@@ -162,16 +168,17 @@ func (r *Resolver) get(now time.Time, key cacheKey) (*cacheEntry, bool) {
 	return out, true
 }
 
-// packRRs packs rrs then soa end to end, uncompressed.
-func packRRs(rrs, soa []mdns.RR) ([]byte, error) {
-	n := 0
+// packRRs returns prefix followed by rrs then soa packed end to end,
+// uncompressed.
+func packRRs(prefix string, rrs, soa []mdns.RR) ([]byte, error) {
+	n := len(prefix)
 	for _, set := range [2][]mdns.RR{rrs, soa} {
 		for _, rr := range set {
 			n += mdns.Len(rr)
 		}
 	}
 	wire := make([]byte, n)
-	off := 0
+	off := copy(wire, prefix)
 	for _, set := range [2][]mdns.RR{rrs, soa} {
 		for _, rr := range set {
 			var err error

@@ -69,6 +69,12 @@ func TestCacheReadsBackWhatItKept(t *testing.T) {
 		r := &Resolver{}
 		now := time.Date(2000, 1, 3, 9, 0, 0, 0, time.UTC)
 		r.put(now, c.key, c.kind, c.rrs, c.soa)
+		r.put(now, c.key, c.kind, c.rrs, c.soa) // again: the key is replaced
+		for k := range r.cache {
+			if k != c.key {
+				t.Errorf("cached under %v, want %v", k, c.key)
+			}
+		}
 		c.rrs = append(c.rrs, c.soa...)
 		for _, rr := range c.rrs {
 			rr.Header().Ttl = 1 // the caller's records are its own
