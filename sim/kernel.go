@@ -137,7 +137,7 @@ func (w *World) push(at time.Duration) *item {
 		at = w.now
 	}
 	w.seq++
-	it := w.free.take()
+	it := w.free.takeSlab()
 	it.at, it.seq = at, w.seq
 	w.items.push(it)
 	return it

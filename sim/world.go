@@ -270,24 +270,33 @@ func (w *World) newEvent() *Event { return w.evFree.take() }
 // only touched with w.mu held.
 type stock[T any] []*T
 
-// take returns a blank record: a kept one, or one of a new slab. A run
-// keeps as many as it ever had in use at once (at 1×, 32,000 items);
-// made a slab at a time, they are a few hundred objects for the
-// collector to mark, not tens of thousands.
+// take returns a blank record: a kept one, or a new one.
 func (s *stock[T]) take() *T {
 	if n := len(*s); n > 0 {
 		p := (*s)[n-1]
 		*s = (*s)[:n-1]
 		return p
 	}
-	slab := make([]T, stockSlab)
-	for i := range slab[1:] {
-		*s = append(*s, &slab[i+1])
-	}
-	return &slab[0]
+	return new(T)
 }
 
-// stockSlab is how many records a stock makes at a time.
+// takeSlab is take for records that always come back (the kernel's
+// items): it makes them a slab at a time. A run keeps as many as it ever
+// had queued at once (at 1×, 32,000); in slabs they are a few hundred
+// objects for the collector to mark, not tens of thousands. Events and
+// packets can be kept by others (the window, a UDP queue), and one kept
+// record would keep its whole slab.
+func (s *stock[T]) takeSlab() *T {
+	if len(*s) == 0 {
+		slab := make([]T, stockSlab)
+		for i := range slab {
+			*s = append(*s, &slab[len(slab)-1-i])
+		}
+	}
+	return s.take()
+}
+
+// stockSlab is how many records takeSlab makes at a time.
 const stockSlab = 64
 
 // keep blanks p and keeps it for take.
