@@ -83,6 +83,7 @@ fuzz:
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzCommands ./servers/pop3
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzServeUDP ./servers/dns
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzRoundTrip ./servers/dns
+	$(GO) test $(FUZZFLAGS) -fuzz FuzzCacheRoundTrip ./servers/dns
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzParse ./sim/scenario
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzJSONString ./sim
 	$(GO) test $(FUZZFLAGS) -fuzz FuzzShortReply ./servers/world

@@ -169,9 +169,9 @@ func (r *Resolver) get(now time.Time, key cacheKey) (*cacheEntry, bool) {
 }
 
 // packRRs returns prefix followed by rrs then soa packed end to end,
-// uncompressed.
+// uncompressed. PackRR sets each record's Rdlength, which nothing reads.
 func packRRs(prefix string, rrs, soa []mdns.RR) ([]byte, error) {
-	n := len(prefix)
+	n := len(prefix) + 1 // miekg's packers of empty rdata (TXT, CAA) want a byte of room they do not use
 	for _, set := range [2][]mdns.RR{rrs, soa} {
 		for _, rr := range set {
 			n += mdns.Len(rr)
