@@ -25,7 +25,9 @@ func TestGoAfter(t *testing.T) {
 	for range 200 {
 		client.GoAfter(time.Hour, "much later", func() { t.Error("started in a closed world") })
 	}
-	if n := runtime.NumGoroutine(); n != before {
+	// Fewer is possible: a goroutine of another test, or of the runtime,
+	// may end meanwhile (seen once under -race).
+	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("200 waiting functions: %d goroutines, %d before", n, before)
 	}
 	if err := w.RunUntil(5 * time.Minute); err != nil {
