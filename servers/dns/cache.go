@@ -110,7 +110,7 @@ func (r *Resolver) put(now time.Time, key cacheKey, kind string, rrs, soa []mdns
 	}
 	buf, err := packRRs(key.name, rrs, soa)
 	if err != nil {
-		delete(r.cache, key) // not to be cached: it could not be read back
+		delete(r.cache, key) // not to be cached: it does not pack
 		return
 	}
 	// The key's name shares the entry's bytes (never written again): one
@@ -158,12 +158,11 @@ func (r *Resolver) get(now time.Time, key cacheKey) (*cacheEntry, bool) {
 		off = next
 	}
 	out := &cacheEntry{kind: e.kind, expires: e.expires}
-	out.rrs, out.soa = rrs[:e.nrr:e.nrr], rrs[e.nrr:]
-	if len(out.rrs) == 0 {
-		out.rrs = nil
+	if e.nrr > 0 {
+		out.rrs = rrs[:e.nrr:e.nrr]
 	}
-	if len(out.soa) == 0 {
-		out.soa = nil
+	if len(rrs) > e.nrr {
+		out.soa = rrs[e.nrr:]
 	}
 	return out, true
 }
